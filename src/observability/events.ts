@@ -1,0 +1,205 @@
+/**
+ * The closed set of log events (decision D8). Every line on stdout / in the log file is one of these,
+ * rendered as `{timestamp, level, event_type, snapshot_id?, ...fields}`. Adding an event means adding
+ * it here, to DEFAULT_LEVELS, to the README's schema table and to a test.
+ */
+
+export const LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
+export type Level = (typeof LEVELS)[number];
+
+/** D4's error classes; also the `error_type` column of extraction_gaps. */
+export type ErrorType =
+  | '401_unauthorized'
+  | '403_forbidden'
+  | '429_rate_limit'
+  | 'rate_limit_deferred'
+  | 'throttled'
+  | '5xx_server_error'
+  | 'network_timeout'
+  | 'json_parse_error'
+  | 'unknown_error';
+
+/** What the extractor does after a failed attempt. */
+export type FailureAction = 'retry' | 'refresh_token' | 'skip_page' | 'defer_run' | 'abort';
+
+export type TokenRefreshReason = 'batch_start' | 'proactive' | '401';
+
+export interface EventMap {
+  run_start: {
+    command: 'extract' | 'reset';
+    db_path: string;
+    batch_pages: number;
+    target_pct: number;
+    version: string;
+  };
+  batch_start: {
+    start_page: number;
+    batch_pages: number;
+    target_pct: number;
+    resumed: boolean;
+    snapshot_status: string;
+  };
+  extraction_progress: {
+    page: number;
+    total_pages: number | null;
+    systems_extracted: number;
+    total_systems: number | null;
+    progress_pct: number;
+    errors_total: number;
+    eta_minutes: number | null;
+  };
+  page_extraction_failed: {
+    page: number;
+    attempt: number;
+    max_attempts: number;
+    http_status: number | null;
+    error_type: ErrorType;
+    error_message: string;
+    response_sample: string | null;
+    action: FailureAction;
+    delay_ms: number | null;
+  };
+  page_skipped: {
+    page: number;
+    error_type: ErrorType;
+    attempts: number;
+  };
+  gap_recovered: {
+    page: number;
+    sweep: number;
+    systems: number;
+  };
+  token_refresh: {
+    reason: TokenRefreshReason;
+    success: boolean;
+    token_age_s: number | null;
+    ttl_s: number | null;
+    source: 'refresh_token' | 'token_command';
+    error_message?: string;
+  };
+  token_budget: {
+    used: number;
+    limit: number;
+    window_s: number;
+  };
+  checkpoint_commit: {
+    last_page: number;
+    systems_extracted: number;
+    coverage_pct: number;
+    pages_in_commit: number;
+  };
+  checkpoint_corruption: {
+    reason: string;
+    last_page: number | null;
+    coverage_pct: number | null;
+    action: 'reset_to_page_0' | 'reset_to_last_valid_page';
+  };
+  coverage_decreased: {
+    previous_pct: number;
+    current_pct: number;
+  };
+  page_drift_detected: {
+    page: number;
+    shift_pages: number;
+    resume_page: number;
+    matched: boolean;
+  };
+  batch_complete: {
+    pages_attempted: number;
+    pages_ok: number;
+    pages_failed: number;
+    systems_extracted: number;
+    total_systems: number | null;
+    coverage_pct: number;
+    last_page: number;
+    pass_complete: boolean;
+    duration_ms: number;
+  };
+  target_met: {
+    systems_extracted: number;
+    total_systems: number;
+    coverage_pct: number;
+    target_pct: number;
+    extracted_now: boolean;
+  };
+  run_deferred: {
+    reason:
+      | 'lock_held'
+      | 'rate_limited'
+      | 'throttled'
+      | 'daily_quota'
+      | 'token_budget'
+      | 'token_throttled'
+      | 'interrupted';
+    retry_after_s: number | null;
+    message: string;
+  };
+  extraction_failed: {
+    error_type: string;
+    error_message: string;
+    exit_code: number;
+  };
+  run_complete: {
+    exit_code: number;
+    outcome: string;
+    duration_ms: number;
+  };
+  slack_disabled: {
+    reason: string;
+  };
+  slack_failed: {
+    error_message: string;
+    http_status: number | null;
+  };
+  hook_failed: {
+    error_message: string;
+    exit_code: number | null;
+    timed_out: boolean;
+  };
+  hook_complete: {
+    exit_code: number;
+    duration_ms: number;
+  };
+  retry_decision: {
+    page: number;
+    attempt: number;
+    error_type: ErrorType;
+    delay_ms: number;
+    reason: string;
+  };
+}
+
+export type EventType = keyof EventMap;
+
+/** Level used when the caller does not pass one (FR-5's level guidance). */
+export const DEFAULT_LEVELS: Readonly<Record<EventType, Level>> = {
+  run_start: 'INFO',
+  batch_start: 'INFO',
+  extraction_progress: 'INFO',
+  page_extraction_failed: 'WARNING',
+  page_skipped: 'ERROR',
+  gap_recovered: 'INFO',
+  token_refresh: 'INFO',
+  token_budget: 'DEBUG',
+  checkpoint_commit: 'INFO',
+  checkpoint_corruption: 'WARNING',
+  coverage_decreased: 'WARNING',
+  page_drift_detected: 'WARNING',
+  batch_complete: 'INFO',
+  target_met: 'INFO',
+  run_deferred: 'WARNING',
+  extraction_failed: 'CRITICAL',
+  run_complete: 'INFO',
+  slack_disabled: 'WARNING',
+  slack_failed: 'WARNING',
+  hook_failed: 'WARNING',
+  hook_complete: 'INFO',
+  retry_decision: 'DEBUG',
+};
+
+/** The logging port every module receives. Implementations render JSON lines and redact. */
+export interface EventLogger {
+  emit<K extends EventType>(type: K, fields: EventMap[K], level?: Level): void;
+  /** A logger whose events carry `snapshot_id`. */
+  withSnapshot(snapshotId: number): EventLogger;
+}

@@ -1,0 +1,40 @@
+/**
+ * Error classes used only at module boundaries (style guide point 7). Inside a module, outcomes are
+ * discriminated unions; these are thrown when a run must stop. `code` is stable and maps to an exit
+ * code in src/cli/exit-codes.ts. Messages are written for the operator and never contain secrets.
+ */
+export type ExtractorErrorCode =
+  /** Bad environment variable, flag or credentials file (exit 1). */
+  | 'config_invalid'
+  /** Zoho refused the credentials: invalid_code / invalid_client (exit 1). */
+  | 'credentials_rejected'
+  /** Token endpoint unreachable or 5xx after its retries, or token command failed (exit 1). */
+  | 'token_unavailable'
+  /** Zoho "Access Denied / too many requests" on the token endpoint (exit 3). */
+  | 'token_throttled'
+  /** The persisted token-request budget (10 per 10 min) is spent (exit 3). */
+  | 'token_budget_exhausted'
+  /** Three consecutive auth failures on the API, or a persistent 403 (exit 1). */
+  | 'auth_aborted'
+  /** SQLite could not be opened, migrated or written (exit 1). */
+  | 'database_error'
+  /** Another run holds the database lock (exit 3). */
+  | 'lock_held'
+  /** The API asked us to come back later: long Retry-After, daily quota, persistent throttling (exit 3). */
+  | 'run_deferred'
+  /** SIGINT / SIGTERM (exit 3). */
+  | 'interrupted';
+
+export class ExtractorError extends Error {
+  override readonly name: string = 'ExtractorError';
+  readonly code: ExtractorErrorCode;
+
+  constructor(code: ExtractorErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+export function isExtractorError(error: unknown): error is ExtractorError {
+  return error instanceof ExtractorError;
+}

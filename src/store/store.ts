@@ -1,0 +1,118 @@
+/**
+ * The persistence port of the extractor. The SQLite implementation lives in sqlite-store.ts; the
+ * extraction loop only sees this interface. All methods are synchronous (better-sqlite3 is), and each
+ * mutating method is one transaction: a crash leaves either all of it or none of it.
+ */
+import type { ErrorType } from '../observability/events.ts';
+
+export type SnapshotStatus = 'success' | 'partial' | 'failed';
+
+/** One system row as mapped from an API record (columns of the downstream `systems` table). */
+export interface SystemRecord {
+  /** Lossless 17-digit id as text. */
+  resource_id: string;
+  /** Column name → value for every mapped column (TEXT columns as string, INTEGER columns as number). */
+  columns: Readonly<Record<string, string | number | null>>;
+  /** The record exactly as received (lossless JSON text). */
+  raw_json: string;
+}
+
+export interface SnapshotInfo {
+  snapshot_id: number;
+  status: SnapshotStatus;
+  /** Epoch ms of the snapshot's creation. */
+  created_at_ms: number;
+  error_message: string | null;
+}
+
+/** Pass state stored with the checkpoint row (extraction_checkpoints, one row per snapshot). */
+export interface Checkpoint {
+  snapshot_id: number;
+  /** Every page ≤ last_page is either stored or recorded as a gap. 0 = nothing yet. */
+  last_page: number;
+  /** Distinct resource_id stored in this snapshot. */
+  systems_extracted: number;
+  /** 0..100, systems_extracted ÷ total_systems, clamped at 100. */
+  coverage_pct: number;
+  /** Latest `total` the API reported during this pass; null before the first page. */
+  total_systems: number | null;
+  /** ceil(total_systems / page_limit); null before the first page. */
+  total_pages: number | null;
+  /** `limit` the API echoed. */
+  page_limit: number | null;
+  /** True once paging reached the last page (or an empty/short/wrapped page). */
+  pass_complete: boolean;
+  /** coverage_pct at the end of the previous run, for `coverage_decreased`. */
+  previous_coverage_pct: number | null;
+  updated_at_ms: number;
+}
+
+export interface GapRecord {
+  page_num: number;
+  error_type: ErrorType;
+  error_message: string;
+  /** Already truncated and redacted by the caller. */
+  response_sample: string | null;
+  attempts: number;
+}
+
+export interface GapRow extends GapRecord {
+  snapshot_id: number;
+  /** How many gap sweeps have retried this page (0..3). */
+  retry_sweeps: number;
+  resolved: boolean;
+  resolved_at_ms: number | null;
+}
+
+/** One committed unit of work: pages' systems, new/resolved gaps and the checkpoint, in one transaction. */
+export interface CommitBatch {
+  snapshot_id: number;
+  pages: readonly { page: number; systems: readonly SystemRecord[] }[];
+  gaps: readonly GapRecord[];
+  /** Gap pages retried in a sweep: resolved ones and ones that failed again (retry_sweeps + 1). */
+  gapRetries: readonly {
+    page_num: number;
+    resolved: boolean;
+    attempts: number;
+    error_type?: ErrorType;
+    error_message?: string;
+  }[];
+  checkpoint: Omit<Checkpoint, 'snapshot_id' | 'systems_extracted' | 'coverage_pct' | 'updated_at_ms'>;
+  nowMs: number;
+}
+
+export interface CommitResult {
+  systems_extracted: number;
+  coverage_pct: number;
+}
+
+export interface Store {
+  /** The newest snapshot this tool created (one that has a checkpoint row), or null. */
+  currentSnapshot(): SnapshotInfo | null;
+  /** Creates a `partial` snapshot and its zeroed checkpoint; returns the new id. */
+  createSnapshot(nowMs: number): number;
+  setSnapshotStatus(
+    snapshotId: number,
+    status: SnapshotStatus,
+    errorMessage: string | null,
+    durationMs: number | null,
+  ): void;
+  getCheckpoint(snapshotId: number): Checkpoint | null;
+  /** Overwrites the checkpoint (used to reset a corrupt one). */
+  resetCheckpoint(snapshotId: number, lastPage: number, nowMs: number): void;
+  /** Records previous_coverage_pct at the end of a run. */
+  setPreviousCoverage(snapshotId: number, coveragePct: number): void;
+  commit(batch: CommitBatch): CommitResult;
+  countSystems(snapshotId: number): number;
+  /** resource_ids stored for `page` in this snapshot (systems.source_page). */
+  idsOnPage(snapshotId: number, page: number): string[];
+  /** Which of `ids` are already stored in this snapshot. */
+  knownIds(snapshotId: number, ids: readonly string[]): Set<string>;
+  listGaps(snapshotId: number): GapRow[];
+  /** Token-endpoint calls, persisted so the Zoho budget (10 per 10 min) holds across processes. */
+  recordTokenRequest(nowMs: number): void;
+  countTokenRequestsSince(sinceMs: number): number;
+  /** All resource_ids of the snapshot (for tests, status and reconciliation). */
+  allIds(snapshotId: number): string[];
+  close(): void;
+}

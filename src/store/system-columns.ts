@@ -1,0 +1,79 @@
+/**
+ * The downstream `systems` columns (reference §8, the existing PMP tooling's enhanced schema), with
+ * their SQLite types. API keys map to these by replacing dots with underscores; a few keys have
+ * aliases (see api/normalize-record.ts). Dashboards read these names: never rename one.
+ */
+export const SYSTEM_TEXT_COLUMNS = [
+  'resource_id_string',
+  'ip_address',
+  'mac_address',
+  'domain_netbios_name',
+  'branch_office_id',
+  'customer_id',
+  'os_name',
+  'os_platform_name',
+  'os_language_abbr',
+  'service_pack',
+  'agent_version',
+  'agent_installed_dir',
+  'agent_logged_on_users',
+  'patch_scan_error_code',
+  'scan_remarks',
+  'scan_remarks_args',
+  'patch_status_image',
+  'patch_status_label',
+  'status_label',
+  'description',
+  'location',
+  'owner',
+  'owner_email_id',
+  'search_tag',
+  'error_kb_url',
+  'branchmemberresourcerel_resource_id',
+  'branchofficedetails_branch_office_id',
+  'patchclientscanerror_resource_id',
+  'patchmgmtosinfo_resource_id',
+  'pmreshealthstatus_resource_id',
+  'oslanguage_i18n',
+] as const;
+
+/** INTEGER columns; times are epoch milliseconds. */
+export const SYSTEM_INTEGER_COLUMNS = [
+  'os_platform',
+  'os_platform_id',
+  'osflavor_id',
+  'os_language',
+  'agent_installed_on',
+  'agent_last_contact_time',
+  'agent_last_bootup_time',
+  'agent_last_ds_contact_time',
+  'computer_live_status',
+  'computer_status_update_time',
+  'installation_status',
+  'last_scan_time',
+  'last_successful_scan',
+  'last_sync_time',
+  'scan_status',
+  'resource_health_status',
+  'oslanguage_languageid',
+] as const;
+
+/** NOT NULL TEXT columns of the downstream schema; the mapper always fills them. */
+export const SYSTEM_REQUIRED_COLUMNS = ['resource_name', 'branch_office_name'] as const;
+
+export type SystemColumn =
+  | (typeof SYSTEM_TEXT_COLUMNS)[number]
+  | (typeof SYSTEM_INTEGER_COLUMNS)[number]
+  | (typeof SYSTEM_REQUIRED_COLUMNS)[number];
+
+/** Columns whose values are epoch-ms timestamps, where -1 means "no value". */
+export const SYSTEM_TIME_COLUMNS: ReadonlySet<string> = new Set([
+  'agent_installed_on',
+  'agent_last_contact_time',
+  'agent_last_bootup_time',
+  'agent_last_ds_contact_time',
+  'computer_status_update_time',
+  'last_scan_time',
+  'last_successful_scan',
+  'last_sync_time',
+]);
