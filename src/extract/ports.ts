@@ -1,0 +1,87 @@
+/**
+ * What the extraction loop needs from the outside world, as narrow ports. main.ts wires the real
+ * implementations (api client + retry loop, token manager, SQLite store, Slack, progress bar);
+ * unit tests pass scripted fakes.
+ */
+import type { Clock } from '../platform/clock.ts';
+import type { ErrorType, EventLogger } from '../observability/events.ts';
+import type { Store, SystemRecord } from '../store/store.ts';
+
+/** One page as the API returned it, already parsed and normalised. */
+export interface FetchedPage {
+  page: number;
+  /** `limit` the API echoed (records per page). */
+  limit: number;
+  /** `total` the API reported on this page (systems across all pages). */
+  total: number;
+  records: readonly SystemRecord[];
+  /** Records the page carried, including any rejected by normalisation (drives short-page detection). */
+  receivedCount: number;
+}
+
+/** Result of fetching one page with all its attempts (D4). Auth aborts are thrown, not returned. */
+export type PageResult =
+  | { kind: 'ok'; page: FetchedPage; failedAttempts: number }
+  | {
+      kind: 'gap';
+      errorType: ErrorType;
+      errorMessage: string;
+      responseSample: string | null;
+      attempts: number;
+      httpStatus: number | null;
+    }
+  | {
+      kind: 'defer';
+      reason: 'rate_limited' | 'daily_quota' | 'throttled';
+      retryAfterS: number | null;
+      message: string;
+      failedAttempts: number;
+    };
+
+export interface PageSource {
+  fetchPage(page: number, signal: AbortSignal): Promise<PageResult>;
+}
+
+export interface TokenLifecycle {
+  /** A fresh token at batch start (D3), inside the persisted budget. */
+  startBatch(signal?: AbortSignal): Promise<unknown>;
+}
+
+/** Human/stakeholder outputs; none of them may fail or slow the run. */
+export interface RunObserver {
+  runStarted(info: { targetSystems: number | null; targetPct: number; startPage: number; totalPages: number | null }): void;
+  pageDone(info: {
+    page: number;
+    totalPages: number | null;
+    systems: number;
+    totalSystems: number | null;
+    coveragePct: number;
+    errorsTotal: number;
+    errorPages: readonly number[];
+    etaMinutes: number | null;
+  }): void;
+  pageFailed(info: { page: number; attempts: number; errorType: ErrorType; httpStatus: number | null }): void;
+  batchComplete(info: { systems: number; coveragePct: number }): void;
+  targetMet(info: { systems: number; totalSystems: number; coveragePct: number }): void;
+}
+
+export interface ExtractDeps {
+  store: Store;
+  pages: PageSource;
+  tokens: TokenLifecycle;
+  clock: Clock;
+  logger: EventLogger;
+  observer: RunObserver;
+}
+
+export interface ExtractOptions {
+  batchPages: number;
+  targetPct: number;
+  /** Checkpoint cadence in pages (FR-1: every 10 pages). */
+  commitEveryPages: number;
+  /** Gap sweeps per snapshot before a below-target pass is closed (D6: 3). */
+  maxGapSweeps: number;
+  /** Start a new snapshot at page 1 even if one is in progress (`--reset`). */
+  reset: boolean;
+  signal: AbortSignal;
+}

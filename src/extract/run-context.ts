@@ -1,0 +1,111 @@
+/**
+ * The mutable state of one run, shared by the paging loop, the gap sweep and the finish step.
+ * Everything durable lives in the store; this only carries the pass position between commits and
+ * the run's counters.
+ */
+import type { EventLogger } from '../observability/events.ts';
+import type { Checkpoint, CommitResult } from '../store/store.ts';
+import { Committer, positionOf } from './committer.ts';
+import { coveragePctOf, etaMinutesOf, totalPagesOf } from './coverage.ts';
+import type { ExtractDeps, ExtractOptions, FetchedPage, PageResult } from './ports.ts';
+
+export class RunContext {
+  readonly deps: ExtractDeps;
+  readonly options: ExtractOptions;
+  readonly log: EventLogger;
+  readonly snapshotId: number;
+  readonly committer: Committer;
+  readonly startMs: number;
+  position: ReturnType<typeof positionOf>;
+  systems: number;
+  coveragePct: number;
+  /** Page requests this batch may still make (gap retries count too; the drift probe does not). */
+  budget: number;
+  pagesAttempted = 0;
+  pagesOk = 0;
+  pagesFailed = 0;
+  failedAttempts = 0;
+  readonly errorPages: number[] = [];
+  readonly retriesByClass: Record<string, number> = {};
+
+  constructor(deps: ExtractDeps, options: ExtractOptions, snapshotId: number, checkpoint: Checkpoint) {
+    this.deps = deps;
+    this.options = options;
+    this.snapshotId = snapshotId;
+    this.log = deps.logger.withSnapshot(snapshotId);
+    this.committer = new Committer({
+      store: deps.store,
+      logger: this.log,
+      snapshotId,
+      everyPages: options.commitEveryPages,
+    });
+    this.startMs = deps.clock.nowMs();
+    this.position = positionOf(checkpoint);
+    this.systems = checkpoint.systems_extracted;
+    this.coveragePct = checkpoint.coverage_pct;
+    this.budget = options.batchPages;
+  }
+
+  /** Takes `total` and `limit` from every page (D5: the total may change during a pass). */
+  observeTotals(page: FetchedPage): void {
+    this.position.total_systems = page.total;
+    this.position.page_limit = page.limit;
+    this.position.total_pages = totalPagesOf(page.total, page.limit);
+  }
+
+  /** Counts one page request's failed attempts by class (for metrics and `errors_total`). */
+  countAttempts(page: number, result: PageResult): void {
+    const failed = result.kind === 'gap' ? result.attempts : result.failedAttempts;
+    if (failed === 0) return;
+    this.failedAttempts += failed;
+    if (!this.errorPages.includes(page)) this.errorPages.push(page);
+    if (result.kind !== 'ok') {
+      const key = result.kind === 'gap' ? result.errorType : result.reason;
+      this.retriesByClass[key] = (this.retriesByClass[key] ?? 0) + failed;
+    }
+  }
+
+  commit(): CommitResult {
+    const result = this.committer.commit(this.position, this.deps.clock.nowMs());
+    this.systems = result.systems_extracted;
+    this.coveragePct = result.coverage_pct;
+    return result;
+  }
+
+  commitIfDue(): void {
+    if (this.committer.due()) this.commit();
+  }
+
+  /** Emits `extraction_progress` and feeds the progress bar / Slack milestones. */
+  reportProgress(page: number): void {
+    const systems = this.systems + this.committer.pendingRecords;
+    const totalPages = this.position.total_pages;
+    const totalSystems = this.position.total_systems;
+    const etaMinutes = etaMinutesOf({
+      elapsedMs: this.deps.clock.nowMs() - this.startMs,
+      pagesDone: this.pagesAttempted,
+      page,
+      totalPages,
+    });
+    const progressPct = coveragePctOf(systems, totalSystems);
+    this.log.emit('extraction_progress', {
+      page,
+      total_pages: totalPages,
+      systems_extracted: systems,
+      total_systems: totalSystems,
+      progress_pct: progressPct,
+      errors_total: this.failedAttempts,
+      eta_minutes: etaMinutes,
+    });
+    this.deps.observer.pageDone({
+      page,
+      totalPages,
+      systems,
+      totalSystems,
+      coveragePct: progressPct,
+      errorsTotal: this.failedAttempts,
+      errorPages: this.errorPages,
+      etaMinutes,
+    });
+  }
+}

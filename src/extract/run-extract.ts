@@ -1,0 +1,165 @@
+/**
+ * One extraction run (FR-1, FR-4, D6): choose the snapshot, take a fresh token, check for drift,
+ * page through the batch, sweep gaps once the pass has reached its end, then close the snapshot or
+ * leave it for the next run. No process access: main.ts supplies deps, signal and options.
+ */
+import { isExtractorError } from '../platform/errors.ts';
+import type { EventMap } from '../observability/events.ts';
+import { reconcileDrift } from './drift.ts';
+import { runGapSweep, sweepsRemain } from './gap-sweep.ts';
+import { openSnapshot } from './open-snapshot.ts';
+import { runPaging, type DeferResult } from './paging.ts';
+import type { ExtractDeps, ExtractOptions } from './ports.ts';
+import { RunContext } from './run-context.ts';
+import type { RunOutcome, RunSummary } from './run-outcome.ts';
+
+type DeferReason = EventMap['run_deferred']['reason'];
+
+/** Token errors that mean "come back later" rather than "fix your configuration". */
+const DEFERRING_CODES: Readonly<Record<string, DeferReason>> = {
+  token_budget_exhausted: 'token_budget',
+  token_throttled: 'token_throttled',
+};
+
+export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Promise<RunSummary> {
+  const choice = openSnapshot({ store: deps.store, logger: deps.logger, reset: options.reset, nowMs: deps.clock.nowMs() });
+  if (choice.kind === 'complete') {
+    const checkpoint = choice.checkpoint;
+    deps.logger.withSnapshot(choice.snapshot.snapshot_id).emit('target_met', {
+      systems_extracted: checkpoint?.systems_extracted ?? 0,
+      total_systems: checkpoint?.total_systems ?? 0,
+      coverage_pct: checkpoint?.coverage_pct ?? 0,
+      target_pct: options.targetPct,
+      extracted_now: false,
+    });
+    const ctx = new RunContext(deps, options, choice.snapshot.snapshot_id, requireCheckpoint(checkpoint));
+    return summarize(ctx, 'already_complete', true);
+  }
+  const ctx = new RunContext(deps, options, choice.snapshotId, choice.checkpoint);
+  try {
+    await deps.tokens.startBatch(options.signal);
+    ctx.log.emit('batch_start', {
+      start_page: ctx.position.pass_complete ? ctx.position.last_page : ctx.position.last_page + 1,
+      batch_pages: options.batchPages,
+      target_pct: options.targetPct,
+      resumed: choice.resumed,
+      snapshot_status: 'partial',
+    });
+    deps.observer.runStarted({
+      targetSystems: ctx.position.total_systems,
+      targetPct: options.targetPct,
+      startPage: ctx.position.last_page + 1,
+      totalPages: ctx.position.total_pages,
+    });
+    if (choice.resumed && !ctx.position.pass_complete) {
+      const drift = await reconcileDrift({ ...deps, logger: ctx.log, snapshotId: ctx.snapshotId, lastPage: ctx.position.last_page, signal: options.signal });
+      for (const page of drift.pages) ctx.committer.addPage(page.page, page.systems);
+    }
+    const paging = await runPaging(ctx);
+    if (paging.kind === 'defer') return deferred(ctx, fromPage(paging.result));
+    if (ctx.position.pass_complete) {
+      ctx.commit();
+      const sweep = await runGapSweep(ctx);
+      if (sweep.kind === 'defer') return deferred(ctx, fromPage(sweep.result));
+    }
+    ctx.commit();
+    return finish(ctx);
+  } catch (error) {
+    if (options.signal.aborted) {
+      return deferred(ctx, { reason: 'interrupted', retryAfterS: null, message: 'stopped by signal; state saved' });
+    }
+    const reason = isExtractorError(error) ? DEFERRING_CODES[error.code] : undefined;
+    if (reason !== undefined && error instanceof Error) {
+      return deferred(ctx, { reason, retryAfterS: null, message: error.message });
+    }
+    commitQuietly(ctx);
+    throw error;
+  }
+}
+
+function finish(ctx: RunContext): RunSummary {
+  const { deps, options, log } = ctx;
+  const previous = ctx.position.previous_coverage_pct;
+  if (previous !== null && ctx.coveragePct < previous) {
+    log.emit('coverage_decreased', { previous_pct: previous, current_pct: ctx.coveragePct });
+  }
+  deps.store.setPreviousCoverage(ctx.snapshotId, ctx.coveragePct);
+  const targetMet = ctx.coveragePct >= options.targetPct;
+  const durationMs = deps.clock.nowMs() - ctx.startMs;
+  log.emit('batch_complete', {
+    pages_attempted: ctx.pagesAttempted,
+    pages_ok: ctx.pagesOk,
+    pages_failed: ctx.pagesFailed,
+    systems_extracted: ctx.systems,
+    total_systems: ctx.position.total_systems,
+    coverage_pct: ctx.coveragePct,
+    last_page: ctx.position.last_page,
+    pass_complete: ctx.position.pass_complete,
+    duration_ms: durationMs,
+  });
+  deps.observer.batchComplete({ systems: ctx.systems, coveragePct: ctx.coveragePct });
+  if (!ctx.position.pass_complete) return summarize(ctx, 'batch_complete', false);
+  if (targetMet && !unsweptGapsRemain(ctx)) {
+    deps.store.setSnapshotStatus(ctx.snapshotId, 'success', null, durationMs);
+    const total = ctx.position.total_systems ?? ctx.systems;
+    log.emit('target_met', {
+      systems_extracted: ctx.systems,
+      total_systems: total,
+      coverage_pct: ctx.coveragePct,
+      target_pct: options.targetPct,
+      extracted_now: true,
+    });
+    deps.observer.targetMet({ systems: ctx.systems, totalSystems: total, coveragePct: ctx.coveragePct });
+    return summarize(ctx, 'target_met', true);
+  }
+  if (sweepsRemain(ctx)) return summarize(ctx, 'batch_complete', false);
+  const message = `pass complete at ${ctx.coveragePct}% coverage, below the ${options.targetPct}% target after ${options.maxGapSweeps} gap sweeps`;
+  deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', message, durationMs);
+  return summarize(ctx, 'partial', false);
+}
+
+/** D6: every gap gets at least one sweep before a snapshot is closed, even when the target is met. */
+function unsweptGapsRemain(ctx: RunContext): boolean {
+  return ctx.deps.store.listGaps(ctx.snapshotId).some((gap) => !gap.resolved && gap.retry_sweeps === 0);
+}
+
+function deferred(ctx: RunContext, info: { reason: DeferReason; retryAfterS: number | null; message: string }): RunSummary {
+  commitQuietly(ctx);
+  ctx.log.emit('run_deferred', { reason: info.reason, retry_after_s: info.retryAfterS, message: info.message });
+  return summarize(ctx, info.reason === 'interrupted' ? 'interrupted' : 'deferred', false);
+}
+
+function fromPage(result: DeferResult): { reason: DeferReason; retryAfterS: number | null; message: string } {
+  return { reason: result.reason, retryAfterS: result.retryAfterS, message: result.message };
+}
+
+/** Saves what the run has buffered; a store that fails here is reported by the caller's error. */
+function commitQuietly(ctx: RunContext): void {
+  try {
+    ctx.commit();
+  } catch {
+    // The original error is the one worth reporting; the data of this commit is re-fetched next run.
+  }
+}
+
+function requireCheckpoint<T>(value: T | null): T {
+  if (value === null) throw new Error('complete snapshot without a checkpoint row');
+  return value;
+}
+
+function summarize(ctx: RunContext, outcome: RunOutcome, targetMet: boolean): RunSummary {
+  return {
+    outcome,
+    snapshotId: ctx.snapshotId,
+    pagesAttempted: ctx.pagesAttempted,
+    pagesOk: ctx.pagesOk,
+    pagesFailed: ctx.pagesFailed,
+    systemsExtracted: ctx.systems,
+    totalSystems: ctx.position.total_systems,
+    coveragePct: ctx.coveragePct,
+    targetMet,
+    changedData: ctx.committer.wroteData,
+    durationMs: ctx.deps.clock.nowMs() - ctx.startMs,
+    retriesByClass: ctx.retriesByClass,
+  };
+}
