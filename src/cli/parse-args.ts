@@ -27,7 +27,10 @@ export interface Output {
 
 const PROFILES = ['clean', 'seed', 'chaos', 'realistic'];
 
-export function parseArgs(argv: readonly string[], io: { stdout: Output; stderr: Output; version: string }): ParsedCommand {
+export function parseArgs(
+  argv: readonly string[],
+  io: { stdout: Output; stderr: Output; version: string },
+): ParsedCommand {
   let parsed: ParsedCommand | null = null;
   const program = new Command('pmp-extractor')
     .description('Resilient, checkpointed extraction of the PMP Cloud system inventory into SQLite.')
@@ -37,14 +40,18 @@ export function parseArgs(argv: readonly string[], io: { stdout: Output; stderr:
     .showHelpAfterError()
     .addHelpText('after', ENVIRONMENT_HELP);
   addExtractFlags(program)
-    .option('--status', 'show snapshot, pages, coverage and gaps from the database (no network, no credentials)')
+    .option(
+      '--status',
+      'show snapshot, pages, coverage and gaps from the database (no network, no credentials)',
+    )
     .option('--json', 'with --status: print one JSON object')
     .option('--reset', 'start a new snapshot at page 1 (history is kept)')
     .action((options: ExtractFlags & { status?: boolean; json?: boolean; reset?: boolean }) => {
       const flags = pickFlags(options);
-      parsed = options.status === true
-        ? { kind: 'status', flags, json: options.json === true }
-        : { kind: 'extract', flags, reset: options.reset === true };
+      parsed =
+        options.status === true
+          ? { kind: 'status', flags, json: options.json === true }
+          : { kind: 'extract', flags, reset: options.reset === true };
     });
   program
     .command('simulate')
@@ -53,14 +60,24 @@ export function parseArgs(argv: readonly string[], io: { stdout: Output; stderr:
     .option('--seed <n>', 'random seed (same seed, same run)', '1')
     .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', '0')
     .action((options: { profile: string; seed: string; port: string }) => {
-      parsed = { kind: 'simulate', profile: options.profile, seed: toInt(options.seed), port: toInt(options.port) };
+      parsed = {
+        kind: 'simulate',
+        profile: options.profile,
+        seed: toInt(options.seed),
+        port: toInt(options.port),
+      };
     });
   addExtractFlags(program.command('demo'))
     .description('start the simulator and run a full extraction against it (no credentials needed)')
     .addOption(new Option('--profile <name>', 'fault profile').choices(PROFILES).default('seed'))
     .option('--seed <n>', 'random seed', '1')
     .action((options: ExtractFlags & { profile: string; seed: string }) => {
-      parsed = { kind: 'demo', flags: pickFlags(options), profile: options.profile, seed: toInt(options.seed) };
+      parsed = {
+        kind: 'demo',
+        flags: pickFlags(options),
+        profile: options.profile,
+        seed: toInt(options.seed),
+      };
     });
   try {
     program.parse([...argv], { from: 'user' });

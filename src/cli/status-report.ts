@@ -42,7 +42,8 @@ export function buildStatus(store: Store | null, targetPct: number): StatusRepor
     systems_extracted: checkpoint?.systems_extracted ?? 0,
     coverage_pct: coveragePct,
     target_pct: targetPct,
-    target_met: snapshot?.status === 'success' || (checkpoint?.pass_complete === true && coveragePct >= targetPct),
+    target_met:
+      snapshot?.status === 'success' || (checkpoint?.pass_complete === true && coveragePct >= targetPct),
     pass_complete: checkpoint?.pass_complete ?? false,
     updated_at: checkpoint === null ? null : new Date(checkpoint.updated_at_ms).toISOString(),
     gaps: gaps.map((gap) => ({
@@ -65,9 +66,18 @@ export function renderStatus(report: StatusReport, dbPath: string): string {
   const rows: [string, string][] = [
     ['database', dbPath],
     ['snapshot', `#${report.snapshot_id} (${report.snapshot_status ?? 'unknown'})`],
-    ['pages', `${report.last_page} of ${report.total_pages ?? '?'}${report.pass_complete ? ' (pass complete)' : ''}`],
-    ['systems', `${fmt(report.systems_extracted)} of ${report.total_systems === null ? '?' : fmt(report.total_systems)}`],
-    ['coverage', `${report.coverage_pct.toFixed(1)}% (target ${report.target_pct}%: ${report.target_met ? 'met' : 'not met'})`],
+    [
+      'pages',
+      `${report.last_page} of ${report.total_pages ?? '?'}${report.pass_complete ? ' (pass complete)' : ''}`,
+    ],
+    [
+      'systems',
+      `${fmt(report.systems_extracted)} of ${report.total_systems === null ? '?' : fmt(report.total_systems)}`,
+    ],
+    [
+      'coverage',
+      `${report.coverage_pct.toFixed(1)}% (target ${report.target_pct}%: ${report.target_met ? 'met' : 'not met'})`,
+    ],
     ['updated', report.updated_at ?? '-'],
     ['gaps', `${recovered.length} recovered, ${lost.length} open`],
   ];

@@ -4,7 +4,14 @@
  * page; FR-1's cadence is every 10 pages, plus a final commit at batch end or on interruption.
  */
 import type { EventLogger } from '../observability/events.ts';
-import type { Checkpoint, CommitBatch, CommitResult, GapRecord, Store, SystemRecord } from '../store/store.ts';
+import type {
+  Checkpoint,
+  CommitBatch,
+  CommitResult,
+  GapRecord,
+  Store,
+  SystemRecord,
+} from '../store/store.ts';
 
 type PassPosition = CommitBatch['checkpoint'];
 type GapRetry = CommitBatch['gapRetries'][number];

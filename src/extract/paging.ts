@@ -7,7 +7,8 @@
 import type { RunContext } from './run-context.ts';
 import type { PageResult } from './ports.ts';
 
-export type PagingStop = { kind: 'budget' } | { kind: 'pass_complete' } | { kind: 'defer'; result: DeferResult };
+export type PagingStop =
+  { kind: 'budget' } | { kind: 'pass_complete' } | { kind: 'defer'; result: DeferResult };
 export type DeferResult = Extract<PageResult, { kind: 'defer' }>;
 
 export async function runPaging(ctx: RunContext): Promise<PagingStop> {

@@ -49,7 +49,12 @@ export interface TokenLifecycle {
 
 /** Human/stakeholder outputs; none of them may fail or slow the run. */
 export interface RunObserver {
-  runStarted(info: { targetSystems: number | null; targetPct: number; startPage: number; totalPages: number | null }): void;
+  runStarted(info: {
+    targetSystems: number | null;
+    targetPct: number;
+    startPage: number;
+    totalPages: number | null;
+  }): void;
   pageDone(info: {
     page: number;
     totalPages: number | null;

@@ -22,7 +22,12 @@ const DEFERRING_CODES: Readonly<Record<string, DeferReason>> = {
 };
 
 export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Promise<RunSummary> {
-  const choice = openSnapshot({ store: deps.store, logger: deps.logger, reset: options.reset, nowMs: deps.clock.nowMs() });
+  const choice = openSnapshot({
+    store: deps.store,
+    logger: deps.logger,
+    reset: options.reset,
+    nowMs: deps.clock.nowMs(),
+  });
   if (choice.kind === 'complete') {
     const checkpoint = choice.checkpoint;
     deps.logger.withSnapshot(choice.snapshot.snapshot_id).emit('target_met', {
@@ -52,7 +57,13 @@ export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Pr
       totalPages: ctx.position.total_pages,
     });
     if (choice.resumed && !ctx.position.pass_complete) {
-      const drift = await reconcileDrift({ ...deps, logger: ctx.log, snapshotId: ctx.snapshotId, lastPage: ctx.position.last_page, signal: options.signal });
+      const drift = await reconcileDrift({
+        ...deps,
+        logger: ctx.log,
+        snapshotId: ctx.snapshotId,
+        lastPage: ctx.position.last_page,
+        signal: options.signal,
+      });
       for (const page of drift.pages) ctx.committer.addPage(page.page, page.systems);
     }
     const paging = await runPaging(ctx);
@@ -66,7 +77,11 @@ export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Pr
     return finish(ctx);
   } catch (error) {
     if (options.signal.aborted) {
-      return deferred(ctx, { reason: 'interrupted', retryAfterS: null, message: 'stopped by signal; state saved' });
+      return deferred(ctx, {
+        reason: 'interrupted',
+        retryAfterS: null,
+        message: 'stopped by signal; state saved',
+      });
     }
     const reason = isExtractorError(error) ? DEFERRING_CODES[error.code] : undefined;
     if (reason !== undefined && error instanceof Error) {
@@ -123,9 +138,16 @@ function unsweptGapsRemain(ctx: RunContext): boolean {
   return ctx.deps.store.listGaps(ctx.snapshotId).some((gap) => !gap.resolved && gap.retry_sweeps === 0);
 }
 
-function deferred(ctx: RunContext, info: { reason: DeferReason; retryAfterS: number | null; message: string }): RunSummary {
+function deferred(
+  ctx: RunContext,
+  info: { reason: DeferReason; retryAfterS: number | null; message: string },
+): RunSummary {
   commitQuietly(ctx);
-  ctx.log.emit('run_deferred', { reason: info.reason, retry_after_s: info.retryAfterS, message: info.message });
+  ctx.log.emit('run_deferred', {
+    reason: info.reason,
+    retry_after_s: info.retryAfterS,
+    message: info.message,
+  });
   return summarize(ctx, info.reason === 'interrupted' ? 'interrupted' : 'deferred', false);
 }
 
