@@ -31,12 +31,20 @@ export function parseArgs(
   argv: readonly string[],
   io: { stdout: Output; stderr: Output; version: string },
 ): ParsedCommand {
-  let parsed: ParsedCommand | null = null;
+  // Set by whichever command's action commander runs.
+  const chosen: { command: ParsedCommand | null } = { command: null };
   const program = new Command('pmp-extractor')
     .description('Resilient, checkpointed extraction of the PMP Cloud system inventory into SQLite.')
     .version(io.version)
     .exitOverride()
-    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .configureOutput({
+      writeOut: (text) => {
+        io.stdout.write(text);
+      },
+      writeErr: (text) => {
+        io.stderr.write(text);
+      },
+    })
     .showHelpAfterError()
     .addHelpText('after', ENVIRONMENT_HELP);
   addExtractFlags(program)
@@ -48,7 +56,7 @@ export function parseArgs(
     .option('--reset', 'start a new snapshot at page 1 (history is kept)')
     .action((options: ExtractFlags & { status?: boolean; json?: boolean; reset?: boolean }) => {
       const flags = pickFlags(options);
-      parsed =
+      chosen.command =
         options.status === true
           ? { kind: 'status', flags, json: options.json === true }
           : { kind: 'extract', flags, reset: options.reset === true };
@@ -60,7 +68,7 @@ export function parseArgs(
     .option('--seed <n>', 'random seed (same seed, same run)', '1')
     .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', '0')
     .action((options: { profile: string; seed: string; port: string }) => {
-      parsed = {
+      chosen.command = {
         kind: 'simulate',
         profile: options.profile,
         seed: toInt(options.seed),
@@ -72,7 +80,7 @@ export function parseArgs(
     .addOption(new Option('--profile <name>', 'fault profile').choices(PROFILES).default('seed'))
     .option('--seed <n>', 'random seed', '1')
     .action((options: ExtractFlags & { profile: string; seed: string }) => {
-      parsed = {
+      chosen.command = {
         kind: 'demo',
         flags: pickFlags(options),
         profile: options.profile,
@@ -85,7 +93,7 @@ export function parseArgs(
     if (error instanceof CommanderError) return { kind: 'exit', code: error.exitCode === 0 ? 0 : 1 };
     throw error;
   }
-  return parsed ?? { kind: 'exit', code: 1 };
+  return chosen.command ?? { kind: 'exit', code: 1 };
 }
 
 function addExtractFlags(command: Command): Command {

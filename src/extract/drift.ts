@@ -32,7 +32,7 @@ export async function reconcileDrift(args: {
   let page = lastPage;
   let matched = false;
   while (page >= 1 && lastPage - page < MAX_DRIFT_STEP_BACK_PAGES) {
-    const result = await args.pages.fetchPage(page, args.signal);
+    const result = await args.pages.fetchPage(page, args.signal, args.logger);
     found.requests += 1;
     // A page we cannot read now is not evidence of drift; the pass goes on and gap sweeps cover it.
     if (result.kind !== 'ok') return found;

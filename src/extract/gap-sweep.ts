@@ -17,7 +17,7 @@ export async function runGapSweep(ctx: RunContext): Promise<SweepStop> {
   for (const gap of open) {
     if (ctx.budget <= 0) return { kind: 'budget' };
     const page = gap.page_num;
-    const result = await deps.pages.fetchPage(page, options.signal);
+    const result = await deps.pages.fetchPage(page, options.signal, log);
     ctx.budget -= 1;
     ctx.pagesAttempted += 1;
     ctx.countAttempts(page, result);
@@ -25,7 +25,7 @@ export async function runGapSweep(ctx: RunContext): Promise<SweepStop> {
     if (result.kind === 'ok') {
       ctx.pagesOk += 1;
       ctx.observeTotals(result.page);
-      const retry = { page_num: page, resolved: true, attempts: gap.attempts + result.failedAttempts + 1 };
+      const retry = { page_num: page, resolved: true, attempts: result.failedAttempts + 1 };
       ctx.committer.addGapRetry(retry, result.page.records);
       log.emit('gap_recovered', { page, sweep: gap.retry_sweeps + 1, systems: result.page.records.length });
     } else {
@@ -34,7 +34,7 @@ export async function runGapSweep(ctx: RunContext): Promise<SweepStop> {
         {
           page_num: page,
           resolved: false,
-          attempts: gap.attempts + result.attempts,
+          attempts: result.attempts,
           error_type: result.errorType,
           error_message: result.errorMessage,
         },

@@ -17,7 +17,7 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
   while (!ctx.position.pass_complete) {
     if (ctx.budget <= 0) return { kind: 'budget' };
     const page = ctx.position.last_page + 1;
-    const result = await deps.pages.fetchPage(page, options.signal);
+    const result = await deps.pages.fetchPage(page, options.signal, log);
     ctx.budget -= 1;
     ctx.pagesAttempted += 1;
     ctx.countAttempts(page, result);

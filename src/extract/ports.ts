@@ -39,7 +39,8 @@ export type PageResult =
     };
 
 export interface PageSource {
-  fetchPage(page: number, signal: AbortSignal): Promise<PageResult>;
+  /** `logger` is bound to the run's snapshot, so attempt events carry `snapshot_id`. */
+  fetchPage(page: number, signal: AbortSignal, logger: EventLogger): Promise<PageResult>;
 }
 
 export interface TokenLifecycle {

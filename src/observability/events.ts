@@ -2,6 +2,8 @@
  * The closed set of log events (decision D8). Every line on stdout / in the log file is one of these,
  * rendered as `{timestamp, level, event_type, snapshot_id?, ...fields}`. Adding an event means adding
  * it here, to DEFAULT_LEVELS, to the README's schema table and to a test.
+ * Every field must also be listed in EVENT_FIELDS (event-fields.ts), the logger's allow-list; the
+ * compiler reports a field missing there.
  */
 
 export const LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
@@ -63,6 +65,11 @@ export interface EventMap {
     page: number;
     error_type: ErrorType;
     attempts: number;
+  };
+  records_rejected: {
+    page: number;
+    count: number;
+    reasons: string;
   };
   gap_recovered: {
     page: number;
@@ -178,6 +185,7 @@ export const DEFAULT_LEVELS: Readonly<Record<EventType, Level>> = {
   extraction_progress: 'INFO',
   page_extraction_failed: 'WARNING',
   page_skipped: 'ERROR',
+  records_rejected: 'ERROR',
   gap_recovered: 'INFO',
   token_refresh: 'INFO',
   token_budget: 'DEBUG',

@@ -68,11 +68,18 @@ export interface GapRow extends GapRecord {
 export interface CommitBatch {
   snapshot_id: number;
   pages: readonly { page: number; systems: readonly SystemRecord[] }[];
+  /** New gaps; a page already recorded is overwritten and reopened, keeping its retry_sweeps. */
   gaps: readonly GapRecord[];
-  /** Gap pages retried in a sweep: resolved ones and ones that failed again (retry_sweeps + 1). */
+  /**
+   * Gap pages retried in a sweep: resolved ones (resolved = 1, resolved_at = nowMs) and ones that
+   * failed again. Either way the gap's retry_sweeps grows by 1 and `attempts` (those spent in this
+   * sweep) is added to the gap's total; error_type/error_message replace the stored ones when given.
+   * A page with no gap row is ignored.
+   */
   gapRetries: readonly {
     page_num: number;
     resolved: boolean;
+    /** Attempts spent on this page in this sweep. */
     attempts: number;
     error_type?: ErrorType;
     error_message?: string;

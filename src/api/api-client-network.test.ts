@@ -1,0 +1,107 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../test/support/fake-clock.ts';
+import { createPacer } from '../retry/index.ts';
+import { createApiClient } from './api-client.ts';
+
+/** Real node:http on port 0 + built-in fetch: the transport failures as undici really reports them. */
+const TOKEN = 'canary-access-token-2000.xyz';
+let server: Server | undefined;
+
+async function listen(handler: RequestListener): Promise<string> {
+  server = createServer(handler);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+afterEach(async () => {
+  server?.closeAllConnections();
+  server?.close();
+  if (server?.listening) await once(server, 'close');
+  server = undefined;
+});
+
+function clientFor(baseUrl: string) {
+  return createApiClient({ baseUrl, fetch, pacer: createPacer(new FakeClock(), 0), timeoutMs: 200 });
+}
+
+const signal = new AbortController().signal;
+
+describe('createApiClient over real HTTP', () => {
+  it('times out a body that stalls mid-stream (the timeout covers the body)', async () => {
+    const url = await listen((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '5000' });
+      res.write('{"message_response":{"total":');
+    });
+    const startedMs = Date.now();
+    const result = await clientFor(url).fetchScanDetailsPage(1, TOKEN, signal);
+    expect(result).toEqual({
+      kind: 'transport',
+      failure: 'timeout',
+      message: 'request timed out after 200 ms',
+      httpStatus: 200,
+    });
+    expect(Date.now() - startedMs).toBeLessThan(2000);
+  });
+
+  it('times out a server that never sends headers', async () => {
+    const url = await listen(() => undefined);
+    expect(await clientFor(url).fetchScanDetailsPage(1, TOKEN, signal)).toMatchObject({
+      kind: 'transport',
+      failure: 'timeout',
+      httpStatus: null,
+    });
+  });
+
+  it('reports a body cut short as truncated_body', async () => {
+    const url = await listen((_req, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('{"message_response"', () => res.destroy());
+    });
+    expect(await clientFor(url).fetchScanDetailsPage(1, TOKEN, signal)).toMatchObject({
+      kind: 'transport',
+      failure: 'truncated_body',
+      httpStatus: 200,
+    });
+  });
+
+  it('reports a reset before headers as connection_reset', async () => {
+    const url = await listen((req) => req.socket.destroy());
+    expect(await clientFor(url).fetchScanDetailsPage(1, TOKEN, signal)).toMatchObject({
+      kind: 'transport',
+      failure: 'connection_reset',
+      httpStatus: null,
+    });
+  });
+
+  it('reports a closed port as connection_refused, without the token anywhere', async () => {
+    const url = await listen(() => undefined);
+    server?.close();
+    await once(server as Server, 'close');
+    const result = await clientFor(url).fetchScanDetailsPage(1, TOKEN, signal);
+    expect(result).toEqual({
+      kind: 'transport',
+      failure: 'connection_refused',
+      message: 'connection refused (ECONNREFUSED)',
+      httpStatus: null,
+    });
+    expect(JSON.stringify(result)).not.toContain(TOKEN);
+  });
+
+  it('parses a real page with a text/plain content type', async () => {
+    const url = await listen((req, res) => {
+      expect(req.headers.authorization).toBe(`Zoho-oauthtoken ${TOKEN}`);
+      res.writeHead(200, { 'content-type': 'text/plain;charset=UTF-8' });
+      res.end(
+        '{"message_type":"scandetails","message_response":{"total":1,"scandetails":[{"resource_id":52549000000186013}]}}',
+      );
+    });
+    expect(await clientFor(url).fetchScanDetailsPage(1, TOKEN, signal)).toMatchObject({
+      body: { kind: 'parsed', value: { ids: ['52549000000186013'] } },
+    });
+  });
+});

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../test/support/fake-clock.ts';
+import {
+  createFakeFetch,
+  jsonResponse,
+  scanDetailsPayload,
+  textResponse,
+} from '../../test/support/fake-fetch.ts';
+import type { ScriptStep } from '../../test/support/fake-fetch.ts';
+import { createPacer } from '../retry/index.ts';
+import { createApiClient } from './api-client.ts';
+import type { ApiClientOptions } from './api-client.ts';
+
+const TOKEN = 'canary-access-token-1000.abcdef';
+
+function clientWith(script: ScriptStep[], options: Partial<ApiClientOptions> = {}) {
+  const clock = new FakeClock();
+  const fake = createFakeFetch(script);
+  const client = createApiClient({
+    baseUrl: 'https://pmp.test/',
+    fetch: fake.fetch,
+    pacer: createPacer(clock, 0),
+    ...options,
+  });
+  return { client, fake, clock };
+}
+
+const signal = new AbortController().signal;
+
+describe('createApiClient (scripted fetch)', () => {
+  it('GETs scandetails with page/pagelimit and the token only in the Authorization header', async () => {
+    const { client, fake } = clientWith([
+      () => jsonResponse(scanDetailsPayload({ page: 2, total: '60', records: [{ resource_id: 1 }] })),
+    ]);
+    const result = await client.fetchScanDetailsPage(2, TOKEN, signal);
+    expect(fake.calls[0]?.url).toBe('https://pmp.test/api/1.4/patch/scandetails?page=2&pagelimit=25');
+    expect(fake.calls[0]?.headers['authorization']).toBe(`Zoho-oauthtoken ${TOKEN}`);
+    expect(fake.calls[0]?.url).not.toContain(TOKEN);
+    expect(result).toMatchObject({
+      kind: 'http',
+      status: 200,
+      body: { kind: 'parsed', value: { page: 2, total: 60 } },
+    });
+  });
+
+  it('sends the configured page size', async () => {
+    const { client, fake } = clientWith([() => textResponse('')], { pageSize: 100 });
+    await client.fetchScanDetailsPage(1, TOKEN, signal);
+    expect(fake.calls[0]?.url).toMatch(/pagelimit=100$/);
+  });
+
+  it('keeps status, Retry-After, Date and a 1 KB sample for the classifier', async () => {
+    const body = `<html>${'x'.repeat(5000)}</html>`;
+    const headers = { 'retry-after': '7', date: 'Thu, 26 Nov 2026 12:00:00 GMT' };
+    const { client } = clientWith([
+      () => textResponse(body, { status: 429, statusText: 'Too Many Requests', headers }),
+    ]);
+    const result = await client.fetchScanDetailsPage(1, TOKEN, signal);
+    expect(result).toMatchObject({
+      kind: 'http',
+      status: 429,
+      statusText: 'Too Many Requests',
+      retryAfter: '7',
+      date: 'Thu, 26 Nov 2026 12:00:00 GMT',
+      contentType: 'text/html;charset=UTF-8',
+      body: { kind: 'not_json', html: true },
+    });
+    expect(result.kind === 'http' && result.bodySample).toBe(body.slice(0, 1024));
+  });
+
+  it('reports a body over the cap without parsing it', async () => {
+    const { client } = clientWith([() => textResponse('{"a":"' + 'x'.repeat(100) + '"}')], {
+      maxBodyBytes: 50,
+    });
+    expect(await client.fetchScanDetailsPage(1, TOKEN, signal)).toMatchObject({
+      kind: 'http',
+      bodySample: '',
+      body: { kind: 'too_large', limitBytes: 50 },
+    });
+  });
+
+  it('paces every request start-to-start', async () => {
+    const clock = new FakeClock();
+    const fake = createFakeFetch([() => textResponse(''), () => textResponse('')]);
+    const client = createApiClient({
+      baseUrl: 'https://pmp.test',
+      fetch: fake.fetch,
+      pacer: createPacer(clock, 250),
+    });
+    await client.fetchScanDetailsPage(1, TOKEN, signal);
+    await client.fetchScanDetailsPage(2, TOKEN, signal);
+    expect(clock.sleeps).toEqual([250]);
+  });
+
+  it('rethrows the caller abort reason instead of reporting a transport failure', async () => {
+    const controller = new AbortController();
+    const reason = new Error('SIGTERM');
+    const { client } = clientWith([
+      () => {
+        controller.abort(reason);
+        return new TypeError('fetch failed');
+      },
+    ]);
+    await expect(client.fetchScanDetailsPage(1, TOKEN, controller.signal)).rejects.toBe(reason);
+  });
+
+  it('fetches server properties', async () => {
+    const { client, fake } = clientWith([
+      () =>
+        jsonResponse({
+          message_type: 'serverproperties',
+          message_response: { serverproperties: { branch_offices: ['Head Office', 7], domains: ['CORP'] } },
+        }),
+    ]);
+    const result = await client.fetchServerProperties(TOKEN, signal);
+    expect(fake.calls[0]?.url).toBe('https://pmp.test/api/1.4/desktop/serverproperties');
+    expect(result).toMatchObject({
+      body: {
+        kind: 'parsed',
+        value: { branchOffices: ['Head Office'], domains: ['CORP'], customGroups: [] },
+      },
+    });
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * The PMP Cloud API client. One request per call, paced, with a whole-request timeout (headers and
+ * body) and a body cap. It never throws for HTTP or transport problems: it returns an AttemptResult
+ * for the classifier. It throws only when the caller's signal aborts (SIGTERM), with that reason.
+ * The token travels in the Authorization header only, never in a URL or a message (D3).
+ */
+import type { FetchLike } from '../platform/http.ts';
+import type { AttemptResult, BodyOutcome } from './attempt-result.ts';
+import { RESPONSE_SAMPLE_CHARS } from './attempt-result.ts';
+import { parseScanDetailsPage } from './parse-page.ts';
+import type { ParsedPage } from './parse-page.ts';
+import { DEFAULT_MAX_BODY_BYTES, readBodyCapped } from './read-body.ts';
+import { parseServerProperties } from './server-properties.ts';
+import type { ServerProperties } from './server-properties.ts';
+import { describeTransportError } from './transport-error.ts';
+
+/** Spaces request starts (see retry/pacer.ts); structural so api does not depend on retry. */
+export interface RequestPacer {
+  waitTurn(signal?: AbortSignal): Promise<void>;
+}
+
+export interface ApiClientOptions {
+  /** PMP API host of the data centre, e.g. https://patch.manageengine.com.au (no trailing path needed). */
+  baseUrl: string;
+  fetch: FetchLike;
+  pacer: RequestPacer;
+  /** Whole-request timeout, body included. Default 30000 ms (D2 PMP_REQUEST_TIMEOUT_MS). */
+  timeoutMs?: number;
+  /** Body cap. Default 10 MB. */
+  maxBodyBytes?: number;
+  /** `pagelimit` sent to the API. Default 25 (D2 PMP_PAGE_SIZE). */
+  pageSize?: number;
+}
+
+export interface ApiClient {
+  readonly pageSize: number;
+  fetchScanDetailsPage(
+    page: number,
+    accessToken: string,
+    signal: AbortSignal,
+  ): Promise<AttemptResult<ParsedPage>>;
+  fetchServerProperties(accessToken: string, signal: AbortSignal): Promise<AttemptResult<ServerProperties>>;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_PAGE_SIZE = 25;
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+
+  async function request<T>(
+    pathAndQuery: string,
+    accessToken: string,
+    signal: AbortSignal,
+    parse: (text: string) => BodyOutcome<T>,
+  ): Promise<AttemptResult<T>> {
+    await options.pacer.waitTurn(signal);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const teardown = new AbortController();
+    const combined = AbortSignal.any([signal, timeout, teardown.signal]);
+    let httpStatus: number | null = null;
+    try {
+      const response = await options.fetch(`${baseUrl}${pathAndQuery}`, {
+        method: 'GET',
+        headers: { Authorization: `Zoho-oauthtoken ${accessToken}`, Accept: 'application/json' },
+        signal: combined,
+      });
+      httpStatus = response.status;
+      const read = await readBodyCapped(response, {
+        maxBytes: maxBodyBytes,
+        abortRequest: () => {
+          teardown.abort();
+        },
+      });
+      const text = read.kind === 'complete' ? read.text : '';
+      return {
+        kind: 'http',
+        status: response.status,
+        statusText: response.statusText,
+        retryAfter: response.headers.get('retry-after'),
+        date: response.headers.get('date'),
+        contentType: response.headers.get('content-type'),
+        bodySample: text.slice(0, RESPONSE_SAMPLE_CHARS),
+        body: read.kind === 'complete' ? parse(text) : { kind: 'too_large', limitBytes: read.limitBytes },
+      };
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      return describeTransportError(error, { timedOut: timeout.aborted, timeoutMs, httpStatus });
+    }
+  }
+
+  return {
+    pageSize,
+    fetchScanDetailsPage: (page, accessToken, signal) =>
+      request(`/api/1.4/patch/scandetails?page=${page}&pagelimit=${pageSize}`, accessToken, signal, (text) =>
+        parseScanDetailsPage(text, { page, pageSize }),
+      ),
+    fetchServerProperties: (accessToken, signal) =>
+      request('/api/1.4/desktop/serverproperties', accessToken, signal, parseServerProperties),
+  };
+}

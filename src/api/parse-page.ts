@@ -1,0 +1,53 @@
+/**
+ * Body text of `GET /api/1.4/patch/scandetails` → ParsedPage (D5). `total` may be a number or a
+ * numeric string; `limit` and `page` fall back to what was requested when the API does not echo them.
+ */
+import type { SystemRecord } from '../store/store.ts';
+import type { BodyOutcome } from './attempt-result.ts';
+import { readCount } from './envelope.ts';
+import { normalizeRecord } from './normalize-record.ts';
+import type { RejectedRecord } from './normalize-record.ts';
+import { parseEnvelope } from './parse-json-body.ts';
+import { findRecordsArray } from './records-array.ts';
+
+export interface ParsedPage {
+  /** Page number the API echoed (1-based). */
+  page: number;
+  /** Page size the API echoed; use it, not the requested one, to compute the page count. */
+  limit: number;
+  /** Systems matching the query across all pages (not the page count). */
+  total: number;
+  records: SystemRecord[];
+  /** resource_id of each record, in order (for drift and wrap-around checks). */
+  ids: string[];
+  /** Records that could not be mapped (no id): the caller counts and logs them. */
+  rejects: RejectedRecord[];
+}
+
+export interface PageRequest {
+  page: number;
+  pageSize: number;
+}
+
+export function parseScanDetailsPage(text: string, request: PageRequest): BodyOutcome<ParsedPage> {
+  const parsed = parseEnvelope<ParsedPage>(text);
+  if (parsed.kind === 'failure') return parsed.outcome;
+  const { response, messageType } = parsed;
+  const total = readCount(response['total']);
+  if (total === null) return { kind: 'invalid', reason: 'message_response.total is missing or not a count' };
+  const limit = readCount(response['limit']) ?? request.pageSize;
+  const page = readCount(response['page']) ?? request.page;
+  if (limit === 0) return { kind: 'invalid', reason: 'message_response.limit is 0' };
+  const rawRecords = findRecordsArray(response, messageType);
+  if (rawRecords === null) return { kind: 'invalid', reason: 'JSON without a records array' };
+
+  const records: SystemRecord[] = [];
+  const rejects: RejectedRecord[] = [];
+  rawRecords.forEach((raw, index) => {
+    const result = normalizeRecord(raw, index);
+    if (result.kind === 'ok') records.push(result.record);
+    else rejects.push(result.reject);
+  });
+  const ids = records.map((record) => record.resource_id);
+  return { kind: 'parsed', value: { page, limit, total, records, ids, rejects } };
+}

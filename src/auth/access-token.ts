@@ -1,0 +1,34 @@
+/** A freshly minted access token. `ttlS` null means the issuer gave no lifetime (45 s fallback applies). */
+export interface TokenResponse {
+  accessToken: string;
+  ttlS: number | null;
+}
+
+/**
+ * Above this an `expires_in` must be milliseconds, not seconds: older Zoho responses sent
+ * `expires_in: 3600000` beside `expires_in_sec: 3600`. 100 000 s is ~28 h, far beyond Zoho's 1 h.
+ */
+const MS_SUSPECT_THRESHOLD = 100_000;
+
+/** Seconds from `expires_in_sec` (preferred) or `expires_in`; numbers or numeric strings; else null. */
+export function parseTtlS(body: Readonly<Record<string, unknown>>): number | null {
+  const seconds = positiveNumber(body['expires_in_sec']);
+  if (seconds !== null) return seconds;
+  const value = positiveNumber(body['expires_in']);
+  if (value === null) return null;
+  return value >= MS_SUSPECT_THRESHOLD ? value / 1000 : value;
+}
+
+function positiveNumber(value: unknown): number | null {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : null;
+}
+
+/** An access token is one printable token without whitespace (it goes into an HTTP header). */
+export function isPlausibleToken(value: unknown): value is string {
+  return typeof value === 'string' && /^[\x21-\x7e]+$/.test(value);
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

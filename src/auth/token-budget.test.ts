@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../test/support/fake-clock.ts';
+import type { EventLogger } from '../observability/events.ts';
+import { ExtractorError } from '../platform/errors.ts';
+import { createTokenBudget, type TokenBudgetStore } from './token-budget.ts';
+
+function memoryStore(): TokenBudgetStore & { times: number[] } {
+  const times: number[] = [];
+  return {
+    times,
+    recordTokenRequest: (nowMs) => {
+      times.push(nowMs);
+    },
+    countTokenRequestsSince: (sinceMs) => times.filter((t) => t > sinceMs).length,
+  };
+}
+
+function captureLogger(): EventLogger & { events: unknown[] } {
+  const events: unknown[] = [];
+  const logger: EventLogger & { events: unknown[] } = {
+    events,
+    emit: (type, fields, level) => {
+      events.push({ type, fields, level });
+    },
+    withSnapshot: () => logger,
+  };
+  return logger;
+}
+
+describe('createTokenBudget', () => {
+  it('records before each request, then refuses once the window is full', () => {
+    const store = memoryStore();
+    const clock = new FakeClock();
+    const logger = captureLogger();
+    const budget = createTokenBudget({ store, clock, logger, maxRequests: 3, windowMs: 600_000 });
+    budget.take();
+    budget.take();
+    budget.take();
+    expect(store.times).toHaveLength(3);
+    expect(logger.events.at(-1)).toEqual({
+      type: 'token_budget',
+      fields: { used: 3, limit: 3, window_s: 600 },
+      level: undefined,
+    });
+    let error: unknown;
+    try {
+      budget.take();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ExtractorError);
+    expect((error as ExtractorError).code).toBe('token_budget_exhausted');
+    expect((error as ExtractorError).message).toBe(
+      'token budget spent: 3 token requests in the last 10 minutes; the next run will continue',
+    );
+    expect(store.times).toHaveLength(3);
+
+    clock.advance(600_000);
+    expect(() => {
+      budget.take();
+    }).not.toThrow();
+  });
+
+  it('describes a window that is not whole minutes in seconds', () => {
+    const budget = createTokenBudget({
+      store: memoryStore(),
+      clock: new FakeClock(),
+      logger: captureLogger(),
+      maxRequests: 0,
+      windowMs: 90_000,
+    });
+    expect(() => {
+      budget.take();
+    }).toThrow('in the last 90 s');
+  });
+});

@@ -1,0 +1,83 @@
+import type { RefreshTokenCredentials } from '../config/index.ts';
+import type { Clock } from '../platform/clock.ts';
+import { ExtractorError } from '../platform/errors.ts';
+import type { FetchLike } from '../platform/http.ts';
+import type { TokenResponse } from './access-token.ts';
+import { classifyTokenAnswer } from './token-answer.ts';
+
+export interface TokenEndpointOptions {
+  /** Zoho accounts server, no trailing slash (Config.accountsUrl). */
+  accountsUrl: string;
+  credentials: RefreshTokenCredentials;
+  fetch: FetchLike;
+  clock: Clock;
+  /** Whole-request timeout per attempt, body included, ms. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Delay before retry n is backoffBaseMs × 2^(n-1): 1 s, 2 s, 4 s by default. */
+  backoffBaseMs?: number;
+  /** Retries after the first attempt for 5xx / network / non-JSON answers; default 3 (D3). */
+  retries?: number;
+  /** Runs before every HTTP request (the persisted token budget); throwing stops the refresh. */
+  beforeRequest?: () => void;
+}
+
+const DEFAULT_BACKOFF_BASE_MS = 1000;
+const DEFAULT_RETRIES = 3;
+
+/**
+ * Zoho refresh-token grant: POST {accountsUrl}/oauth/v2/token. The secrets travel in a form body,
+ * never in the URL, so no URL logging anywhere can leak them. Fatal answers (invalid_code,
+ * invalid_client, Access Denied) are not retried: retrying would only burn Zoho's 10-per-10-minutes
+ * budget. Throws ExtractorError: credentials_rejected | token_throttled | token_unavailable.
+ */
+export async function requestAccessToken(options: TokenEndpointOptions): Promise<TokenResponse> {
+  const { accountsUrl, credentials, clock, signal } = options;
+  const baseMs = options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
+  const attempts = 1 + (options.retries ?? DEFAULT_RETRIES);
+  const url = `${accountsUrl}/oauth/v2/token`;
+  let lastDetail = '';
+
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (attempt > 1) await clock.sleep(baseMs * 2 ** (attempt - 2), signal);
+    options.beforeRequest?.();
+    const body = new URLSearchParams({
+      grant_type: 'refresh_token',
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+      refresh_token: credentials.refreshToken,
+    });
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    try {
+      const response = await options.fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: body.toString(),
+        // A redirect would resend the secrets to another host: treat it as an answer, not follow it.
+        redirect: 'manual',
+        signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
+      });
+      const answer = classifyTokenAnswer(response.status, await response.text(), accountsUrl);
+      if (answer.kind === 'token') return answer.token;
+      if (answer.kind === 'fatal') throw answer.error;
+      lastDetail = answer.detail;
+    } catch (error) {
+      if (error instanceof ExtractorError) throw error;
+      if (signal?.aborted === true) throw signal.reason;
+      lastDetail = describeTransportError(error, options.timeoutMs);
+    }
+  }
+  throw new ExtractorError(
+    'token_unavailable',
+    `token endpoint ${url} failed ${attempts} times (last: ${lastDetail}); the run stops, check the ` +
+      'network and PMP_ACCOUNTS_URL',
+  );
+}
+
+/** Error name and errno code only: enough to diagnose, nothing from the request. */
+function describeTransportError(error: unknown, timeoutMs: number): string {
+  if (!(error instanceof Error)) return 'network error';
+  if (error.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? `network error ${code}` : `network error (${error.name})`;
+}

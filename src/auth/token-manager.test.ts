@@ -1,0 +1,234 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../test/support/fake-clock.ts';
+import type { Credentials } from '../config/index.ts';
+import type { EventLogger, Level } from '../observability/events.ts';
+import { ExtractorError } from '../platform/errors.ts';
+import type { FetchLike } from '../platform/http.ts';
+import type { TokenSource } from '../retry/index.ts';
+import type { TokenBudgetStore } from './token-budget.ts';
+import { createTokenManager, type TokenManagerOptions } from './token-manager.ts';
+
+const SECRET = 'canary-secret-Zx81';
+const REFRESH = 'canary-refresh-Qp42';
+const credentials: Credentials = {
+  kind: 'refresh_token',
+  clientId: 'id',
+  clientSecret: SECRET,
+  refreshToken: REFRESH,
+};
+
+interface Captured {
+  type: string;
+  fields: Record<string, unknown>;
+  level: Level | undefined;
+}
+
+function harness(
+  overrides: Partial<TokenManagerOptions> = {},
+  body: (n: number) => unknown = tokenBody(3600),
+) {
+  const clock = new FakeClock();
+  const events: Captured[] = [];
+  const logger: EventLogger = {
+    emit: (type, fields, level) => {
+      events.push({ type, fields, level });
+    },
+    withSnapshot: () => logger,
+  };
+  let calls = 0;
+  const fetch: FetchLike = () => {
+    calls++;
+    return Promise.resolve(new Response(JSON.stringify(body(calls))));
+  };
+  const times: number[] = [];
+  const store: TokenBudgetStore = {
+    recordTokenRequest: (nowMs) => {
+      times.push(nowMs);
+    },
+    countTokenRequestsSince: (sinceMs) => times.filter((t) => t > sinceMs).length,
+  };
+  const options: TokenManagerOptions = {
+    credentials,
+    accountsUrl: 'https://accounts.example',
+    fetch,
+    clock,
+    logger,
+    store,
+    timeoutMs: 1000,
+    commandTimeoutMs: 1000,
+    ...overrides,
+  };
+  const refreshes = (): Captured[] => events.filter((e) => e.type === 'token_refresh');
+  return {
+    clock,
+    events,
+    refreshes,
+    store,
+    options,
+    manager: createTokenManager(options),
+    fetchCalls: () => calls,
+  };
+}
+
+function tokenBody(expiresIn?: number): (n: number) => unknown {
+  return (n) => ({
+    access_token: `canary-token-${n}`,
+    ...(expiresIn === undefined ? {} : { expires_in: expiresIn }),
+  });
+}
+
+describe('token manager lifecycle', () => {
+  it('refreshes proactively after 80% of the TTL, not before', async () => {
+    const h = harness();
+    await expect(h.manager.startBatch()).resolves.toBe('canary-token-1');
+    h.clock.advance(2879_000);
+    await expect(h.manager.getAccessToken()).resolves.toBe('canary-token-1');
+    expect(h.fetchCalls()).toBe(1);
+    h.clock.advance(2_000);
+    await expect(h.manager.getAccessToken()).resolves.toBe('canary-token-2');
+    expect(h.refreshes().map((e) => e.fields)).toEqual([
+      { reason: 'batch_start', success: true, token_age_s: null, ttl_s: 3600, source: 'refresh_token' },
+      { reason: 'proactive', success: true, token_age_s: 2881, ttl_s: 3600, source: 'refresh_token' },
+    ]);
+    expect(h.refreshes().every((e) => e.level === undefined)).toBe(true);
+    expect(h.manager.stats()).toEqual({
+      refreshes: { batch_start: 1, proactive: 1, '401': 0 },
+      failures: { batch_start: 0, proactive: 0, '401': 0 },
+    });
+  });
+
+  it('falls back to a 45 s threshold when expires_in is absent', async () => {
+    const h = harness({}, tokenBody());
+    await h.manager.getAccessToken();
+    h.clock.advance(45_000);
+    await expect(h.manager.getAccessToken()).resolves.toBe('canary-token-1');
+    h.clock.advance(1);
+    await expect(h.manager.getAccessToken()).resolves.toBe('canary-token-2');
+    expect(h.refreshes().map((e) => [e.fields['reason'], e.fields['ttl_s']])).toEqual([
+      ['batch_start', null],
+      ['proactive', null],
+    ]);
+  });
+
+  it('shares one in-flight refresh between concurrent callers', async () => {
+    const h = harness();
+    const tokens = await Promise.all([h.manager.getAccessToken(), h.manager.getAccessToken()]);
+    expect(tokens).toEqual(['canary-token-1', 'canary-token-1']);
+    expect(h.fetchCalls()).toBe(1);
+    const after401 = await Promise.all([h.manager.refreshAfterAuthFailure(), h.manager.getAccessToken()]);
+    expect(after401).toEqual(['canary-token-2', 'canary-token-2']);
+    expect(h.fetchCalls()).toBe(2);
+  });
+
+  it('forces a refresh after an auth failure and logs the replaced token age', async () => {
+    const h = harness();
+    await h.manager.startBatch();
+    h.clock.advance(12_340);
+    await expect(h.manager.refreshAfterAuthFailure()).resolves.toBe('canary-token-2');
+    expect(h.refreshes().at(-1)?.fields).toMatchObject({ reason: '401', success: true, token_age_s: 12.3 });
+    expect(h.manager.stats().refreshes['401']).toBe(1);
+  });
+
+  it('reports a failed refresh at ERROR with a safe message and keeps the old token', async () => {
+    const h = harness({}, (n) =>
+      n === 1 ? { access_token: 'canary-token-1', expires_in: 3600 } : { error: 'invalid_code' },
+    );
+    await h.manager.startBatch();
+    const error = await h.manager.refreshAfterAuthFailure().catch((e: unknown) => e);
+    expect((error as ExtractorError).code).toBe('credentials_rejected');
+    const last = h.refreshes().at(-1);
+    expect(last?.level).toBe('ERROR');
+    expect(last?.fields).toMatchObject({ reason: '401', success: false, ttl_s: null, token_age_s: 0 });
+    expect(last?.fields['error_message']).toContain('invalid_code');
+    expect(h.manager.stats().failures['401']).toBe(1);
+    await expect(h.manager.getAccessToken()).resolves.toBe('canary-token-1');
+  });
+
+  it('reports a non-extractor failure by its name only', async () => {
+    const h = harness({ fetch: () => Promise.reject(new Error('boom')) });
+    const controller = new AbortController();
+    controller.abort(new RangeError(`leak ${SECRET}`));
+    await expect(h.manager.startBatch(controller.signal)).rejects.toThrow(RangeError);
+    expect(h.refreshes()[0]?.fields['error_message']).toBe('RangeError');
+    const odd = harness({ fetch: () => Promise.reject(new Error('x')) });
+    const aborter = new AbortController();
+    aborter.abort('plain string reason');
+    await expect(odd.manager.startBatch(aborter.signal)).rejects.toBe('plain string reason');
+    expect(odd.refreshes()[0]?.fields['error_message']).toBe('unknown error');
+  });
+
+  it('hands every new token to onNewToken (for the log scrubber)', async () => {
+    const seen: string[] = [];
+    const h = harness({ onNewToken: (token) => seen.push(token) });
+    await h.manager.startBatch();
+    await h.manager.refreshAfterAuthFailure();
+    expect(seen).toEqual(['canary-token-1', 'canary-token-2']);
+  });
+});
+
+describe('token budget across processes', () => {
+  it('counts every request in a shared store and stops both managers', async () => {
+    const first = harness({ tokenBudget: { maxRequests: 3, windowMs: 600_000 } });
+    const second = createTokenManager({ ...first.options });
+    await first.manager.startBatch();
+    await second.startBatch();
+    await first.manager.refreshAfterAuthFailure();
+    const error = await second.refreshAfterAuthFailure().catch((e: unknown) => e);
+    expect((error as ExtractorError).code).toBe('token_budget_exhausted');
+    await expect(first.manager.startBatch()).rejects.toMatchObject({ code: 'token_budget_exhausted' });
+    expect(first.fetchCalls()).toBe(3);
+    expect(first.events.filter((e) => e.type === 'token_budget').map((e) => e.fields['used'])).toEqual([
+      1, 2, 3,
+    ]);
+    first.clock.advance(600_000);
+    await expect(second.startBatch()).resolves.toBe('canary-token-4');
+  });
+
+  it('uses Zoho’s 10 per 10 minutes by default', async () => {
+    const h = harness();
+    for (let i = 0; i < 10; i++) await h.manager.startBatch();
+    await expect(h.manager.startBatch()).rejects.toMatchObject({ code: 'token_budget_exhausted' });
+    expect(h.fetchCalls()).toBe(10);
+  });
+});
+
+describe('token command source', () => {
+  it('runs the command (no budget spent) and reports source token_command', async () => {
+    const command: Credentials = { kind: 'token_command', command: 'echo canary-cmd-token' };
+    const h = harness({ credentials: command, tokenBudget: { maxRequests: 1, windowMs: 600_000 } });
+    await expect(h.manager.startBatch()).resolves.toBe('canary-cmd-token');
+    await expect(h.manager.startBatch()).resolves.toBe('canary-cmd-token');
+    expect(h.fetchCalls()).toBe(0);
+    expect(h.events.filter((e) => e.type === 'token_budget')).toEqual([]);
+    expect(h.refreshes()[0]?.fields).toMatchObject({ source: 'token_command', ttl_s: null });
+  });
+
+  it('uses an injected runner and fails safely', async () => {
+    const command: Credentials = { kind: 'token_command', command: 'whatever' };
+    const h = harness({
+      credentials: command,
+      runCommand: () => Promise.resolve({ exitCode: 1, timedOut: false, stdout: 'canary-token-x' }),
+    });
+    await expect(h.manager.getAccessToken()).rejects.toMatchObject({ code: 'token_unavailable' });
+    expect(JSON.stringify(h.events)).not.toContain('canary-token-x');
+  });
+});
+
+describe('contract with the retry loop', () => {
+  it('is structurally a TokenSource', async () => {
+    const source: TokenSource = harness().manager;
+    await expect(source.getAccessToken()).resolves.toBe('canary-token-1');
+  });
+});
+
+describe('canaries', () => {
+  it('never puts a token or secret into an event or error', async () => {
+    const h = harness();
+    await h.manager.startBatch();
+    h.clock.advance(3000_000);
+    await h.manager.getAccessToken();
+    await h.manager.refreshAfterAuthFailure();
+    const logged = JSON.stringify(h.events);
+    for (const secret of [SECRET, REFRESH, 'canary-token']) expect(logged).not.toContain(secret);
+  });
+});

@@ -1,0 +1,129 @@
+import { isExtractorError } from '../platform/errors.ts';
+import type { EventLogger, TokenRefreshReason } from '../observability/events.ts';
+import { createMint, type MintOptions } from './mint-token.ts';
+import { createTokenBudget, type TokenBudgetStore } from './token-budget.ts';
+
+export interface TokenManagerOptions extends Omit<MintOptions, 'budget'> {
+  logger: EventLogger;
+  /** Persisted token-request counter (the Store, or an in-memory fake in tests). */
+  store: TokenBudgetStore;
+  /** Config.tokenBudget; default Zoho's 10 requests per 600 000 ms. */
+  tokenBudget?: { maxRequests: number; windowMs: number };
+  /** Told every new access token, e.g. so the log scrubber can redact it. */
+  onNewToken?: (accessToken: string) => void;
+}
+
+export interface TokenManagerStats {
+  /** Successful refreshes by reason. */
+  refreshes: Record<TokenRefreshReason, number>;
+  /** Failed refresh attempts by reason. */
+  failures: Record<TokenRefreshReason, number>;
+}
+
+/** Structurally a `TokenSource` for the retry loop, plus batch start and metrics. */
+export interface TokenManager {
+  /** A fresh token at batch start (FR-2), spent from the budget. */
+  startBatch(signal?: AbortSignal): Promise<string>;
+  /** The cached token, refreshed first when older than 80% of its TTL. Call before every request. */
+  getAccessToken(signal?: AbortSignal): Promise<string>;
+  /** Forced refresh after a 401 / in-body auth error. */
+  refreshAfterAuthFailure(signal?: AbortSignal): Promise<string>;
+  stats(): TokenManagerStats;
+}
+
+/** Proactive refresh once a token has lived this share of its TTL (FR-2). */
+const REFRESH_AT_TTL_SHARE = 0.8;
+/** FR-2's conservative threshold when the issuer gives no TTL, ms. */
+const UNKNOWN_TTL_THRESHOLD_MS = 45_000;
+
+interface CachedToken {
+  value: string;
+  obtainedAtMs: number;
+  ttlS: number | null;
+}
+
+/**
+ * Token lifecycle of decision D3, modelled on google-auth's OAuth2Client (style guide point 11):
+ * one cached token, early refresh, and one refresh in flight shared by every caller. Each refresh
+ * attempt emits `token_refresh`; the token itself never appears in events or errors.
+ */
+export function createTokenManager(options: TokenManagerOptions): TokenManager {
+  const { clock, logger } = options;
+  const budget = createTokenBudget({
+    store: options.store,
+    clock,
+    logger,
+    maxRequests: options.tokenBudget?.maxRequests ?? 10,
+    windowMs: options.tokenBudget?.windowMs ?? 600_000,
+  });
+  const mint = createMint({ ...options, budget });
+  const source = options.credentials.kind;
+  const counts: TokenManagerStats = {
+    refreshes: { batch_start: 0, proactive: 0, '401': 0 },
+    failures: { batch_start: 0, proactive: 0, '401': 0 },
+  };
+  let cached: CachedToken | null = null;
+  let inFlight: Promise<string> | null = null;
+
+  async function refreshNow(reason: TokenRefreshReason, signal?: AbortSignal): Promise<string> {
+    const startedMs = clock.nowMs();
+    const tokenAgeS = cached === null ? null : roundS(startedMs - cached.obtainedAtMs);
+    try {
+      const token = await mint(signal);
+      cached = { value: token.accessToken, obtainedAtMs: clock.nowMs(), ttlS: token.ttlS };
+      counts.refreshes[reason]++;
+      options.onNewToken?.(token.accessToken);
+      logger.emit('token_refresh', {
+        reason,
+        success: true,
+        token_age_s: tokenAgeS,
+        ttl_s: token.ttlS,
+        source,
+      });
+      return token.accessToken;
+    } catch (error) {
+      counts.failures[reason]++;
+      const fields = { reason, success: false, token_age_s: tokenAgeS, ttl_s: null, source };
+      logger.emit('token_refresh', { ...fields, error_message: safeMessage(error) }, 'ERROR');
+      throw error;
+    }
+  }
+
+  /** Joins the refresh in flight, whatever its reason, instead of starting a second one. */
+  function refresh(reason: TokenRefreshReason, signal?: AbortSignal): Promise<string> {
+    inFlight ??= refreshNow(reason, signal).finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  }
+
+  function isStale(token: CachedToken): boolean {
+    const thresholdMs =
+      token.ttlS === null ? UNKNOWN_TTL_THRESHOLD_MS : token.ttlS * 1000 * REFRESH_AT_TTL_SHARE;
+    return clock.nowMs() - token.obtainedAtMs > thresholdMs;
+  }
+
+  return {
+    startBatch: (signal) => refresh('batch_start', signal),
+    getAccessToken(signal) {
+      if (inFlight !== null) return inFlight;
+      // No token yet means the caller skipped startBatch; the first token is the batch's token.
+      if (cached === null) return refresh('batch_start', signal);
+      if (isStale(cached)) return refresh('proactive', signal);
+      return Promise.resolve(cached.value);
+    },
+    refreshAfterAuthFailure: (signal) => refresh('401', signal),
+    stats: () => ({ refreshes: { ...counts.refreshes }, failures: { ...counts.failures } }),
+  };
+}
+
+/** Seconds with one decimal: enough for TTL calibration. */
+function roundS(ms: number): number {
+  return Math.round(ms / 100) / 10;
+}
+
+/** Our own errors are written to be safe; anything else is reduced to its name. */
+function safeMessage(error: unknown): string {
+  if (isExtractorError(error)) return error.message;
+  return error instanceof Error ? error.name : 'unknown error';
+}

@@ -1,0 +1,91 @@
+/**
+ * After the batches: one `run_complete` event, the Prometheus textfile, a Slack flush and the
+ * POST_EXTRACTION_HOOK (D10: only after a run that changed data; its failure is a WARNING only).
+ */
+import type { Config } from '../config/index.ts';
+import type { RunSummary } from '../extract/run-outcome.ts';
+import {
+  runPostExtractionHook,
+  writeMetricsFile,
+  type FlushableEventLogger,
+  type RunMetrics,
+  type SlackNotifier,
+} from '../observability/index.ts';
+import type { ErrorType, TokenRefreshReason } from '../observability/events.ts';
+import type { Store } from '../store/index.ts';
+import type { ExitCode } from './exit-codes.ts';
+import type { ProcessIO } from './io.ts';
+
+export async function finishRun(args: {
+  io: ProcessIO;
+  config: Config;
+  logger: FlushableEventLogger;
+  store: Store;
+  summaries: readonly RunSummary[];
+  code: ExitCode;
+  metrics: RunMetrics;
+  slack: SlackNotifier;
+  tokens: { stats(): { refreshes: Record<TokenRefreshReason, number> } };
+}): Promise<void> {
+  const { io, config, logger, summaries, code, metrics } = args;
+  const last = summaries.at(-1) ?? null;
+  const durationMs = summaries.reduce((sum, summary) => sum + summary.durationMs, 0);
+  logger.emit('run_complete', {
+    exit_code: code,
+    outcome: last?.outcome ?? 'failed',
+    duration_ms: durationMs,
+  });
+  if (config.metricsFile !== null) {
+    fillMetrics(metrics, summaries, args.tokens.stats().refreshes, code, io.clock.nowMs());
+    try {
+      await writeMetricsFile(config.metricsFile, metrics);
+    } catch (error) {
+      io.stderr.write(
+        `pmp-extractor: could not write metrics file: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+    }
+  }
+  await args.slack.flush();
+  if (config.postExtractionHook !== null && summaries.some((summary) => summary.changedData)) {
+    await runPostExtractionHook({
+      command: config.postExtractionHook,
+      env: {
+        PMP_SNAPSHOT_ID: last?.snapshotId ?? null,
+        PMP_COVERAGE_PCT: last?.coveragePct ?? 0,
+        PMP_TARGET_MET: last?.targetMet ?? false,
+        PMP_EXIT_CODE: code,
+        PMP_DB_PATH: config.dbPath,
+      },
+      baseEnv: io.env,
+      clock: io.clock,
+      logger,
+      timeoutMs: config.hookTimeoutMs,
+    });
+  }
+}
+
+function fillMetrics(
+  metrics: RunMetrics,
+  summaries: readonly RunSummary[],
+  refreshes: Record<TokenRefreshReason, number>,
+  code: number,
+  nowMs: number,
+): void {
+  const last = summaries.at(-1);
+  if (last !== undefined) {
+    metrics.setCoverageRatio(last.coveragePct / 100);
+    metrics.setSystems(last.systemsExtracted, last.totalSystems);
+    if (last.targetMet) metrics.setLastSuccessTimestampSeconds(Math.floor(nowMs / 1000));
+  }
+  for (const summary of summaries) {
+    for (let i = 0; i < summary.pagesOk; i += 1) metrics.pageDone('ok');
+    for (const [errorType, count] of Object.entries(summary.retriesByClass)) {
+      for (let i = 0; i < count; i += 1) metrics.retry(errorType as ErrorType);
+    }
+  }
+  for (const [reason, count] of Object.entries(refreshes) as [TokenRefreshReason, number][]) {
+    for (let i = 0; i < count; i += 1) metrics.tokenRefresh(reason);
+  }
+  metrics.setRunDurationSeconds(summaries.reduce((sum, summary) => sum + summary.durationMs, 0) / 1000);
+  metrics.setExitCode(code);
+}

@@ -1,0 +1,42 @@
+/**
+ * Everything the CLI takes from the process, gathered by src/main.ts (the only file that touches
+ * `process`) and passed down explicitly.
+ */
+import type { Clock } from '../platform/clock.ts';
+import type { FetchLike } from '../platform/http.ts';
+
+export interface TextOutput {
+  write(text: string): unknown;
+}
+
+export interface ProcessIO {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: TextOutput;
+  stderr: TextOutput & { isTTY?: boolean; columns?: number };
+  homeDir: string;
+  cwd: string;
+  /** Aborted on SIGINT/SIGTERM: the run finishes or abandons its page, commits, and exits 3. */
+  signal: AbortSignal;
+  fetch: FetchLike;
+  clock: Clock;
+  random: () => number;
+  version: string;
+  /** This process and a liveness probe, so a lock left by a killed run is taken over at once. */
+  pid: number;
+  hostname: string;
+  isProcessAlive(pid: number): boolean;
+}
+
+/** The simulator as the CLI sees it. main.ts lazy-loads src/simulator, so extraction never loads it. */
+export interface SimulatorHandle {
+  url: string;
+  credentials: { clientId: string; clientSecret: string; refreshToken: string };
+  close(): Promise<void>;
+}
+
+export type SimulatorFactory = (options: {
+  profile: string;
+  seed: number;
+  port: number;
+}) => Promise<SimulatorHandle>;

@@ -1,0 +1,82 @@
+/**
+ * The run's JSON event stream: validated config first (a bad value exits 1 with a message naming
+ * the variable), then stdout or the daily log file, with every known secret registered for
+ * scrubbing before anything can be logged. Also the one place failures become events + exit codes.
+ */
+import { loadConfig, type Config } from '../config/index.ts';
+import {
+  createEventLogger,
+  openDailyLogFile,
+  SecretRegistry,
+  type FlushableEventLogger,
+} from '../observability/index.ts';
+import { isExtractorError, type ExtractorErrorCode } from '../platform/errors.ts';
+import type { EventMap } from '../observability/events.ts';
+import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.ts';
+import type { ProcessIO } from './io.ts';
+import type { ExtractFlags } from './parse-args.ts';
+
+/** Environment values that are secrets whatever happens later (scrubbed from every line and message). */
+const SECRET_VARIABLES = ['PMP_CLIENT_SECRET', 'PMP_REFRESH_TOKEN', 'SLACK_WEBHOOK_URL'] as const;
+
+export type RunLogging =
+  | { ok: true; config: Config; logger: FlushableEventLogger; secrets: SecretRegistry }
+  | { ok: false; code: ExitCode };
+
+export function openRunLogger(io: ProcessIO, flags: ExtractFlags): RunLogging {
+  const secrets = new SecretRegistry();
+  for (const name of SECRET_VARIABLES) secrets.add(io.env[name]);
+  let config: Config;
+  try {
+    config = loadConfig(io.env, flags, io.homeDir);
+  } catch (error) {
+    const logger = createEventLogger({ destination: io.stdout, clock: io.clock, level: 'info', secrets });
+    return { ok: false, code: reportFailure(logger, io, secrets, error) };
+  }
+  const destination =
+    config.logFile === null
+      ? io.stdout
+      : openDailyLogFile({ path: config.logFile, clock: io.clock, retentionDays: config.logRetentionDays })
+          .destination;
+  const logger = createEventLogger({ destination, clock: io.clock, level: config.logLevel, secrets });
+  return { ok: true, config, logger, secrets };
+}
+
+const DEFER_REASONS: Partial<Record<ExtractorErrorCode, EventMap['run_deferred']['reason']>> = {
+  lock_held: 'lock_held',
+  token_budget_exhausted: 'token_budget',
+  token_throttled: 'token_throttled',
+  run_deferred: 'rate_limited',
+  interrupted: 'interrupted',
+};
+
+/**
+ * Logs a failure as `run_deferred` (exit 3) or `extraction_failed` (exit 1), and writes one
+ * human line to stderr. Messages are scrubbed of every registered secret.
+ */
+export function reportFailure(
+  logger: FlushableEventLogger,
+  io: ProcessIO,
+  secrets: SecretRegistry,
+  error: unknown,
+): ExitCode {
+  const message = secrets.scrub(error instanceof Error ? error.message : String(error));
+  if (!isExtractorError(error)) {
+    logger.emit('extraction_failed', {
+      error_type: 'internal_error',
+      error_message: message,
+      exit_code: EXIT.fatal,
+    });
+    io.stderr.write(`pmp-extractor: internal error: ${message}\n`);
+    return EXIT.fatal;
+  }
+  const code = exitCodeForError(error.code);
+  const reason = DEFER_REASONS[error.code];
+  if (code === EXIT.deferred && reason !== undefined) {
+    logger.emit('run_deferred', { reason, retry_after_s: null, message });
+  } else {
+    logger.emit('extraction_failed', { error_type: error.code, error_message: message, exit_code: code });
+  }
+  io.stderr.write(`pmp-extractor: ${message}\n`);
+  return code;
+}

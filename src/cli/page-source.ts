@@ -1,0 +1,58 @@
+/**
+ * Adapts the retry layer (one page, all its attempts, D4) to the extraction loop's PageSource port,
+ * and reports records the mapper had to reject, so no system disappears without a trace.
+ */
+import type { ApiClient } from '../api/index.ts';
+import type { PageResult, PageSource } from '../extract/ports.ts';
+import type { Clock } from '../platform/clock.ts';
+import { fetchPageWithRetry, type RetryPolicy, type TokenSource } from '../retry/index.ts';
+
+export function createPageSource(deps: {
+  client: Pick<ApiClient, 'fetchScanDetailsPage'>;
+  tokens: TokenSource;
+  clock: Clock;
+  policy: RetryPolicy;
+}): PageSource {
+  return {
+    async fetchPage(page, signal, logger): Promise<PageResult> {
+      const outcome = await fetchPageWithRetry(page, { ...deps, logger, signal });
+      switch (outcome.kind) {
+        case 'ok': {
+          const parsed = outcome.page;
+          if (parsed.rejects.length > 0) {
+            logger.emit('records_rejected', {
+              page,
+              count: parsed.rejects.length,
+              reasons: [...new Set(parsed.rejects.map((reject) => reject.reason))].join('; '),
+            });
+          }
+          return {
+            kind: 'ok',
+            failedAttempts: outcome.attempts - 1,
+            page: {
+              page: parsed.page,
+              limit: parsed.limit,
+              total: parsed.total,
+              records: parsed.records,
+              receivedCount: parsed.records.length + parsed.rejects.length,
+            },
+          };
+        }
+        case 'gap':
+          return outcome;
+        case 'defer':
+          return {
+            kind: 'defer',
+            reason: outcome.reason,
+            retryAfterS: outcome.retryAfterS,
+            message: outcome.errorMessage,
+            failedAttempts: outcome.attempts,
+          };
+        default: {
+          const unreachable: never = outcome;
+          return unreachable;
+        }
+      }
+    },
+  };
+}

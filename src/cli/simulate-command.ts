@@ -1,0 +1,45 @@
+/** `pmp-extractor simulate`: the bundled PMP Cloud simulator as a server until SIGINT/SIGTERM. */
+import { EXIT, type ExitCode } from './exit-codes.ts';
+import type { ProcessIO, SimulatorFactory } from './io.ts';
+
+export async function runSimulateCommand(
+  io: ProcessIO,
+  simulator: SimulatorFactory,
+  options: { profile: string; seed: number; port: number },
+): Promise<ExitCode> {
+  if (
+    !Number.isInteger(options.seed) ||
+    !Number.isInteger(options.port) ||
+    options.port < 0 ||
+    options.port > 65535
+  ) {
+    io.stderr.write('simulate: --seed must be a whole number and --port a port number (0 = any free port)\n');
+    return EXIT.fatal;
+  }
+  const sim = await simulator(options);
+  const { clientId, clientSecret, refreshToken } = sim.credentials;
+  io.stdout.write(
+    [
+      sim.url,
+      `# PMP Cloud simulator, profile ${options.profile}, seed ${options.seed}. Ctrl-C stops it.`,
+      `# export PMP_SERVER_URL=${sim.url} PMP_ACCOUNTS_URL=${sim.url}`,
+      `# export PMP_CLIENT_ID=${clientId} PMP_CLIENT_SECRET=${clientSecret} PMP_REFRESH_TOKEN=${refreshToken}`,
+      `# curl -s -X POST '${sim.url}/oauth/v2/token' -d grant_type=refresh_token -d client_id=${clientId} -d client_secret=${clientSecret} -d refresh_token=${refreshToken}`,
+      `# curl -s -H 'Authorization: Zoho-oauthtoken <access_token>' '${sim.url}/api/1.4/patch/scandetails?page=1&pagelimit=25'`,
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    if (io.signal.aborted) resolve();
+    else
+      io.signal.addEventListener(
+        'abort',
+        () => {
+          resolve();
+        },
+        { once: true },
+      );
+  });
+  await sim.close();
+  return EXIT.ok;
+}

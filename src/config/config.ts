@@ -1,0 +1,70 @@
+/**
+ * The validated run configuration (decision D2). Every knob has a default that suits the real
+ * PMP Cloud / Zoho API; environment variables set them and CLI flags override the environment.
+ * Credentials are resolved separately (credentials.ts) because `--status` needs none.
+ */
+
+export const LOG_LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  /** PMP Cloud API base, no trailing slash. */
+  serverUrl: string;
+  /** Zoho accounts server of the same data centre, no trailing slash. */
+  accountsUrl: string;
+  dbPath: string;
+  /** Pages fetched per run. */
+  batchPages: number;
+  /** `pagelimit` sent to the API. */
+  pageSize: number;
+  /** Minimum spacing between request starts, ms. */
+  pageDelayMs: number;
+  /** Whole-request timeout (body included), ms. */
+  requestTimeoutMs: number;
+  /** Attempts per page. */
+  maxAttempts: number;
+  /** Backoff delay = backoffBaseMs × 2^(attempt-1). */
+  backoffBaseMs: number;
+  /** A Retry-After longer than this (s) defers the run instead of sleeping. */
+  maxRetryAfterS: number;
+  /** Wait after an HTML / non-JSON throttle page, ms. */
+  throttleWaitMs: number;
+  /** Coverage target, percent (0 < x ≤ 100). */
+  targetPct: number;
+  /** null = JSON lines on stdout. */
+  logFile: string | null;
+  logLevel: LogLevel;
+  /** Raw value; validation (https, loopback http) is the notifier's job (D9). Secret. */
+  slackWebhookUrl: string | null;
+  postExtractionHook: string | null;
+  metricsFile: string | null;
+  untilComplete: boolean;
+  /** Response bodies larger than this are cut off while streaming, bytes. */
+  maxBodyBytes: number;
+  /** Token requests allowed per rolling window, persisted across processes (Zoho: 10 per 10 min). */
+  tokenBudget: { maxRequests: number; windowMs: number };
+  /** Time limit for PMP_TOKEN_COMMAND, ms. */
+  tokenCommandTimeoutMs: number;
+  /** Time limit for POST_EXTRACTION_HOOK, ms. */
+  hookTimeoutMs: number;
+  /** Daily log files older than this are pruned, days. */
+  logRetentionDays: number;
+}
+
+/** What the CLI parser hands over; every field is optional and wins over the environment. */
+export interface CliOverrides {
+  dbPath?: string;
+  batchPages?: string | number;
+  logFile?: string;
+  logLevel?: string;
+  metricsFile?: string;
+  untilComplete?: boolean;
+}
+
+export const DEFAULT_SERVER_URL = 'https://patch.manageengine.com.au';
+export const DEFAULT_ACCOUNTS_URL = 'https://accounts.zoho.com.au';
+export const DEFAULT_DB_PATH = '~/.maia/databases/intelligence/pmp_config.db';
+
+/** Zoho allows 10 access-token requests per 10 minutes and blocks the client beyond that. */
+export const ZOHO_TOKEN_LIMIT = 10;
+export const TOKEN_BUDGET_WINDOW_MS = 600_000;

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { LOG_LEVELS, type LogLevel } from './config.ts';
+
+/**
+ * One kind of configuration value: a zod schema that parses the raw string, and the expected form
+ * in words, used in the operator's error message ("PMP_X must be <expect> (got "...")").
+ */
+export interface Field<T> {
+  schema: z.ZodType<T, string>;
+  expect: string;
+}
+
+const digits = z.string().regex(/^\d+$/).transform(Number);
+
+/** A whole number in [min, max]; no max means any safe integer. */
+export function wholeNumber(min: number, max?: number): Field<number> {
+  const upper = max ?? Number.MAX_SAFE_INTEGER;
+  return {
+    schema: digits.pipe(z.number().int().min(min).max(upper)),
+    expect: max === undefined ? `a whole number of at least ${min}` : `a whole number from ${min} to ${max}`,
+  };
+}
+
+/** A percentage above 0 and at most 100, decimals allowed. */
+export const percent: Field<number> = {
+  schema: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .transform(Number)
+    .pipe(z.number().gt(0).lte(100)),
+  expect: 'a number above 0 and at most 100',
+};
+
+/**
+ * An http(s) URL without embedded credentials, trailing slashes removed so callers can append
+ * paths. URLs carrying user:password are refused (and, as secrets, never echoed: see load-config).
+ */
+export const httpUrl: Field<string> = {
+  schema: z
+    .string()
+    .refine((raw) => {
+      if (!URL.canParse(raw)) return false;
+      const url = new URL(raw);
+      return (
+        (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === ''
+      );
+    })
+    .transform((raw) => raw.replace(/\/+$/, '')),
+  expect: 'an http:// or https:// URL without credentials',
+};
+
+const LEVEL_ALIASES: Readonly<Record<string, LogLevel>> = { warn: 'warning', fatal: 'critical' };
+
+/** debug | info | warning | error | critical, any case; `warn` and `fatal` are accepted aliases. */
+export const logLevel: Field<LogLevel> = {
+  schema: z
+    .string()
+    .transform((raw) => raw.toLowerCase())
+    .transform((lower) => LEVEL_ALIASES[lower] ?? lower)
+    .pipe(z.enum(LOG_LEVELS)),
+  expect: `one of ${LOG_LEVELS.join(', ')}`,
+};
+
+/** A file path; `~` and `~/...` expand to the home directory. */
+export function filePath(homeDir: string): Field<string> {
+  return {
+    schema: z.string().transform((raw) => expandHome(raw, homeDir)),
+    expect: 'a file path',
+  };
+}
+
+export function expandHome(path: string, homeDir: string): string {
+  if (path === '~') return homeDir;
+  if (path.startsWith('~/')) return `${homeDir.replace(/\/+$/, '')}/${path.slice(2)}`;
+  return path;
+}
+
+/** Any non-empty text, kept verbatim (hook commands, webhook URLs). */
+export const text: Field<string> = { schema: z.string(), expect: 'text' };

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/**
+ * Entry point: the only module that touches `process`. It gathers argv, env, streams and signals,
+ * builds the real dependencies' roots (fetch, clock, random) and turns the CLI's result into an
+ * exit code. SIGINT/SIGTERM abort the run's signal; a second signal exits at once with 3.
+ */
+import { homedir, hostname } from 'node:os';
+import process from 'node:process';
+import type { SimulatorFactory } from './cli/io.ts';
+import { runCli } from './cli/run-cli.ts';
+import type { ProfileName } from './simulator/index.ts';
+import { systemClock } from './platform/clock.ts';
+import { PACKAGE_VERSION } from './version.ts';
+
+const controller = new AbortController();
+let signalsSeen = 0;
+const onSignal = (name: NodeJS.Signals): void => {
+  signalsSeen += 1;
+  if (signalsSeen > 1) process.exit(3);
+  controller.abort(new Error(`received ${name}`));
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+// Lazy, so an extraction run never loads simulator code (the lint rule keeps src/ from importing it).
+const simulator: SimulatorFactory = async (options) => {
+  const { createSimulator } = await import('./simulator/index.ts');
+  return createSimulator({ profile: options.profile as ProfileName, seed: options.seed, port: options.port });
+};
+
+const code = await runCli(
+  {
+    argv: process.argv.slice(2),
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    homeDir: homedir(),
+    cwd: process.cwd(),
+    signal: controller.signal,
+    fetch: globalThis.fetch,
+    clock: systemClock,
+    random: Math.random,
+    version: PACKAGE_VERSION,
+    pid: process.pid,
+    hostname: hostname(),
+    isProcessAlive: (pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch (error) {
+        // EPERM: it exists but belongs to someone else.
+        return (error as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    },
+  },
+  simulator,
+);
+// Logs are written synchronously, so exiting now loses nothing; it also stops timers (lock refresh,
+// Slack) that would otherwise keep a finished cron run alive.
+process.exit(code);

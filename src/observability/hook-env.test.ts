@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { buildHookEnv, HOOK_WITHHELD_VARIABLES } from './hook-env.ts';
+
+describe('buildHookEnv', () => {
+  it('renders an unknown snapshot as empty and a missed target as "false"', () => {
+    const env = buildHookEnv(
+      { PMP_SNAPSHOT_ID: 'stale', PMP_REFRESH_TOKEN: 'r' },
+      {
+        PMP_SNAPSHOT_ID: null,
+        PMP_COVERAGE_PCT: 37.2,
+        PMP_TARGET_MET: false,
+        PMP_EXIT_CODE: 2,
+        PMP_DB_PATH: '/db',
+      },
+    );
+    expect(env).toEqual({
+      PMP_SNAPSHOT_ID: '',
+      PMP_COVERAGE_PCT: '37.2',
+      PMP_TARGET_MET: 'false',
+      PMP_EXIT_CODE: '2',
+      PMP_DB_PATH: '/db',
+    });
+  });
+
+  it('withholds the client secret, the refresh token and the webhook URL', () => {
+    expect(HOOK_WITHHELD_VARIABLES).toEqual(['PMP_CLIENT_SECRET', 'PMP_REFRESH_TOKEN', 'SLACK_WEBHOOK_URL']);
+  });
+});

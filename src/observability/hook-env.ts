@@ -1,0 +1,35 @@
+/** The variables D10 hands to POST_EXTRACTION_HOOK. */
+export interface HookVariables {
+  PMP_SNAPSHOT_ID: number | null;
+  PMP_COVERAGE_PCT: number;
+  PMP_TARGET_MET: boolean;
+  PMP_EXIT_CODE: number;
+  PMP_DB_PATH: string;
+}
+
+/**
+ * Credentials the hook never sees: it is an arbitrary shell command and its own logs are outside
+ * our redaction. A hook that needs the API must bring its own credentials.
+ */
+export const HOOK_WITHHELD_VARIABLES: readonly string[] = [
+  'PMP_CLIENT_SECRET',
+  'PMP_REFRESH_TOKEN',
+  'SLACK_WEBHOOK_URL',
+];
+
+/** baseEnv minus the withheld credentials, plus the D10 variables (as strings: "true"/"false"). */
+export function buildHookEnv(
+  baseEnv: Readonly<Record<string, string | undefined>>,
+  variables: HookVariables,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(baseEnv)) {
+    if (value !== undefined && !HOOK_WITHHELD_VARIABLES.includes(name)) env[name] = value;
+  }
+  env['PMP_SNAPSHOT_ID'] = variables.PMP_SNAPSHOT_ID === null ? '' : `${variables.PMP_SNAPSHOT_ID}`;
+  env['PMP_COVERAGE_PCT'] = `${variables.PMP_COVERAGE_PCT}`;
+  env['PMP_TARGET_MET'] = variables.PMP_TARGET_MET ? 'true' : 'false';
+  env['PMP_EXIT_CODE'] = `${variables.PMP_EXIT_CODE}`;
+  env['PMP_DB_PATH'] = variables.PMP_DB_PATH;
+  return env;
+}

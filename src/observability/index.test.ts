@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import * as observability from './index.ts';
+
+describe('observability public surface', () => {
+  it('exports the factories other folders use', () => {
+    expect(Object.keys(observability).sort()).toEqual(
+      [
+        'DEFAULT_LEVELS',
+        'EVENT_FIELDS',
+        'HOOK_WITHHELD_VARIABLES',
+        'LEVELS',
+        'REDACTED',
+        'SAMPLE_MAX_CHARS',
+        'SecretRegistry',
+        'buildHookEnv',
+        'createEventLogger',
+        'createProgressReporter',
+        'createRunMetrics',
+        'createSlackNotifier',
+        'createSyncFdDestination',
+        'openDailyLogFile',
+        'redactPii',
+        'redactText',
+        'runPostExtractionHook',
+        'sanitizeSample',
+        'validateWebhookUrl',
+        'writeMetricsFile',
+      ].sort(),
+    );
+  });
+});

@@ -1,0 +1,23 @@
+/** Public surface of the observability layer (D8, D9, D10): other folders import only from here. */
+export * from './events.ts';
+export { EVENT_FIELDS } from './event-fields.ts';
+export type { LogLevelName } from './levels.ts';
+export { createEventLogger, createSyncFdDestination } from './logger.ts';
+export type { EventLoggerOptions, FlushableEventLogger, LogDestination } from './logger.ts';
+export { REDACTED, SecretRegistry } from './secrets.ts';
+export { redactPii, redactText, sanitizeSample, SAMPLE_MAX_CHARS } from './redact.ts';
+export { openDailyLogFile } from './log-file.ts';
+export type { DailyLogFile, DailyLogFileOptions } from './log-file.ts';
+export { createProgressReporter } from './progress.ts';
+export type { ProgressReporter, ProgressReporterOptions, ProgressUpdate } from './progress.ts';
+export { validateWebhookUrl } from './slack-url.ts';
+export type { WebhookUrlCheck } from './slack-url.ts';
+export { createSlackNotifier } from './slack-notifier.ts';
+export type { SlackFlushOptions, SlackNotifier, SlackNotifierOptions } from './slack-notifier.ts';
+export { createRunMetrics } from './metrics.ts';
+export type { RunMetrics } from './metrics.ts';
+export { writeMetricsFile } from './metrics-file.ts';
+export { runPostExtractionHook } from './hook.ts';
+export type { HookChild, HookResult, HookSpawn, PostExtractionHookOptions } from './hook.ts';
+export { buildHookEnv, HOOK_WITHHELD_VARIABLES } from './hook-env.ts';
+export type { HookVariables } from './hook-env.ts';

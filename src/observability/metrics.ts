@@ -1,0 +1,109 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { ErrorType, TokenRefreshReason } from './events.ts';
+
+const ERROR_TYPES: readonly ErrorType[] = [
+  '401_unauthorized',
+  '403_forbidden',
+  '429_rate_limit',
+  'rate_limit_deferred',
+  'throttled',
+  '5xx_server_error',
+  'network_timeout',
+  'json_parse_error',
+  'unknown_error',
+];
+const REFRESH_REASONS: readonly TokenRefreshReason[] = ['batch_start', 'proactive', '401'];
+
+/**
+ * One run's metrics for node_exporter's textfile collector (`--metrics-file`). A custom registry
+ * with no default process metrics: the file describes the extraction, not this short-lived process.
+ * Labelled series start at 0 so rate() and absent() behave from the first run on.
+ */
+export interface RunMetrics {
+  readonly registry: Registry;
+  setCoverageRatio(ratio: number): void;
+  setSystems(extracted: number, total: number | null): void;
+  pageDone(status: 'ok' | 'gap'): void;
+  retry(errorType: ErrorType): void;
+  tokenRefresh(reason: TokenRefreshReason): void;
+  setRunDurationSeconds(seconds: number): void;
+  /**
+   * Unix seconds of the latest successful run. Exported only once set: a run that has no success
+   * to report must not overwrite a dashboard's last-success time with 0.
+   */
+  setLastSuccessTimestampSeconds(seconds: number): void;
+  setExitCode(code: number): void;
+  render(): Promise<string>;
+}
+
+export function createRunMetrics(): RunMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const gauge = (name: string, help: string): Gauge => new Gauge({ name, help, registers });
+  const coverage = gauge('pmp_extractor_coverage_ratio', 'Distinct systems / reported total (0..1)');
+  const extracted = gauge('pmp_extractor_systems_extracted', 'Distinct systems in the snapshot');
+  const total = gauge('pmp_extractor_total_systems', 'Total systems the API reports');
+  const duration = gauge('pmp_extractor_run_duration_seconds', 'Wall time of the last run');
+  const exitCode = gauge('pmp_extractor_exit_code', 'Exit code of the last run (D10)');
+  const lastSuccessName = 'pmp_extractor_last_success_timestamp_seconds';
+  const lastSuccess = new Gauge({
+    name: lastSuccessName,
+    help: 'Unix time of the last successful run',
+    registers: [],
+  });
+  const pages = new Counter({
+    name: 'pmp_extractor_pages_total',
+    help: 'Pages finished in this run, by outcome',
+    labelNames: ['status'] as const,
+    registers,
+  });
+  const retries = new Counter({
+    name: 'pmp_extractor_retries_total',
+    help: 'Failed page attempts in this run, by error class (D4)',
+    labelNames: ['class'] as const,
+    registers,
+  });
+  const refreshes = new Counter({
+    name: 'pmp_extractor_token_refreshes_total',
+    help: 'Access-token refreshes in this run, by reason',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+  pages.inc({ status: 'ok' }, 0);
+  pages.inc({ status: 'gap' }, 0);
+  for (const errorType of ERROR_TYPES) retries.inc({ class: errorType }, 0);
+  for (const reason of REFRESH_REASONS) refreshes.inc({ reason }, 0);
+
+  return {
+    registry,
+    setCoverageRatio: (ratio) => {
+      coverage.set(ratio);
+    },
+    setSystems(count, reported) {
+      extracted.set(count);
+      if (reported !== null) total.set(reported);
+    },
+    pageDone: (status) => {
+      pages.inc({ status });
+    },
+    retry: (errorType) => {
+      retries.inc({ class: errorType });
+    },
+    tokenRefresh: (reason) => {
+      refreshes.inc({ reason });
+    },
+    setRunDurationSeconds: (seconds) => {
+      duration.set(seconds);
+    },
+    setLastSuccessTimestampSeconds(seconds) {
+      lastSuccess.set(seconds);
+      if (registry.getSingleMetric(lastSuccessName) === undefined) {
+        registry.registerMetric(lastSuccess);
+      }
+    },
+    setExitCode: (code) => {
+      exitCode.set(code);
+    },
+    render: () => registry.metrics(),
+  };
+}

@@ -1,0 +1,68 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../test/support/fake-clock.ts';
+import { createProgressReporter, estimateRemainingMs } from './progress.ts';
+
+class CaptureStream extends Writable {
+  readonly chunks: string[] = [];
+  readonly isTTY: boolean;
+  readonly columns = 160;
+
+  constructor(isTTY: boolean) {
+    super();
+    this.isTTY = isTTY;
+  }
+
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.chunks.push(chunk.toString());
+    done();
+  }
+
+  text(): string {
+    return this.chunks.join('');
+  }
+}
+
+describe('createProgressReporter', () => {
+  it('writes 0 bytes when the stream is not a TTY (cron)', () => {
+    const stream = new CaptureStream(false);
+    const reporter = createProgressReporter({ stream, isTTY: false, clock: new FakeClock() });
+    reporter.start(135, 51);
+    reporter.update({ page: 52, systems: 1300, coveragePct: 38.7, errors: 1 });
+    reporter.stop();
+    expect(stream.chunks).toHaveLength(0);
+  });
+
+  it('renders page, systems, coverage, ETA and errors on a TTY', () => {
+    const stream = new CaptureStream(true);
+    const clock = new FakeClock();
+    const reporter = createProgressReporter({ stream, isTTY: true, clock });
+    reporter.start(135, 51);
+    clock.advance(20_000);
+    reporter.update({ page: 60, systems: 1500, coveragePct: 44.6, errors: 2 });
+    reporter.stop();
+    const text = stream.text();
+    expect(text).toContain('page 60/135');
+    expect(text).toContain('systems 1,500');
+    expect(text).toContain('coverage 44.6%');
+    // 10 pages in 20 s, 75 left: 150 s.
+    expect(text).toContain('ETA 2m30s');
+    expect(text).toContain('errors 2');
+  });
+
+  it('shows an unknown ETA before any page is done', () => {
+    const stream = new CaptureStream(true);
+    const reporter = createProgressReporter({ stream, isTTY: true, clock: new FakeClock() });
+    reporter.start(10, 1);
+    reporter.stop();
+    expect(stream.text()).toContain('ETA --');
+  });
+});
+
+describe('estimateRemainingMs', () => {
+  it('extrapolates the pace so far', () => {
+    expect(estimateRemainingMs(10, 5, 20_000)).toBe(10_000);
+    expect(estimateRemainingMs(0, 5, 20_000)).toBeNull();
+    expect(estimateRemainingMs(3, -1, 1_000)).toBe(0);
+  });
+});

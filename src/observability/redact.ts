@@ -1,0 +1,75 @@
+import { isIPv6 } from 'node:net';
+import type { SecretRegistry } from './secrets.ts';
+
+/** Response samples and free text are cut to 1 KB (FR-5 edge cases), counted in UTF-16 chars. */
+export const SAMPLE_MAX_CHARS = 1024;
+
+/**
+ * Redaction looks at this much of the input before the 1 KB cut. Redacting first means a cut can
+ * never leave half an address the patterns no longer recognise; the window keeps a 10 MB body cheap.
+ */
+const REDACT_WINDOW_CHARS = 4096;
+
+/** An address is at most 254 chars (RFC 5321 path limit); a cut address lies inside this tail. */
+const MAX_ADDRESS_CHARS = 256;
+
+/** Starts only at the beginning of a run of local-part chars: linear time on long runs without "@". */
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
+
+const IPV4_OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+/** Not inside a longer dotted number (versions, OIDs), so 1.2.3.4.5 is left alone. */
+const IPV4 = new RegExp(`(?<![\\d.])${IPV4_OCTET}(?:\\.${IPV4_OCTET}){3}(?!\\.?\\d)`, 'g');
+
+/**
+ * IPv6 candidates: hex groups joined by colons, optionally ending in an embedded IPv4 and a zone.
+ * The look-behind keeps matches from starting mid-token (the "17:30:00" inside an ISO timestamp),
+ * and every candidate is then checked with net.isIPv6, so clock times such as 12:30:45 stay intact.
+ */
+const IPV6_CANDIDATE =
+  /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4})(?:%[\w.]+)?(?![\w:])/g;
+
+/** Trailing characters an address could be made of: stripped when the window cut through them. */
+const ADDRESS_TAIL = /[\w.%+\-@:]*$/;
+
+/** Replaces email addresses and IPv4 / IPv6 addresses with `[email]`, `[ipv4]`, `[ipv6]`. */
+export function redactPii(text: string): string {
+  return text.replace(EMAIL, '[email]').replace(IPV6_CANDIDATE, redactIpv6Candidate).replace(IPV4, '[ipv4]');
+}
+
+function redactIpv6Candidate(candidate: string): string {
+  const address = candidate.replace(/%[\w.]+$/, '');
+  if (isIPv6(address)) return '[ipv6]';
+  // "fe80::1:" at the end of a sentence or before a port: the address without its last colon.
+  if (address.endsWith(':') && !address.endsWith('::') && isIPv6(address.slice(0, -1))) {
+    return '[ipv6]:';
+  }
+  return candidate;
+}
+
+/** Emails and IP addresses redacted first, then the text cut to 1 KB. `null` stays `null`. */
+export function sanitizeSample(text: string | null): string | null {
+  if (text === null) return null;
+  return redactPii(redactionWindow(text, false)).slice(0, SAMPLE_MAX_CHARS);
+}
+
+/**
+ * The rule for every string that is logged or stored: registered secrets removed, then PII
+ * redacted, then cut to 1 KB. Used by the event logger and for the gaps table's response_sample.
+ */
+export function redactText(text: string, secrets: SecretRegistry): string {
+  // Scrub twice the window: a secret (< 4 KB) straddling that cut starts beyond the window anyway.
+  const scrubbed = secrets.scrub(text.slice(0, 2 * REDACT_WINDOW_CHARS));
+  const wasCut = text.length > 2 * REDACT_WINDOW_CHARS;
+  return redactPii(redactionWindow(scrubbed, wasCut)).slice(0, SAMPLE_MAX_CHARS);
+}
+
+/**
+ * The head of the text that is redacted. When anything was cut off (here or by the caller), the
+ * run of address characters at the cut is dropped: it may be half an email or IP address.
+ */
+function redactionWindow(text: string, alreadyCut: boolean): string {
+  if (!alreadyCut && text.length <= REDACT_WINDOW_CHARS) return text;
+  const head = text.slice(0, REDACT_WINDOW_CHARS - MAX_ADDRESS_CHARS);
+  const tail = text.slice(REDACT_WINDOW_CHARS - MAX_ADDRESS_CHARS, REDACT_WINDOW_CHARS);
+  return head + tail.replace(ADDRESS_TAIL, '');
+}

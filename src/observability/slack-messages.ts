@@ -1,0 +1,102 @@
+import type { ErrorType } from './events.ts';
+
+/** Message texts of FR-6, in Slack mrkdwn (`*bold*`). Pure functions: the notifier only sends. */
+
+const COUNT = new Intl.NumberFormat('en-US');
+
+export function formatCount(value: number): string {
+  return COUNT.format(value);
+}
+
+export function runStartedText(targetSystems: number | null, targetPct: number): string {
+  const target = targetSystems === null ? `${targetPct}% coverage` : `${formatCount(targetSystems)} systems`;
+  return `🔄 PMP extraction started (target: ${target})`;
+}
+
+export interface ProgressBlock {
+  page: number;
+  totalPages: number | null;
+  systems: number;
+  totalSystems: number | null;
+  coveragePct: number;
+  errorPages: readonly number[];
+  etaMinutes: number | null;
+}
+
+/** The FR-6 block: Page, Systems, Errors, ETA. Whole-percent coverage is floored (never rounds up). */
+export function progressBlockText(block: ProgressBlock): string {
+  const page = block.totalPages === null ? `${block.page}` : `${block.page}/${block.totalPages}`;
+  const systems =
+    block.totalSystems === null
+      ? formatCount(block.systems)
+      : `${formatCount(block.systems)}/${formatCount(block.totalSystems)}`;
+  const errors =
+    block.errorPages.length === 0 ? '0' : `${block.errorPages.length} (pages ${block.errorPages.join(', ')})`;
+  const eta = block.etaMinutes === null ? 'unknown' : minutesText(block.etaMinutes);
+  return [
+    '*PMP Extraction Progress*',
+    `- Page: ${page}`,
+    `- Systems: ${systems} (${wholePct(block.coveragePct)}%)`,
+    `- Errors: ${errors}`,
+    `- ETA: ${eta}`,
+  ].join('\n');
+}
+
+export function milestoneText(milestonePct: number, block: ProgressBlock): string {
+  return `📊 PMP extraction passed ${milestonePct}% coverage\n${progressBlockText(block)}`;
+}
+
+export function batchCompleteText(systems: number, coveragePct: number): string {
+  return `✅ Batch complete: ${formatCount(systems)} systems extracted (${wholePct(coveragePct)}% total coverage)`;
+}
+
+export function targetMetText(systems: number, totalSystems: number, coveragePct: number): string {
+  return `🎉 Extraction complete: ${formatCount(systems)}/${formatCount(totalSystems)} systems (${coveragePct.toFixed(1)}%)`;
+}
+
+export function pageFailedText(
+  page: number,
+  attempts: number,
+  errorType: ErrorType,
+  httpStatus: number | null,
+): string {
+  const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+  return `⚠️ Page ${page} failed after ${tries} (${describeFailure(errorType, httpStatus)})`;
+}
+
+/** "503 Server Error" and friends: the status when there is one, the class in words otherwise. */
+export function describeFailure(errorType: ErrorType, httpStatus: number | null): string {
+  const status = httpStatus === null ? '' : `${httpStatus} `;
+  switch (errorType) {
+    case '5xx_server_error':
+      return `${status}Server Error`;
+    case '429_rate_limit':
+      return `${status}Rate Limited`;
+    case 'rate_limit_deferred':
+      return `${status}Rate Limit, deferred`;
+    case 'throttled':
+      return `${status}Throttled`;
+    case '401_unauthorized':
+      return `${status}Unauthorized`;
+    case '403_forbidden':
+      return `${status}Forbidden`;
+    case 'network_timeout':
+      return 'Network Timeout';
+    case 'json_parse_error':
+      return `${status}Invalid JSON`;
+    case 'unknown_error':
+      return httpStatus === null ? 'Unknown Error' : `${status}Client Error`;
+  }
+}
+
+/** 37.2 → "37", 99.96 → "99": a whole percent never claims more than was extracted. */
+function wholePct(pct: number): string {
+  // The epsilon absorbs float noise such as 0.29 * 100 = 28.999999999999996.
+  return `${Math.floor(pct + 1e-9)}`;
+}
+
+/** Rounded up: "ETA: 1 minute" while anything is left, never "0 minutes". */
+function minutesText(etaMinutes: number): string {
+  const minutes = Math.max(0, Math.ceil(etaMinutes));
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}

@@ -1,0 +1,107 @@
+/**
+ * What to do after a failed attempt (D3 + D4), as a pure function with an exhaustive switch on the
+ * error class. The loop in page-attempts.ts only executes the decision.
+ */
+import type { ErrorType, FailureAction } from '../observability/events.ts';
+import { computeBackoffMs } from './backoff.ts';
+import type { AttemptFailure, DeferReason } from './classify.ts';
+import { MAX_CONSECUTIVE_AUTH_FAILURES } from './policy.ts';
+import type { RetryPolicy } from './policy.ts';
+
+export type RetryDecision =
+  /** Refresh the token and replay at once; no page attempt spent. */
+  | { kind: 'refresh' }
+  | { kind: 'retry'; delayMs: number; reason: string }
+  /** Attempts exhausted, or not retryable: record a gap. */
+  | { kind: 'gap'; reason: string }
+  /** Stop the batch, keep state, exit 3; no gap. */
+  | { kind: 'defer'; deferReason: DeferReason; retryAfterS: number | null; reason: string }
+  /** Auth cannot be fixed by refreshing: exit 1. */
+  | { kind: 'abort'; reason: string };
+
+export interface AttemptState {
+  /** 1-based page attempt that just failed. */
+  attempt: number;
+  /** Consecutive auth failures including this one (401, in-body auth, 403). */
+  consecutiveAuthFailures: number;
+  /** The previous attempt was a 403 that was already answered with a refresh. */
+  previousWasForbidden: boolean;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled error type: ${String(value)}`);
+}
+
+const toSeconds = (ms: number): number => Math.ceil(ms / 1000);
+
+export function decideNext(failure: AttemptFailure, state: AttemptState, policy: RetryPolicy): RetryDecision {
+  const lastAttempt = state.attempt >= policy.maxAttempts;
+  const exhausted = `attempt ${state.attempt} of ${policy.maxAttempts} failed`;
+  const backoffMs = computeBackoffMs(state.attempt, policy.backoffBaseMs);
+  const type: ErrorType = failure.errorType;
+  switch (type) {
+    case '401_unauthorized':
+      if (state.consecutiveAuthFailures >= MAX_CONSECUTIVE_AUTH_FAILURES) {
+        return { kind: 'abort', reason: `${state.consecutiveAuthFailures} consecutive auth failures` };
+      }
+      return { kind: 'refresh' };
+    case '403_forbidden':
+      if (state.previousWasForbidden)
+        return { kind: 'abort', reason: '403 persists after a token refresh (scope?)' };
+      if (state.consecutiveAuthFailures >= MAX_CONSECUTIVE_AUTH_FAILURES) {
+        return { kind: 'abort', reason: `${state.consecutiveAuthFailures} consecutive auth failures` };
+      }
+      return { kind: 'refresh' };
+    case 'rate_limit_deferred': {
+      const retryAfterS = failure.retryAfterMs === null ? null : toSeconds(failure.retryAfterMs);
+      const deferReason = failure.deferReason ?? 'rate_limited';
+      return {
+        kind: 'defer',
+        deferReason,
+        retryAfterS,
+        reason: `${deferReason}: stop the batch, resume later`,
+      };
+    }
+    case 'unknown_error':
+      return { kind: 'gap', reason: 'not retryable' };
+    case 'throttled': {
+      const waitMs = Math.max(policy.throttleWaitMs, failure.retryAfterMs ?? 0);
+      if (lastAttempt) {
+        return {
+          kind: 'defer',
+          deferReason: 'throttled',
+          retryAfterS: toSeconds(waitMs),
+          reason: `still throttled: ${exhausted}`,
+        };
+      }
+      return { kind: 'retry', delayMs: waitMs, reason: 'throttle page: wait it out' };
+    }
+    case '429_rate_limit':
+      if (lastAttempt) return { kind: 'gap', reason: exhausted };
+      return failure.retryAfterMs === null
+        ? { kind: 'retry', delayMs: backoffMs, reason: 'no usable Retry-After: backoff' }
+        : { kind: 'retry', delayMs: failure.retryAfterMs, reason: 'Retry-After' };
+    case '5xx_server_error':
+    case 'network_timeout':
+    case 'json_parse_error':
+      if (lastAttempt) return { kind: 'gap', reason: exhausted };
+      return { kind: 'retry', delayMs: backoffMs, reason: 'backoff' };
+    default:
+      return assertNever(type);
+  }
+}
+
+export function actionOf(decision: RetryDecision): FailureAction {
+  switch (decision.kind) {
+    case 'refresh':
+      return 'refresh_token';
+    case 'retry':
+      return 'retry';
+    case 'gap':
+      return 'skip_page';
+    case 'defer':
+      return 'defer_run';
+    case 'abort':
+      return 'abort';
+  }
+}

@@ -1,0 +1,21 @@
+/** Retry policy knobs (D2). Defaults suit the real API. */
+export interface RetryPolicy {
+  /** Attempts per page (PMP_MAX_ATTEMPTS). Auth refresh-and-replay does not spend one. */
+  maxAttempts: number;
+  /** Backoff base in ms (PMP_BACKOFF_BASE_MS): delays are base × 2^(attempt-1). */
+  backoffBaseMs: number;
+  /** A longer Retry-After defers the run instead of sleeping (PMP_MAX_RETRY_AFTER_S), in seconds. */
+  maxRetryAfterS: number;
+  /** Wait after an HTML / non-JSON "please wait" page (PMP_THROTTLE_WAIT_MS), in ms. */
+  throttleWaitMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
+  maxAttempts: 3,
+  backoffBaseMs: 1000,
+  maxRetryAfterS: 300,
+  throttleWaitMs: 60_000,
+};
+
+/** Three consecutive auth failures (401 / in-body auth / 403) abort the run (D3). */
+export const MAX_CONSECUTIVE_AUTH_FAILURES = 3;

@@ -1,0 +1,96 @@
+/**
+ * The body of Store.commit and the checkpoint writer, run inside the caller's transaction: systems,
+ * gaps, gap retries and the checkpoint land together or not at all, so the checkpoint never runs
+ * ahead of the data (D6).
+ */
+import { ExtractorError } from '../platform/errors.ts';
+import { coveragePct } from './rows.ts';
+import { CHECKPOINT_WRITER } from './schema-extractor.ts';
+import { toSqlTime } from './sql-time.ts';
+import type { Statements } from './statements.ts';
+import type { Checkpoint, CommitBatch, CommitResult } from './store.ts';
+import { systemParams } from './system-upsert.ts';
+
+export type CheckpointFields = Omit<Checkpoint, 'snapshot_id' | 'updated_at_ms'>;
+
+/**
+ * A checkpoint that knows nothing of the API yet (new snapshot, or reset after corruption): totals
+ * unknown, so coverage is 0 until the next page reports `total`.
+ */
+export function emptyCheckpoint(lastPage: number, systemsExtracted: number): CheckpointFields {
+  return {
+    last_page: lastPage,
+    systems_extracted: systemsExtracted,
+    coverage_pct: 0,
+    total_systems: null,
+    total_pages: null,
+    page_limit: null,
+    pass_complete: false,
+    previous_coverage_pct: null,
+  };
+}
+
+export function unknownSnapshot(snapshotId: number): ExtractorError {
+  return new ExtractorError('database_error', `Snapshot ${snapshotId} does not exist`);
+}
+
+export function commitBatch(sql: Statements, batch: CommitBatch): CommitResult {
+  const { snapshot_id: snapshotId, nowMs } = batch;
+  if (sql.snapshotExists.get(snapshotId) === undefined) throw unknownSnapshot(snapshotId);
+  const now = toSqlTime(nowMs);
+  for (const { page, systems } of batch.pages) {
+    for (const system of systems) sql.upsertSystem.run(systemParams(snapshotId, page, system, now));
+  }
+  for (const gap of batch.gaps) {
+    // A page recorded again is open again; its retry_sweeps count is kept.
+    sql.upsertGap.run({
+      snapshot_id: snapshotId,
+      page_num: gap.page_num,
+      error_type: gap.error_type,
+      error_message: gap.error_message,
+      response_sample: gap.response_sample,
+      attempts: gap.attempts,
+      now,
+    });
+  }
+  for (const retry of batch.gapRetries) {
+    sql.retryGap.run({
+      snapshot_id: snapshotId,
+      page_num: retry.page_num,
+      attempts: retry.attempts,
+      resolved: retry.resolved ? 1 : 0,
+      error_type: retry.error_type ?? null,
+      error_message: retry.error_message ?? null,
+      now,
+    });
+  }
+  const systemsExtracted = sql.countSystems.get(snapshotId) as number;
+  const coverage = coveragePct(systemsExtracted, batch.checkpoint.total_systems);
+  writeCheckpoint(sql, snapshotId, nowMs, {
+    ...batch.checkpoint,
+    systems_extracted: systemsExtracted,
+    coverage_pct: coverage,
+  });
+  return { systems_extracted: systemsExtracted, coverage_pct: coverage };
+}
+
+export function writeCheckpoint(
+  sql: Statements,
+  snapshotId: number,
+  nowMs: number,
+  fields: CheckpointFields,
+): void {
+  sql.upsertCheckpoint.run({
+    snapshot_id: snapshotId,
+    last_page: fields.last_page,
+    systems_extracted: fields.systems_extracted,
+    coverage_pct: fields.coverage_pct,
+    total_systems: fields.total_systems,
+    total_pages: fields.total_pages,
+    page_limit: fields.page_limit,
+    pass_complete: fields.pass_complete ? 1 : 0,
+    previous_coverage_pct: fields.previous_coverage_pct,
+    written_by: CHECKPOINT_WRITER,
+    updated_at: toSqlTime(nowMs),
+  });
+}

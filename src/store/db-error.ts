@@ -1,0 +1,20 @@
+import { ExtractorError, isExtractorError } from '../platform/errors.ts';
+
+/**
+ * Wraps a SQLite failure into the boundary error the CLI maps to exit 1. `what` says which operation
+ * failed; the SQLite message is kept (it names the table or constraint) and the original is the cause.
+ */
+export function databaseError(what: string, error: unknown): ExtractorError {
+  if (isExtractorError(error)) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new ExtractorError('database_error', `${what}: ${detail}`, { cause: error });
+}
+
+/** Runs `fn`, turning any thrown SQLite error into a `database_error` that names the operation. */
+export function guarded<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw databaseError(what, error);
+  }
+}

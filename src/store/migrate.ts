@@ -1,0 +1,102 @@
+/**
+ * Forward migrations. The legacy tooling also writes `schema_version` (it inserts row 1, "or ignore"),
+ * so a version row there does not prove that OUR step ran. Every step is therefore idempotent
+ * (CREATE ... IF NOT EXISTS, add-column-if-missing) and all steps run at every open, inside one
+ * IMMEDIATE transaction; each step then records its version with INSERT OR IGNORE. A future step that
+ * cannot be idempotent must check its own preconditions the same way.
+ */
+import type Database from 'better-sqlite3';
+import {
+  CREATE_LATEST_INVENTORY_VIEW,
+  CREATE_SCHEMA_VERSION,
+  CREATE_SNAPSHOTS,
+  CREATE_SYSTEMS,
+  CREATE_SYSTEMS_INDEXES,
+} from './schema-downstream.ts';
+import { CREATE_CHECKPOINTS, CREATE_GAPS, CREATE_TOKEN_REQUESTS, EXTRA_COLUMNS } from './schema-extractor.ts';
+import { addMissingColumns, ensureUniqueKey } from './schema-tools.ts';
+import { SYSTEM_INTEGER_COLUMNS, SYSTEM_REQUIRED_COLUMNS, SYSTEM_TEXT_COLUMNS } from './system-columns.ts';
+
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Database.Database): void;
+}
+
+/**
+ * Downstream `systems` columns as ADD COLUMN declarations, for a `systems` table an older tool created
+ * with fewer columns (the 2026 unified schema lacks most of them). NOT NULL cannot be added to a table
+ * with rows, so a missing required column comes back nullable; created_at/updated_at lose their
+ * CURRENT_TIMESTAMP default (SQLite refuses non-constant defaults in ADD COLUMN) but we write both.
+ */
+const SYSTEMS_COLUMNS: readonly (readonly [string, string])[] = [
+  ['resource_id', 'TEXT'],
+  ...SYSTEM_REQUIRED_COLUMNS.map((name) => [name, 'TEXT'] as const),
+  ...SYSTEM_TEXT_COLUMNS.map((name) => [name, 'TEXT'] as const),
+  ...SYSTEM_INTEGER_COLUMNS.map((name) => [name, 'INTEGER'] as const),
+  ['created_at', 'DATETIME'],
+  ['updated_at', 'DATETIME'],
+];
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'snapshots and systems (downstream PMP schema)',
+    up(db) {
+      db.exec(CREATE_SNAPSHOTS);
+      db.exec(CREATE_SYSTEMS);
+      addMissingColumns(db, 'systems', SYSTEMS_COLUMNS);
+      ensureUniqueKey(db, 'systems', ['snapshot_id', 'resource_id']);
+      db.exec(CREATE_SYSTEMS_INDEXES);
+    },
+  },
+  {
+    version: 2,
+    description: 'systems.raw_json and systems.source_page',
+    up(db) {
+      addMissingColumns(db, 'systems', [
+        ['raw_json', 'TEXT'],
+        ['source_page', 'INTEGER'],
+      ]);
+    },
+  },
+  {
+    version: 3,
+    description: 'extraction_checkpoints and extraction_gaps (FR-7) with resume and sweep columns',
+    up(db) {
+      db.exec(CREATE_CHECKPOINTS);
+      db.exec(CREATE_GAPS);
+      addMissingColumns(db, 'extraction_checkpoints', EXTRA_COLUMNS['extraction_checkpoints'] ?? []);
+      addMissingColumns(db, 'extraction_gaps', EXTRA_COLUMNS['extraction_gaps'] ?? []);
+      ensureUniqueKey(db, 'extraction_checkpoints', ['snapshot_id']);
+      ensureUniqueKey(db, 'extraction_gaps', ['snapshot_id', 'page_num']);
+    },
+  },
+  {
+    version: 4,
+    description: 'token_requests (persisted Zoho token budget)',
+    up(db) {
+      db.exec(CREATE_TOKEN_REQUESTS);
+    },
+  },
+  {
+    version: 5,
+    description: 'view latest_system_inventory',
+    up(db) {
+      db.exec(CREATE_LATEST_INVENTORY_VIEW);
+    },
+  },
+];
+
+/** Brings the schema up to date; throws the SQLite error (the caller wraps it). */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {
+  const run = db.transaction(() => {
+    db.exec(CREATE_SCHEMA_VERSION);
+    const record = db.prepare('INSERT OR IGNORE INTO schema_version (version, description) VALUES (?, ?)');
+    for (const migration of migrations) {
+      migration.up(db);
+      record.run(migration.version, `pmp-extractor: ${migration.description}`);
+    }
+  });
+  run.immediate();
+}

@@ -1,0 +1,95 @@
+import Database from 'better-sqlite3';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isExtractorError } from '../platform/errors.ts';
+import { openStore } from './open-store.ts';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pmp-open-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+function openError(path: string): Error & { code?: string } {
+  try {
+    openStore({ path }).close();
+  } catch (error) {
+    expect(isExtractorError(error)).toBe(true);
+    return error as Error;
+  }
+  throw new Error(`opening ${path} should have failed`);
+}
+
+describe('openStore', () => {
+  it('creates missing folders 0700 and the database, -wal and -shm 0600', () => {
+    const path = join(dir, 'a', 'b', 'pmp.db');
+    const store = openStore({ path });
+    store.createSnapshot(Date.UTC(2026, 0, 1));
+    expect(existsSync(`${path}-wal`)).toBe(true);
+    expect(existsSync(`${path}-shm`)).toBe(true);
+    expect([mode(path), mode(`${path}-wal`), mode(`${path}-shm`)]).toEqual([0o600, 0o600, 0o600]);
+    expect([mode(join(dir, 'a')), mode(join(dir, 'a', 'b'))]).toEqual([0o700, 0o700]);
+    store.close();
+  });
+
+  it('tightens an existing group/world-readable database and sidecar to 0600', () => {
+    const path = join(dir, 'pmp.db');
+    writeFileSync(path, '');
+    writeFileSync(`${path}-wal`, '');
+    chmodSync(path, 0o644);
+    chmodSync(`${path}-wal`, 0o666);
+    openStore({ path }).close();
+    expect(mode(path)).toBe(0o600);
+    // A clean close removes the WAL; if it survived, it must be private too.
+    if (existsSync(`${path}-wal`)) expect(mode(`${path}-wal`)).toBe(0o600);
+  });
+
+  it('turns on WAL and the busy timeout', () => {
+    const path = join(dir, 'pmp.db');
+    const store = openStore({ path, busyTimeoutMs: 200 });
+    const other = new Database(path);
+    expect(other.pragma('journal_mode', { simple: true })).toBe('wal');
+    // Another writer holds the lock: the store waits about busyTimeoutMs, then reports it.
+    other.exec('BEGIN IMMEDIATE');
+    const startedMs = Date.now();
+    expect(() => store.createSnapshot(0)).toThrow(/Cannot create a snapshot: database is locked/);
+    expect(Date.now() - startedMs).toBeGreaterThanOrEqual(150);
+    other.exec('ROLLBACK');
+    other.close();
+    store.close();
+  });
+
+  it('works in memory', () => {
+    const store = openStore({ path: ':memory:' });
+    expect(store.currentSnapshot()).toBeNull();
+    store.close();
+  });
+
+  it('reports unusable paths and files as database_error with guidance', () => {
+    const notADb = join(dir, 'garbage.db');
+    writeFileSync(notADb, 'this is not a database, just some text that is long enough '.repeat(4));
+    const error = openError(notADb);
+    expect(error.code).toBe('database_error');
+    expect(error.message).toMatch(/garbage\.db.*not a database.*PMP_DB_PATH/s);
+
+    const underAFile = join(notADb, 'child.db');
+    expect(openError(underAFile).code).toBe('database_error');
+    expect(openError(dir).code).toBe('database_error');
+  });
+
+  it('reopens an existing database without changing it', () => {
+    const path = join(dir, 'pmp.db');
+    const first = openStore({ path });
+    const id = first.createSnapshot(Date.UTC(2026, 0, 1));
+    first.close();
+    const second = openStore({ path });
+    expect(second.currentSnapshot()?.snapshot_id).toBe(id);
+    second.close();
+  });
+});

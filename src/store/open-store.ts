@@ -1,0 +1,46 @@
+import Database from 'better-sqlite3';
+import { ExtractorError } from '../platform/errors.ts';
+import { ensureParentDir, preparePrivateDbFile } from './file-modes.ts';
+import { migrate } from './migrate.ts';
+import { SqliteStore } from './sqlite-store.ts';
+import type { Store } from './store.ts';
+
+export interface OpenStoreOptions {
+  /** Database file, or `:memory:` for tests. */
+  path: string;
+  /** How long a write waits for another connection's lock before failing, in ms. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+const IN_MEMORY = ':memory:';
+
+/**
+ * Opens (creating if needed) the SQLite database: private file modes, WAL so dashboards can read
+ * while we write, a busy timeout, foreign keys on, schema migrated to the current version.
+ * Any failure is an ExtractorError('database_error') with a message the operator can act on.
+ */
+export function openStore(options: OpenStoreOptions): Store {
+  const { path, busyTimeoutMs = 5000 } = options;
+  let db: Database.Database | undefined;
+  try {
+    if (path !== IN_MEMORY) {
+      ensureParentDir(path);
+      preparePrivateDbFile(path);
+    }
+    db = new Database(path, { timeout: busyTimeoutMs });
+    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    return new SqliteStore(db);
+  } catch (error) {
+    db?.close();
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new ExtractorError(
+      'database_error',
+      `Cannot open the database ${path}: ${detail}. Check PMP_DB_PATH / --db, the file's ` +
+        'permissions and free disk space; if another program holds a long write lock, retry later.',
+      { cause: error },
+    );
+  }
+}

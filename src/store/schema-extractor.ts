@@ -1,0 +1,79 @@
+/**
+ * DDL of the extractor's own tables: `extraction_checkpoints` and `extraction_gaps` exactly as the
+ * spec's FR-7 defines them, followed by our extra columns, and the token-request log. The extra
+ * columns are also listed in EXTRA_COLUMNS so they can be added to tables a predecessor created.
+ */
+export const CREATE_CHECKPOINTS = `
+CREATE TABLE IF NOT EXISTS extraction_checkpoints (
+    checkpoint_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    snapshot_id INTEGER NOT NULL,
+    last_page INTEGER NOT NULL,
+    systems_extracted INTEGER NOT NULL,
+    coverage_pct REAL NOT NULL,
+    created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+    updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+    total_systems INTEGER,
+    total_pages INTEGER,
+    page_limit INTEGER,
+    pass_complete INTEGER NOT NULL DEFAULT 0,
+    previous_coverage_pct REAL,
+    written_by TEXT,
+    UNIQUE(snapshot_id)
+);
+CREATE INDEX IF NOT EXISTS idx_checkpoints_snapshot ON extraction_checkpoints(snapshot_id);
+`;
+
+export const CREATE_GAPS = `
+CREATE TABLE IF NOT EXISTS extraction_gaps (
+    gap_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    snapshot_id INTEGER NOT NULL,
+    page_num INTEGER NOT NULL,
+    error_type TEXT NOT NULL,
+    error_message TEXT,
+    response_sample TEXT,
+    attempts INTEGER NOT NULL,
+    created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+    retry_sweeps INTEGER NOT NULL DEFAULT 0,
+    resolved INTEGER NOT NULL DEFAULT 0,
+    resolved_at TEXT,
+    updated_at TIMESTAMP,
+    UNIQUE(snapshot_id, page_num)
+);
+CREATE INDEX IF NOT EXISTS idx_gaps_snapshot ON extraction_gaps(snapshot_id);
+`;
+
+/**
+ * Zoho allows 10 token requests per refresh token per 10 minutes; each request is logged here so the
+ * budget holds across cron runs. Rows older than a day are pruned on insert.
+ */
+export const CREATE_TOKEN_REQUESTS = `
+CREATE TABLE IF NOT EXISTS token_requests (
+    requested_at_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_token_requests_time ON token_requests(requested_at_ms);
+`;
+
+/** Marks checkpoint rows this tool wrote: a predecessor's rows in the same table are not ours to resume. */
+export const CHECKPOINT_WRITER = 'pmp-extractor';
+
+/**
+ * Columns beyond FR-7 / the downstream schema, as `ALTER TABLE ADD COLUMN` declarations. SQLite only
+ * accepts constant defaults there, so NOT NULL columns carry one.
+ */
+export const EXTRA_COLUMNS: Readonly<Record<string, readonly (readonly [string, string])[]>> = {
+  extraction_checkpoints: [
+    ['total_systems', 'INTEGER'],
+    ['total_pages', 'INTEGER'],
+    ['page_limit', 'INTEGER'],
+    ['pass_complete', 'INTEGER NOT NULL DEFAULT 0'],
+    ['previous_coverage_pct', 'REAL'],
+    ['written_by', 'TEXT'],
+  ],
+  extraction_gaps: [
+    ['response_sample', 'TEXT'],
+    ['retry_sweeps', 'INTEGER NOT NULL DEFAULT 0'],
+    ['resolved', 'INTEGER NOT NULL DEFAULT 0'],
+    ['resolved_at', 'TEXT'],
+    ['updated_at', 'TIMESTAMP'],
+  ],
+};

@@ -1,0 +1,138 @@
+import type Database from 'better-sqlite3';
+import { commitBatch, emptyCheckpoint, unknownSnapshot, writeCheckpoint } from './commit-batch.ts';
+import { guarded } from './db-error.ts';
+import {
+  toCheckpoint,
+  toGapRow,
+  toSnapshotInfo,
+  type CheckpointRow,
+  type GapDbRow,
+  type SnapshotRow,
+} from './rows.ts';
+import { CHECKPOINT_WRITER } from './schema-extractor.ts';
+import { toSqlTime } from './sql-time.ts';
+import { prepareStatements, type Statements } from './statements.ts';
+import type {
+  Checkpoint,
+  CommitBatch,
+  CommitResult,
+  GapRow,
+  SnapshotInfo,
+  SnapshotStatus,
+  Store,
+} from './store.ts';
+
+/** Token requests older than this are pruned: the Zoho window is 10 minutes, a day is plenty. */
+const TOKEN_LOG_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/** The Store port over better-sqlite3. Built by openStore(), which has already migrated `db`. */
+export class SqliteStore implements Store {
+  readonly #db: Database.Database;
+  readonly #sql: Statements;
+  // Write transactions are wrapped once, like the statements they run, and always started with
+  // BEGIN IMMEDIATE: a deferred transaction that reads first cannot wait for the write lock when
+  // another connection commits in between (SQLITE_BUSY without the busy timeout).
+  readonly #createSnapshotTx: Database.Transaction<(nowMs: number) => number>;
+  readonly #resetCheckpointTx: Database.Transaction<(id: number, page: number, nowMs: number) => void>;
+  readonly #commitTx: Database.Transaction<(batch: CommitBatch) => CommitResult>;
+  readonly #recordTokenTx: Database.Transaction<(nowMs: number) => void>;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    const sql = guarded('Cannot prepare the store statements', () => prepareStatements(db));
+    this.#sql = sql;
+    this.#createSnapshotTx = db.transaction((nowMs: number) => {
+      const id = Number(sql.insertSnapshot.run(toSqlTime(nowMs)).lastInsertRowid);
+      writeCheckpoint(sql, id, nowMs, emptyCheckpoint(0, 0));
+      return id;
+    });
+    this.#resetCheckpointTx = db.transaction((id: number, page: number, nowMs: number) => {
+      const systems = sql.countSystems.get(id) as number;
+      writeCheckpoint(sql, id, nowMs, emptyCheckpoint(page, systems));
+    });
+    this.#commitTx = db.transaction((batch: CommitBatch) => commitBatch(sql, batch));
+    this.#recordTokenTx = db.transaction((nowMs: number) => {
+      sql.pruneTokenRequests.run(nowMs - TOKEN_LOG_RETENTION_MS);
+      sql.insertTokenRequest.run(nowMs);
+    });
+  }
+
+  currentSnapshot(): SnapshotInfo | null {
+    const row = this.#sql.currentSnapshot.get(CHECKPOINT_WRITER) as SnapshotRow | undefined;
+    return row === undefined ? null : toSnapshotInfo(row);
+  }
+
+  createSnapshot(nowMs: number): number {
+    return guarded('Cannot create a snapshot', () => this.#createSnapshotTx.immediate(nowMs));
+  }
+
+  setSnapshotStatus(
+    snapshotId: number,
+    status: SnapshotStatus,
+    errorMessage: string | null,
+    durationMs: number | null,
+  ): void {
+    // The downstream CHECK wants a non-negative integer; null keeps the stored duration.
+    const duration = durationMs === null ? null : Math.max(0, Math.round(durationMs));
+    const { changes } = guarded(`Cannot set snapshot ${snapshotId} to ${status}`, () =>
+      this.#sql.setSnapshotStatus.run(status, errorMessage, duration, snapshotId),
+    );
+    if (changes === 0) throw unknownSnapshot(snapshotId);
+  }
+
+  getCheckpoint(snapshotId: number): Checkpoint | null {
+    const row = this.#sql.getCheckpoint.get(snapshotId) as CheckpointRow | undefined;
+    return row === undefined ? null : toCheckpoint(row);
+  }
+
+  resetCheckpoint(snapshotId: number, lastPage: number, nowMs: number): void {
+    guarded(`Cannot reset the checkpoint of snapshot ${snapshotId}`, () => {
+      this.#resetCheckpointTx.immediate(snapshotId, lastPage, nowMs);
+    });
+  }
+
+  setPreviousCoverage(snapshotId: number, coveragePct: number): void {
+    guarded(`Cannot record the coverage of snapshot ${snapshotId}`, () =>
+      this.#sql.setPreviousCoverage.run(coveragePct, snapshotId),
+    );
+  }
+
+  commit(batch: CommitBatch): CommitResult {
+    return guarded(`Cannot commit to snapshot ${batch.snapshot_id}`, () => this.#commitTx.immediate(batch));
+  }
+
+  countSystems(snapshotId: number): number {
+    return this.#sql.countSystems.get(snapshotId) as number;
+  }
+
+  idsOnPage(snapshotId: number, page: number): string[] {
+    return this.#sql.idsOnPage.all(snapshotId, page) as string[];
+  }
+
+  knownIds(snapshotId: number, ids: readonly string[]): Set<string> {
+    if (ids.length === 0) return new Set();
+    return new Set(this.#sql.knownIds.all(snapshotId, JSON.stringify(ids)) as string[]);
+  }
+
+  listGaps(snapshotId: number): GapRow[] {
+    return (this.#sql.listGaps.all(snapshotId) as GapDbRow[]).map(toGapRow);
+  }
+
+  recordTokenRequest(nowMs: number): void {
+    guarded('Cannot record a token request', () => {
+      this.#recordTokenTx.immediate(nowMs);
+    });
+  }
+
+  countTokenRequestsSince(sinceMs: number): number {
+    return this.#sql.countTokenRequests.get(sinceMs) as number;
+  }
+
+  allIds(snapshotId: number): string[] {
+    return this.#sql.allIds.all(snapshotId) as string[];
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+}

@@ -1,0 +1,84 @@
+/** Every statement the store runs, prepared once per connection (better-sqlite3 caches the plan). */
+import type Database from 'better-sqlite3';
+import { UPSERT_SYSTEM_SQL } from './system-upsert.ts';
+
+const CHECKPOINT_COLUMNS = [
+  'last_page',
+  'systems_extracted',
+  'coverage_pct',
+  'total_systems',
+  'total_pages',
+  'page_limit',
+  'pass_complete',
+  'previous_coverage_pct',
+  'written_by',
+  'updated_at',
+];
+
+export function prepareStatements(db: Database.Database) {
+  const sql = (text: string) => db.prepare(text);
+  return {
+    currentSnapshot: sql(
+      `SELECT s.snapshot_id, s.status, s.timestamp, s.error_message
+       FROM snapshots s JOIN extraction_checkpoints c ON c.snapshot_id = s.snapshot_id
+       WHERE c.written_by = ? ORDER BY s.snapshot_id DESC LIMIT 1`,
+    ),
+    insertSnapshot: sql(
+      `INSERT INTO snapshots (timestamp, api_version, status) VALUES (?, '1.4', 'partial')`,
+    ),
+    snapshotExists: sql('SELECT 1 FROM snapshots WHERE snapshot_id = ?').pluck(),
+    setSnapshotStatus: sql(
+      `UPDATE snapshots SET status = ?, error_message = ?,
+       extraction_duration_ms = COALESCE(?, extraction_duration_ms) WHERE snapshot_id = ?`,
+    ),
+    getCheckpoint: sql('SELECT * FROM extraction_checkpoints WHERE snapshot_id = ?'),
+    upsertCheckpoint: sql(
+      `INSERT INTO extraction_checkpoints (snapshot_id, created_at, ${CHECKPOINT_COLUMNS.join(', ')})
+       VALUES (@snapshot_id, @updated_at, ${CHECKPOINT_COLUMNS.map((c) => `@${c}`).join(', ')})
+       ON CONFLICT(snapshot_id) DO UPDATE SET
+       ${CHECKPOINT_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    ),
+    setPreviousCoverage: sql(
+      'UPDATE extraction_checkpoints SET previous_coverage_pct = ? WHERE snapshot_id = ?',
+    ),
+    upsertSystem: sql(UPSERT_SYSTEM_SQL),
+    // Answered from the (snapshot_id, resource_id) unique index alone: no table rows are read.
+    countSystems: sql('SELECT COUNT(*) FROM systems WHERE snapshot_id = ?').pluck(),
+    idsOnPage: sql(
+      'SELECT resource_id FROM systems WHERE snapshot_id = ? AND source_page = ? ORDER BY system_id',
+    ).pluck(),
+    // One statement for any number of ids: the list travels as a JSON array.
+    knownIds: sql(
+      `SELECT resource_id FROM systems
+       WHERE snapshot_id = ? AND resource_id IN (SELECT value FROM json_each(?))`,
+    ).pluck(),
+    allIds: sql('SELECT resource_id FROM systems WHERE snapshot_id = ? ORDER BY system_id').pluck(),
+    upsertGap: sql(
+      `INSERT INTO extraction_gaps (snapshot_id, page_num, error_type, error_message,
+         response_sample, attempts, created_at, updated_at)
+       VALUES (@snapshot_id, @page_num, @error_type, @error_message, @response_sample, @attempts,
+         @now, @now)
+       ON CONFLICT(snapshot_id, page_num) DO UPDATE SET error_type = excluded.error_type,
+         error_message = excluded.error_message, response_sample = excluded.response_sample,
+         attempts = excluded.attempts, updated_at = excluded.updated_at,
+         resolved = 0, resolved_at = NULL`,
+    ),
+    retryGap: sql(
+      `UPDATE extraction_gaps SET retry_sweeps = retry_sweeps + 1, attempts = attempts + @attempts,
+         resolved = @resolved, resolved_at = CASE WHEN @resolved = 1 THEN @now END,
+         error_type = COALESCE(@error_type, error_type),
+         error_message = COALESCE(@error_message, error_message), updated_at = @now
+       WHERE snapshot_id = @snapshot_id AND page_num = @page_num`,
+    ),
+    listGaps: sql(
+      `SELECT snapshot_id, page_num, error_type, error_message, response_sample, attempts,
+         retry_sweeps, resolved, resolved_at
+       FROM extraction_gaps WHERE snapshot_id = ? ORDER BY page_num`,
+    ),
+    pruneTokenRequests: sql('DELETE FROM token_requests WHERE requested_at_ms < ?'),
+    insertTokenRequest: sql('INSERT INTO token_requests (requested_at_ms) VALUES (?)'),
+    countTokenRequests: sql('SELECT COUNT(*) FROM token_requests WHERE requested_at_ms >= ?').pluck(),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;

@@ -1,0 +1,75 @@
+/**
+ * The systems upsert: one row per (snapshot_id, resource_id), `INSERT ... ON CONFLICT DO UPDATE` so
+ * `system_id` never churns (INSERT OR REPLACE would delete and re-insert). Values are made safe for
+ * the downstream constraints here so that no row is ever dropped silently (reference §7.2 point 9).
+ */
+import { ExtractorError } from '../platform/errors.ts';
+import type { SystemRecord } from './store.ts';
+import { SYSTEM_INTEGER_COLUMNS, SYSTEM_REQUIRED_COLUMNS, SYSTEM_TEXT_COLUMNS } from './system-columns.ts';
+
+type SqlValue = string | number | null;
+
+const DATA_COLUMNS: readonly string[] = [
+  ...SYSTEM_REQUIRED_COLUMNS,
+  ...SYSTEM_TEXT_COLUMNS,
+  ...SYSTEM_INTEGER_COLUMNS,
+];
+const INTEGER_COLUMNS: ReadonlySet<string> = new Set(SYSTEM_INTEGER_COLUMNS);
+const ALL_COLUMNS = [
+  'snapshot_id',
+  'resource_id',
+  ...DATA_COLUMNS,
+  'raw_json',
+  'source_page',
+  'created_at',
+  'updated_at',
+];
+/** Everything but the key and created_at is refreshed on conflict. */
+const UPDATED_COLUMNS = ALL_COLUMNS.filter(
+  (name) => !['snapshot_id', 'resource_id', 'created_at'].includes(name),
+);
+
+export const UPSERT_SYSTEM_SQL =
+  `INSERT INTO systems (${ALL_COLUMNS.join(', ')}) VALUES (${ALL_COLUMNS.map(() => '?').join(', ')}) ` +
+  'ON CONFLICT(snapshot_id, resource_id) DO UPDATE SET ' +
+  UPDATED_COLUMNS.map((name) => `${name} = excluded.${name}`).join(', ');
+
+/** resource_health_status has CHECK IN (0,1,2,3): anything else ("--", -1, 7) means "unknown". */
+function healthValue(value: SqlValue): number | null {
+  const health = typeof value === 'string' && /^[0-3]$/.test(value) ? Number(value) : value;
+  return typeof health === 'number' && Number.isInteger(health) && health >= 0 && health <= 3 ? health : null;
+}
+
+function columnValue(name: string, value: SqlValue | undefined): SqlValue {
+  if (value === undefined) return null;
+  if (name === 'resource_health_status') return healthValue(value);
+  if (typeof value === 'number' && !Number.isFinite(value)) return null;
+  if (INTEGER_COLUMNS.has(name) || value === null || typeof value === 'string') return value;
+  return String(value);
+}
+
+/**
+ * Positional parameters for UPSERT_SYSTEM_SQL. Column keys outside the downstream list are ignored
+ * (the record is kept whole in raw_json). A value the schema cannot take (empty id, missing required
+ * column) throws database_error naming the system, rather than losing the row.
+ */
+export function systemParams(
+  snapshotId: number,
+  page: number,
+  record: SystemRecord,
+  nowSql: string,
+): SqlValue[] {
+  if (typeof record.resource_id !== 'string' || record.resource_id === '') {
+    throw new ExtractorError('database_error', `System on page ${page} has no resource_id`);
+  }
+  const values = DATA_COLUMNS.map((name) => columnValue(name, record.columns[name]));
+  for (const [index, name] of SYSTEM_REQUIRED_COLUMNS.entries()) {
+    if (values[index] === null) {
+      throw new ExtractorError(
+        'database_error',
+        `System ${record.resource_id} (page ${page}) has no ${name}; the downstream schema requires it`,
+      );
+    }
+  }
+  return [snapshotId, record.resource_id, ...values, record.raw_json, page, nowSql, nowSql];
+}

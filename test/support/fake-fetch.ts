@@ -1,0 +1,109 @@
+import type { FetchLike } from '../../src/platform/http.ts';
+
+/** One request as the fake saw it. Header names are lower-cased. */
+export interface RecordedRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  signal: AbortSignal | null;
+}
+
+/**
+ * One scripted answer: a Response (or factory, since a Response body can be read once) to resolve
+ * with, or an Error to reject with (e.g. `new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })`).
+ */
+export type ScriptStep =
+  Response | Error | ((request: RecordedRequest) => Response | Error | Promise<Response | Error>);
+
+export interface FakeFetch {
+  fetch: FetchLike;
+  /** Every request in order, including ones that got an Error. */
+  calls: RecordedRequest[];
+  /** Steps not yet consumed. */
+  remaining(): number;
+}
+
+function recordHeaders(init: RequestInit | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  new Headers(init?.headers).forEach((value, name) => {
+    headers[name] = value;
+  });
+  return headers;
+}
+
+/**
+ * A scripted fetch: the n-th call gets the n-th step; a call past the end rejects, so an unexpected
+ * extra request fails the test. An already-aborted signal rejects with its reason, like real fetch.
+ */
+export function createFakeFetch(script: readonly ScriptStep[]): FakeFetch {
+  const calls: RecordedRequest[] = [];
+  let next = 0;
+  const fetch: FetchLike = async (input, init) => {
+    const request: RecordedRequest = {
+      url: String(input),
+      method: init?.method ?? 'GET',
+      headers: recordHeaders(init),
+      signal: init?.signal ?? null,
+    };
+    calls.push(request);
+    const step = script[next];
+    next += 1;
+    if (step === undefined)
+      throw new Error(`fake fetch: unexpected request #${calls.length} to ${request.url}`);
+    request.signal?.throwIfAborted();
+    const answer = typeof step === 'function' ? await step(request) : step;
+    if (answer instanceof Error) throw answer;
+    return answer;
+  };
+  return { fetch, calls, remaining: () => script.length - next };
+}
+
+/** Response options with plain-object headers (merged over the default content type). */
+export type FakeResponseInit = Omit<ResponseInit, 'headers'> & { headers?: Record<string, string> };
+
+/** A JSON response (PMP sends text/plain for JSON; the client must not care). */
+export function jsonResponse(body: unknown, init: FakeResponseInit = {}): Response {
+  return new Response(typeof body === 'string' ? body : JSON.stringify(body), {
+    status: 200,
+    ...init,
+    headers: { 'content-type': 'text/plain;charset=UTF-8', ...init.headers },
+  });
+}
+
+export function textResponse(text: string, init: FakeResponseInit = {}): Response {
+  return new Response(text, {
+    status: 200,
+    ...init,
+    headers: { 'content-type': 'text/html;charset=UTF-8', ...init.headers },
+  });
+}
+
+export interface ScanDetailsPayloadOptions {
+  page: number;
+  total: number | string;
+  limit?: number;
+  records: unknown[];
+  /** Array key; default `scandetails`. */
+  key?: string;
+}
+
+/** A scandetails success envelope as JSON text. */
+export function scanDetailsPayload(options: ScanDetailsPayloadOptions): string {
+  const key = options.key ?? 'scandetails';
+  return JSON.stringify({
+    message_type: key,
+    message_version: '1.4',
+    status: 'success',
+    message_response: {
+      total: options.total,
+      limit: options.limit ?? 25,
+      page: options.page,
+      [key]: options.records,
+    },
+  });
+}
+
+/** A transport error shaped like undici's (`fetch failed` with a coded cause). */
+export function fetchFailed(code: string): TypeError {
+  return new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) });
+}
