@@ -1,0 +1,192 @@
+/**
+ * The CLI in-process, against a real simulator and a real SQLite file: the same composition main.ts
+ * runs, with process facilities replaced by captures. (test/e2e/ runs the built binary as a child.)
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSimulator, type Simulator, type SimulatorOptions } from '../simulator/index.ts';
+import { systemClock } from '../platform/clock.ts';
+import type { ProcessIO, SimulatorFactory } from './io.ts';
+import { runCli } from './run-cli.ts';
+
+const sims: Simulator[] = [];
+afterEach(async () => {
+  await Promise.all(sims.splice(0).map((sim) => sim.close()));
+});
+
+async function startSim(options: SimulatorOptions): Promise<Simulator> {
+  const sim = await createSimulator(options);
+  sims.push(sim);
+  return sim;
+}
+
+const simulatorFactory: SimulatorFactory = async (options) => {
+  const sim = await createSimulator({
+    profile: options.profile as 'seed',
+    seed: options.seed,
+    port: options.port,
+  });
+  sims.push(sim);
+  return sim;
+};
+
+interface Captured {
+  io: ProcessIO;
+  stdout: () => string;
+  stderr: () => string;
+  controller: AbortController;
+}
+
+function capture(argv: string[], env: Record<string, string | undefined>, dir: string): Captured {
+  let out = '';
+  let err = '';
+  const controller = new AbortController();
+  const io: ProcessIO = {
+    argv,
+    env,
+    stdout: { write: (text: string) => (out += text) },
+    stderr: { write: (text: string) => (err += text), isTTY: false },
+    homeDir: dir,
+    cwd: dir,
+    signal: controller.signal,
+    fetch: globalThis.fetch,
+    clock: systemClock,
+    random: Math.random,
+    version: '0.1.0',
+    pid: 999_999_999,
+    hostname: 'test-host',
+    isProcessAlive: () => false,
+  };
+  return { io, stdout: () => out, stderr: () => err, controller };
+}
+
+function simEnv(sim: Simulator, dbPath: string): Record<string, string> {
+  return {
+    PMP_SERVER_URL: sim.url,
+    PMP_ACCOUNTS_URL: sim.url,
+    PMP_CLIENT_ID: sim.credentials.clientId,
+    PMP_CLIENT_SECRET: sim.credentials.clientSecret,
+    PMP_REFRESH_TOKEN: sim.credentials.refreshToken,
+    PMP_DB_PATH: dbPath,
+    PMP_PAGE_DELAY_MS: '0',
+    PMP_BACKOFF_BASE_MS: '5',
+    PMP_THROTTLE_WAIT_MS: '5',
+    PMP_REQUEST_TIMEOUT_MS: '2000',
+  };
+}
+
+function eventTypes(stdout: string): string[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => (JSON.parse(line) as { event_type: string }).event_type);
+}
+
+describe('runCli in-process', () => {
+  it('extracts a small inventory until complete, then reports status as text and JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmp-cli-'));
+    const sim = await startSim({ profile: 'clean', settings: { systems: 130 } });
+    const dbPath = join(dir, 'x.db');
+    const metricsPath = join(dir, 'm.prom');
+    const run = capture(
+      ['--batch-pages', '2', '--until-complete', '--metrics-file', metricsPath],
+      simEnv(sim, dbPath),
+      dir,
+    );
+    expect(await runCli(run.io, simulatorFactory)).toBe(0);
+    const types = eventTypes(run.stdout());
+    expect(types[0]).toBe('run_start');
+    expect(types.filter((type) => type === 'batch_start')).toHaveLength(3);
+    expect(types).toContain('target_met');
+    expect(types.at(-1)).toBe('run_complete');
+    expect(readFileSync(metricsPath, 'utf8')).toMatch(/pmp_extractor_coverage_ratio 1\b/);
+
+    const status = capture(['--status', '--json'], { PMP_DB_PATH: dbPath }, dir);
+    expect(await runCli(status.io, simulatorFactory)).toBe(0);
+    const report = JSON.parse(status.stdout()) as Record<string, unknown>;
+    expect(report).toMatchObject({
+      snapshot_status: 'success',
+      systems_extracted: 130,
+      total_pages: 6,
+      target_met: true,
+    });
+
+    const text = capture(['--status'], { PMP_DB_PATH: dbPath }, dir);
+    expect(await runCli(text.io, simulatorFactory)).toBe(0);
+    expect(text.stdout()).toContain('130 of 130');
+
+    const again = capture([], simEnv(sim, dbPath), dir);
+    expect(await runCli(again.io, simulatorFactory)).toBe(0);
+    expect(eventTypes(again.stdout())).toContain('target_met');
+  });
+
+  it('exits 1 with a message naming the variable on invalid configuration', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmp-cli-'));
+    const run = capture([], { PMP_BATCH_PAGES: 'lots', PMP_DB_PATH: join(dir, 'x.db') }, dir);
+    expect(await runCli(run.io, simulatorFactory)).toBe(1);
+    expect(run.stderr()).toContain('PMP_BATCH_PAGES');
+    expect(eventTypes(run.stdout())).toEqual(['extraction_failed']);
+  });
+
+  it('exits 1 without credentials and explains the three ways to give them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmp-cli-'));
+    const run = capture([], { PMP_DB_PATH: join(dir, 'x.db') }, dir);
+    expect(await runCli(run.io, simulatorFactory)).toBe(1);
+    expect(run.stderr()).toMatch(/PMP_CLIENT_ID|PMP_CREDENTIALS_FILE|PMP_TOKEN_COMMAND/);
+  });
+
+  it('reports an empty database without creating one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmp-cli-'));
+    const run = capture(['--status'], { PMP_DB_PATH: join(dir, 'none.db') }, dir);
+    expect(await runCli(run.io, simulatorFactory)).toBe(0);
+    expect(run.stdout()).toContain('no extraction has run yet');
+  });
+
+  it('stops on abort with exit 3 and saves what it has', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmp-cli-'));
+    const sim = await startSim({ profile: 'clean', settings: { systems: 500, latencyMs: [20, 20] } });
+    const run = capture(['--batch-pages', '100'], simEnv(sim, join(dir, 'x.db')), dir);
+    setTimeout(() => {
+      run.controller.abort(new Error('received SIGTERM'));
+    }, 150);
+    expect(await runCli(run.io, simulatorFactory)).toBe(3);
+    const deferred = run
+      .stdout()
+      .split('\n')
+      .filter((line) => line.includes('"run_deferred"'));
+    expect(deferred[0]).toContain('"reason":"interrupted"');
+  });
+
+  it('runs the demo end to end and prints the status table', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmp-cli-'));
+    const run = capture(['demo', '--profile', 'clean'], {}, dir);
+    expect(await runCli(run.io, simulatorFactory)).toBe(0);
+    expect(run.stdout()).toContain('3,362 of 3,362');
+    expect(run.stdout()).toContain('Exit code 0');
+  });
+
+  it('serves the simulator until the signal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmp-cli-'));
+    const run = capture(['simulate', '--profile', 'clean'], {}, dir);
+    const done = runCli(run.io, simulatorFactory);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const url = run.stdout().split('\n')[0] ?? '';
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const stats = (await (await fetch(`${url}/__sim/stats`)).json()) as { groundTruthIds: string[] };
+    expect(stats.groundTruthIds).toHaveLength(3362);
+    run.controller.abort(new Error('received SIGINT'));
+    expect(await done).toBe(0);
+  });
+
+  it('rejects a bad simulate port and unknown flags', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmp-cli-'));
+    const bad = capture(['simulate', '--port', 'x'], {}, dir);
+    expect(await runCli(bad.io, simulatorFactory)).toBe(1);
+    const unknown = capture(['--nope'], {}, dir);
+    expect(await runCli(unknown.io, simulatorFactory)).toBe(1);
+    const help = capture(['--help'], {}, dir);
+    expect(await runCli(help.io, simulatorFactory)).toBe(0);
+  });
+});
