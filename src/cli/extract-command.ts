@@ -1,29 +1,19 @@
 /**
- * `pmp-extractor` (one batch, or batches until complete with --until-complete): the composition
- * root of an extraction. It builds the real parts from the validated config, holds the run lock,
- * runs the loop, then writes metrics, flushes Slack and runs the post-extraction hook.
+ * `pmp-extractor` (one batch, or batches until complete with --until-complete): validated config,
+ * the run lock, the store, then the loop; afterwards metrics, Slack flush and the post-extraction hook.
  */
-import { createApiClient } from '../api/index.ts';
-import { createTokenManager } from '../auth/index.ts';
 import { resolveCredentials, secretValues, type Config } from '../config/index.ts';
+import type { ExtractDeps } from '../extract/ports.ts';
 import { runExtract } from '../extract/run-extract.ts';
 import type { RunSummary } from '../extract/run-outcome.ts';
-import {
-  createProgressReporter,
-  createRunMetrics,
-  createSlackNotifier,
-  type FlushableEventLogger,
-} from '../observability/index.ts';
-import { createPacer } from '../retry/index.ts';
 import { openStore, type Store } from '../store/index.ts';
+import { composeRun } from './compose-run.ts';
 import { EXIT, exitCodeForOutcome, type ExitCode } from './exit-codes.ts';
 import { finishRun } from './finish-run.ts';
 import type { ProcessIO } from './io.ts';
 import { acquireLockOrDefer } from './lock.ts';
-import { openRunLogger, reportFailure, type RunLogging } from './logging.ts';
+import { openRunLogger, reportFailure } from './logging.ts';
 import type { ExtractFlags } from './parse-args.ts';
-import { createPageSource } from './page-source.ts';
-import { createRunObserver } from './run-observer.ts';
 
 /** FR-1's checkpoint cadence, pages. */
 const COMMIT_EVERY_PAGES = 10;
@@ -53,80 +43,25 @@ export async function runExtractCommand(
     const lock = await acquireLockOrDefer(io, config.dbPath, logger);
     if (lock === null) return EXIT.deferred;
     releaseLock = () => lock.release();
-    store = openStore({ path: config.dbPath });
-    const openedStore = store;
-    const tokens = createTokenManager({
-      credentials,
-      accountsUrl: config.accountsUrl,
-      fetch: io.fetch,
-      clock: io.clock,
-      logger,
-      store: openedStore,
-      timeoutMs: config.requestTimeoutMs,
-      commandTimeoutMs: config.tokenCommandTimeoutMs,
-      backoffBaseMs: config.backoffBaseMs,
-      tokenBudget: config.tokenBudget,
-      onNewToken: (token) => {
-        secrets.add(token);
-      },
-    });
-    const client = createApiClient({
-      baseUrl: config.serverUrl,
-      fetch: io.fetch,
-      pacer: createPacer(io.clock, config.pageDelayMs),
-      timeoutMs: config.requestTimeoutMs,
-      maxBodyBytes: config.maxBodyBytes,
-      pageSize: config.pageSize,
-    });
-    const metrics = createRunMetrics();
-    const slack = createSlackNotifier({
-      url: config.slackWebhookUrl,
-      fetch: io.fetch,
-      clock: io.clock,
-      logger,
-      secrets,
-    });
-    const observer = createRunObserver({
-      progress: createProgressReporter({
-        stream: io.stderr as NodeJS.WritableStream,
-        isTTY: io.stderr.isTTY === true,
-        clock: io.clock,
-      }),
-      slack,
-      metrics,
-    });
-    const pages = createPageSource({ client, tokens, clock: io.clock, policy: retryPolicyOf(config) });
+    const openedStore = openStore({ path: config.dbPath });
+    store = openedStore;
+    const parts = composeRun({ io, config, credentials, logger, secrets, store: openedStore });
     const summaries: RunSummary[] = [];
-    let error: unknown = null;
+    let code: ExitCode;
     try {
-      let firstBatch = true;
-      for (;;) {
-        const summary = await runExtract(
-          { store: openedStore, pages, tokens, clock: io.clock, logger, observer },
-          {
-            batchPages: config.batchPages,
-            targetPct: config.targetPct,
-            commitEveryPages: COMMIT_EVERY_PAGES,
-            maxGapSweeps: MAX_GAP_SWEEPS,
-            reset: reset && firstBatch,
-            signal: io.signal,
-          },
-        );
-        summaries.push(summary);
-        firstBatch = false;
-        const progressed = summary.pagesAttempted > 0;
-        if (!config.untilComplete || summary.outcome !== 'batch_complete' || !progressed) break;
-      }
-    } catch (caught) {
-      error = caught;
+      await runBatches(
+        { ...parts, store: openedStore, clock: io.clock, logger },
+        io.signal,
+        { config, reset },
+        summaries,
+      );
+      code = exitCodeForOutcome(lastOf(summaries).outcome);
+    } catch (error) {
+      code = reportFailure(logger, io, secrets, error);
     } finally {
-      observer.stop();
+      parts.observer.stop();
     }
-    const code =
-      error === null
-        ? exitCodeForOutcome(lastOf(summaries).outcome)
-        : reportFailure(logger, io, secrets, error);
-    await finishRun({ io, config, logger, store: openedStore, summaries, code, metrics, slack, tokens });
+    await finishRun({ io, config, logger, store: openedStore, summaries, code, ...parts });
     return code;
   } catch (error) {
     return reportFailure(logger, io, secrets, error);
@@ -137,13 +72,26 @@ export async function runExtractCommand(
   }
 }
 
-function retryPolicyOf(config: Config) {
-  return {
-    maxAttempts: config.maxAttempts,
-    backoffBaseMs: config.backoffBaseMs,
-    maxRetryAfterS: config.maxRetryAfterS,
-    throttleWaitMs: config.throttleWaitMs,
-  };
+/** One batch, or (--until-complete) batches while each one makes progress and the pass goes on. */
+async function runBatches(
+  deps: ExtractDeps,
+  signal: AbortSignal,
+  options: { config: Pick<Config, 'batchPages' | 'targetPct' | 'untilComplete'>; reset: boolean },
+  summaries: RunSummary[],
+): Promise<void> {
+  for (let batch = 0; ; batch += 1) {
+    const summary = await runExtract(deps, {
+      batchPages: options.config.batchPages,
+      targetPct: options.config.targetPct,
+      commitEveryPages: COMMIT_EVERY_PAGES,
+      maxGapSweeps: MAX_GAP_SWEEPS,
+      reset: options.reset && batch === 0,
+      signal,
+    });
+    summaries.push(summary);
+    if (!options.config.untilComplete || summary.outcome !== 'batch_complete' || summary.pagesAttempted === 0)
+      return;
+  }
 }
 
 function lastOf<T>(items: readonly T[]): T {
@@ -151,5 +99,3 @@ function lastOf<T>(items: readonly T[]): T {
   if (last === undefined) throw new Error('no batch ran');
   return last;
 }
-
-export type { RunLogging, FlushableEventLogger };

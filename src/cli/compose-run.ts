@@ -1,0 +1,91 @@
+/**
+ * Builds the real parts of an extraction from the validated config: token manager, paced API
+ * client with its retry policy, Slack, metrics and the progress bar. The only place they are wired.
+ */
+import { createApiClient } from '../api/index.ts';
+import { createTokenManager } from '../auth/index.ts';
+import type { Config, Credentials } from '../config/index.ts';
+import type { PageSource } from '../extract/ports.ts';
+import {
+  createProgressReporter,
+  createRunMetrics,
+  createSlackNotifier,
+  type FlushableEventLogger,
+  type RunMetrics,
+  type SecretRegistry,
+  type SlackNotifier,
+} from '../observability/index.ts';
+import { createPacer } from '../retry/index.ts';
+import type { Store } from '../store/index.ts';
+import type { ProcessIO } from './io.ts';
+import { createPageSource } from './page-source.ts';
+import { createRunObserver } from './run-observer.ts';
+
+export interface RunParts {
+  tokens: ReturnType<typeof createTokenManager>;
+  pages: PageSource;
+  observer: ReturnType<typeof createRunObserver>;
+  metrics: RunMetrics;
+  slack: SlackNotifier;
+}
+
+export function composeRun(args: {
+  io: ProcessIO;
+  config: Config;
+  credentials: Credentials;
+  logger: FlushableEventLogger;
+  secrets: SecretRegistry;
+  store: Store;
+}): RunParts {
+  const { io, config, logger, secrets } = args;
+  const tokens = createTokenManager({
+    credentials: args.credentials,
+    accountsUrl: config.accountsUrl,
+    fetch: io.fetch,
+    clock: io.clock,
+    logger,
+    store: args.store,
+    timeoutMs: config.requestTimeoutMs,
+    commandTimeoutMs: config.tokenCommandTimeoutMs,
+    backoffBaseMs: config.backoffBaseMs,
+    tokenBudget: config.tokenBudget,
+    // Access tokens change during a run; each one is scrubbed from every later log line.
+    onNewToken: (token) => {
+      secrets.add(token);
+    },
+  });
+  const client = createApiClient({
+    baseUrl: config.serverUrl,
+    fetch: io.fetch,
+    pacer: createPacer(io.clock, config.pageDelayMs),
+    timeoutMs: config.requestTimeoutMs,
+    maxBodyBytes: config.maxBodyBytes,
+    pageSize: config.pageSize,
+  });
+  const policy = {
+    maxAttempts: config.maxAttempts,
+    backoffBaseMs: config.backoffBaseMs,
+    maxRetryAfterS: config.maxRetryAfterS,
+    throttleWaitMs: config.throttleWaitMs,
+  };
+  const metrics = createRunMetrics();
+  const slack = createSlackNotifier({
+    url: config.slackWebhookUrl,
+    fetch: io.fetch,
+    clock: io.clock,
+    logger,
+    secrets,
+  });
+  const progress = createProgressReporter({
+    stream: io.stderr as NodeJS.WritableStream,
+    isTTY: io.stderr.isTTY === true,
+    clock: io.clock,
+  });
+  return {
+    tokens,
+    pages: createPageSource({ client, tokens, clock: io.clock, policy }),
+    observer: createRunObserver({ progress, slack, metrics }),
+    metrics,
+    slack,
+  };
+}
