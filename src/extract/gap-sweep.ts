@@ -15,6 +15,7 @@ export async function runGapSweep(ctx: RunContext): Promise<SweepStop> {
     .filter((gap) => !gap.resolved && gap.retry_sweeps < options.maxGapSweeps)
     .sort((a, b) => a.retry_sweeps - b.retry_sweeps || a.page_num - b.page_num);
   for (const gap of open) {
+    options.signal.throwIfAborted();
     if (ctx.budget <= 0) return { kind: 'budget' };
     const page = gap.page_num;
     const result = await deps.pages.fetchPage(page, options.signal, log);

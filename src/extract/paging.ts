@@ -15,6 +15,8 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
   const { deps, options, log } = ctx;
   let firstPageIds: string[] | null = null;
   while (!ctx.position.pass_complete) {
+    // SIGINT/SIGTERM stop the run after the current page, whatever the page source does with it.
+    options.signal.throwIfAborted();
     if (ctx.budget <= 0) return { kind: 'budget' };
     const page = ctx.position.last_page + 1;
     const result = await deps.pages.fetchPage(page, options.signal, log);

@@ -66,6 +66,15 @@ export class RunContext {
   }
 
   commit(): CommitResult {
+    // Deletions can shrink `total` after the pass went past the new last page (a gap sweep, or the
+    // last page of the pass, reporting fewer systems). Every page up to the new end has been read,
+    // so the pass stands at its end; stored as is, last_page > total_pages would fail validation
+    // next run and restart the whole pass as a "corrupt" checkpoint.
+    const { last_page: lastPage, total_pages: totalPages } = this.position;
+    if (totalPages !== null && lastPage > totalPages) {
+      this.position.last_page = totalPages;
+      this.position.pass_complete = true;
+    }
     const result = this.committer.commit(this.position, this.deps.clock.nowMs());
     this.systems = result.systems_extracted;
     this.coveragePct = result.coverage_pct;

@@ -29,15 +29,15 @@ export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Pr
     nowMs: deps.clock.nowMs(),
   });
   if (choice.kind === 'complete') {
-    const checkpoint = choice.checkpoint;
+    const checkpoint = requireCheckpoint(choice.checkpoint);
     deps.logger.withSnapshot(choice.snapshot.snapshot_id).emit('target_met', {
-      systems_extracted: checkpoint?.systems_extracted ?? 0,
-      total_systems: checkpoint?.total_systems ?? 0,
-      coverage_pct: checkpoint?.coverage_pct ?? 0,
+      systems_extracted: checkpoint.systems_extracted,
+      total_systems: checkpoint.total_systems ?? checkpoint.systems_extracted,
+      coverage_pct: checkpoint.coverage_pct,
       target_pct: options.targetPct,
       extracted_now: false,
     });
-    const ctx = new RunContext(deps, options, choice.snapshot.snapshot_id, requireCheckpoint(checkpoint));
+    const ctx = new RunContext(deps, options, choice.snapshot.snapshot_id, checkpoint);
     return summarize(ctx, 'already_complete', true);
   }
   const ctx = new RunContext(deps, options, choice.snapshotId, choice.checkpoint);
