@@ -1,10 +1,12 @@
 /**
  * Adapts the retry layer (one page, all its attempts, D4) to the extraction loop's PageSource port,
- * and reports records the mapper had to reject, so no system disappears without a trace.
+ * reports records the mapper had to reject, so no system disappears without a trace, and redacts
+ * what a gap row will store.
  */
 import type { ApiClient } from '../api/index.ts';
 import type { PageResult, PageSource } from '../extract/ports.ts';
 import type { Clock } from '../platform/clock.ts';
+import { redactText, type SecretRegistry } from '../observability/index.ts';
 import { fetchPageWithRetry, type RetryPolicy, type TokenSource } from '../retry/index.ts';
 
 export function createPageSource(deps: {
@@ -12,10 +14,13 @@ export function createPageSource(deps: {
   tokens: TokenSource;
   clock: Clock;
   policy: RetryPolicy;
+  /** Gap rows are stored: their message and sample get the same redaction as log lines (D8). */
+  secrets: SecretRegistry;
 }): PageSource {
+  const { secrets, ...retryDeps } = deps;
   return {
     async fetchPage(page, signal, logger): Promise<PageResult> {
-      const outcome = await fetchPageWithRetry(page, { ...deps, logger, signal });
+      const outcome = await fetchPageWithRetry(page, { ...retryDeps, logger, signal });
       switch (outcome.kind) {
         case 'ok': {
           const parsed = outcome.page;
@@ -39,7 +44,12 @@ export function createPageSource(deps: {
           };
         }
         case 'gap':
-          return outcome;
+          return {
+            ...outcome,
+            errorMessage: redactText(outcome.errorMessage, secrets),
+            responseSample:
+              outcome.responseSample === null ? null : redactText(outcome.responseSample, secrets),
+          };
         case 'defer':
           return {
             kind: 'defer',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coveragePctOf, etaMinutesOf, totalPagesOf } from './coverage.ts';
+import { etaMinutesOf, totalPagesOf } from './coverage.ts';
 
 describe('totalPagesOf', () => {
   it('is ceil(total / limit) with the limit the API echoed', () => {
@@ -11,20 +11,6 @@ describe('totalPagesOf', () => {
     expect(totalPagesOf(null, 25)).toBeNull();
     expect(totalPagesOf(100, null)).toBeNull();
     expect(totalPagesOf(0, 25)).toBe(1);
-  });
-});
-
-describe('coveragePctOf', () => {
-  it('rounds to one decimal', () => {
-    expect(coveragePctOf(1250, 3362)).toBe(37.2);
-    expect(coveragePctOf(3250, 3362)).toBe(96.7);
-  });
-  it('is clamped at 100 when deletions leave more stored ids than the current total', () => {
-    expect(coveragePctOf(3372, 3342)).toBe(100);
-  });
-  it('is 0 without a total', () => {
-    expect(coveragePctOf(10, null)).toBe(0);
-    expect(coveragePctOf(10, 0)).toBe(0);
   });
 });
 

@@ -6,12 +6,6 @@ export function totalPagesOf(total: number | null, limit: number | null): number
   return Math.max(1, Math.ceil(total / limit));
 }
 
-/** Distinct systems ÷ latest total, in percent, one decimal, clamped to 0..100 (deletions can push it over). */
-export function coveragePctOf(systems: number, total: number | null): number {
-  if (total === null || total <= 0) return 0;
-  return Math.min(100, Math.round((1000 * systems) / total) / 10);
-}
-
 /** Minutes to finish the pass at the pace of this run so far; null before there is a pace. */
 export function etaMinutesOf(args: {
   elapsedMs: number;

@@ -4,7 +4,7 @@
  * (`retry_sweeps`), so a sweep cut short by the batch budget or a crash resumes where it stopped.
  */
 import type { RunContext } from './run-context.ts';
-import type { DeferResult } from './paging.ts';
+import type { DeferResult } from './ports.ts';
 
 export type SweepStop = { kind: 'done' } | { kind: 'budget' } | { kind: 'defer'; result: DeferResult };
 
@@ -19,9 +19,7 @@ export async function runGapSweep(ctx: RunContext): Promise<SweepStop> {
     if (ctx.budget <= 0) return { kind: 'budget' };
     const page = gap.page_num;
     const result = await deps.pages.fetchPage(page, options.signal, log);
-    ctx.budget -= 1;
-    ctx.pagesAttempted += 1;
-    ctx.countAttempts(page, result);
+    ctx.recordRequest(page, result);
     if (result.kind === 'defer') return { kind: 'defer', result };
     if (result.kind === 'ok') {
       ctx.pagesOk += 1;
@@ -30,24 +28,15 @@ export async function runGapSweep(ctx: RunContext): Promise<SweepStop> {
       ctx.committer.addGapRetry(retry, result.page.records);
       log.emit('gap_recovered', { page, sweep: gap.retry_sweeps + 1, systems: result.page.records.length });
     } else {
-      ctx.pagesFailed += 1;
-      ctx.committer.addGapRetry(
-        {
-          page_num: page,
-          resolved: false,
-          attempts: result.attempts,
-          error_type: result.errorType,
-          error_message: result.errorMessage,
-        },
-        null,
-      );
-      log.emit('page_skipped', { page, error_type: result.errorType, attempts: result.attempts });
-      deps.observer.pageFailed({
-        page,
+      const retry = {
+        page_num: page,
+        resolved: false,
         attempts: result.attempts,
-        errorType: result.errorType,
-        httpStatus: result.httpStatus,
-      });
+        error_type: result.errorType,
+        error_message: result.errorMessage,
+      };
+      ctx.committer.addGapRetry(retry, null);
+      ctx.recordFailure(page, result);
     }
     ctx.reportProgress(page);
     ctx.commitIfDue();

@@ -4,28 +4,35 @@
  * (wrap-around). Stopping at ceil(total / limit), re-read on every page, is stricter than D5's hard cap
  * of total pages + 10, and the batch budget bounds the loop even before any total is known.
  */
+import { reconcileDrift } from './drift.ts';
+import type { DeferResult, FetchedPage } from './ports.ts';
 import type { RunContext } from './run-context.ts';
-import type { PageResult } from './ports.ts';
 
 export type PagingStop =
   { kind: 'budget' } | { kind: 'pass_complete' } | { kind: 'defer'; result: DeferResult };
-export type DeferResult = Extract<PageResult, { kind: 'defer' }>;
 
 export async function runPaging(ctx: RunContext): Promise<PagingStop> {
   const { deps, options, log } = ctx;
   let firstPageIds: string[] | null = null;
+  // `total` of the previous page read by this loop; a drop means removals during the pass. (Changes
+  // between runs are the resume drift check's job, so the checkpoint's total is not compared.)
+  let previousTotal: number | null = null;
+  // Pages with an open gap row (e.g. re-read after a checkpoint reset): reading one resolves its gap.
+  const openGapPages = new Set(
+    deps.store
+      .listGaps(ctx.snapshotId)
+      .filter((gap) => !gap.resolved)
+      .map((gap) => gap.page_num),
+  );
   while (!ctx.position.pass_complete) {
     // SIGINT/SIGTERM stop the run after the current page, whatever the page source does with it.
     options.signal.throwIfAborted();
     if (ctx.budget <= 0) return { kind: 'budget' };
     const page = ctx.position.last_page + 1;
     const result = await deps.pages.fetchPage(page, options.signal, log);
-    ctx.budget -= 1;
-    ctx.pagesAttempted += 1;
-    ctx.countAttempts(page, result);
+    ctx.recordRequest(page, result);
     if (result.kind === 'defer') return { kind: 'defer', result };
     if (result.kind === 'gap') {
-      ctx.pagesFailed += 1;
       ctx.committer.addGap({
         page_num: page,
         error_type: result.errorType,
@@ -33,13 +40,7 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
         response_sample: result.responseSample,
         attempts: result.attempts,
       });
-      log.emit('page_skipped', { page, error_type: result.errorType, attempts: result.attempts });
-      deps.observer.pageFailed({
-        page,
-        attempts: result.attempts,
-        errorType: result.errorType,
-        httpStatus: result.httpStatus,
-      });
+      ctx.recordFailure(page, result);
     } else {
       const fetched = result.page;
       const ids = fetched.records.map((record) => record.resource_id);
@@ -47,13 +48,23 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
       else firstPageIds ??= deps.store.idsOnPage(ctx.snapshotId, 1);
       if (fetched.receivedCount === 0 || (page > 1 && repeats(ids, firstPageIds))) {
         // Past the end: the API answered with nothing new. The previous page was the last one.
+        if (page === 1) ctx.observeTotals(fetched);
         ctx.position.pass_complete = true;
         break;
       }
       ctx.pagesOk += 1;
       ctx.observeTotals(fetched);
-      ctx.committer.addPage(page, fetched.records);
+      if (openGapPages.delete(page)) {
+        ctx.committer.addGapRetry(
+          { page_num: page, resolved: true, attempts: result.failedAttempts + 1 },
+          fetched.records,
+        );
+      } else {
+        ctx.committer.addPage(page, fetched.records);
+      }
       if (fetched.receivedCount < fetched.limit) ctx.position.pass_complete = true;
+      if (previousTotal !== null && fetched.total < previousTotal) await recheckAfterShrink(ctx, fetched);
+      previousTotal = fetched.total;
     }
     ctx.position.last_page = page;
     const totalPages = ctx.position.total_pages;
@@ -62,6 +73,25 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
     ctx.commitIfDue();
   }
   return { kind: 'pass_complete' };
+}
+
+/**
+ * `total` dropped during the pass: systems were removed from pages we may already have read, which
+ * shifts later systems back onto those pages. Re-check the previous page exactly as a resuming run
+ * does (drift.ts), so the shift cannot hide a system.
+ */
+async function recheckAfterShrink(ctx: RunContext, fetched: FetchedPage): Promise<void> {
+  ctx.position.last_page = fetched.page;
+  ctx.commit();
+  const drift = await reconcileDrift({
+    store: ctx.deps.store,
+    pages: ctx.deps.pages,
+    logger: ctx.log,
+    snapshotId: ctx.snapshotId,
+    lastPage: fetched.page - 1,
+    signal: ctx.options.signal,
+  });
+  for (const page of drift.pages) ctx.committer.addPage(page.page, page.systems);
 }
 
 function repeats(ids: readonly string[], firstPageIds: readonly string[]): boolean {

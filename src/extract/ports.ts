@@ -38,6 +38,9 @@ export type PageResult =
       failedAttempts: number;
     };
 
+export type GapResult = Extract<PageResult, { kind: 'gap' }>;
+export type DeferResult = Extract<PageResult, { kind: 'defer' }>;
+
 export interface PageSource {
   /** `logger` is bound to the run's snapshot, so attempt events carry `snapshot_id`. */
   fetchPage(page: number, signal: AbortSignal, logger: EventLogger): Promise<PageResult>;

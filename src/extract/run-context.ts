@@ -6,8 +6,9 @@
 import type { EventLogger } from '../observability/events.ts';
 import type { Checkpoint, CommitResult } from '../store/store.ts';
 import { Committer, positionOf } from './committer.ts';
-import { coveragePctOf, etaMinutesOf, totalPagesOf } from './coverage.ts';
-import type { ExtractDeps, ExtractOptions, FetchedPage, PageResult } from './ports.ts';
+import { coveragePct } from '../store/index.ts';
+import { etaMinutesOf, totalPagesOf } from './coverage.ts';
+import type { ExtractDeps, ExtractOptions, FetchedPage, GapResult, PageResult } from './ports.ts';
 
 export class RunContext {
   readonly deps: ExtractDeps;
@@ -53,8 +54,27 @@ export class RunContext {
     this.position.total_pages = totalPagesOf(page.total, page.limit);
   }
 
-  /** Counts one page request's failed attempts by class (for metrics and `errors_total`). */
-  countAttempts(page: number, result: PageResult): void {
+  /** Books one page request against the batch budget, and its failed attempts against the run. */
+  recordRequest(page: number, result: PageResult): void {
+    this.budget -= 1;
+    this.pagesAttempted += 1;
+    this.countFailedAttempts(page, result);
+  }
+
+  /** A page that exhausted its attempts (in the pass or again in a sweep): counted, logged, reported. */
+  recordFailure(page: number, result: GapResult): void {
+    this.pagesFailed += 1;
+    this.log.emit('page_skipped', { page, error_type: result.errorType, attempts: result.attempts });
+    this.deps.observer.pageFailed({
+      page,
+      attempts: result.attempts,
+      errorType: result.errorType,
+      httpStatus: result.httpStatus,
+    });
+  }
+
+  /** Counts failed attempts by class (for metrics and `errors_total`). */
+  private countFailedAttempts(page: number, result: PageResult): void {
     const failed = result.kind === 'gap' ? result.attempts : result.failedAttempts;
     if (failed === 0) return;
     this.failedAttempts += failed;
@@ -96,7 +116,7 @@ export class RunContext {
       page,
       totalPages,
     });
-    const progressPct = coveragePctOf(systems, totalSystems);
+    const progressPct = coveragePct(systems, totalSystems);
     this.log.emit('extraction_progress', {
       page,
       total_pages: totalPages,

@@ -953,3 +953,53 @@ describe('page drift at resume', () => {
     ]);
   });
 });
+
+describe('drift during a pass, re-read gap pages, empty inventory', () => {
+  it('re-checks the previous page when total drops mid-pass, so removals cannot hide a system', async () => {
+    const h = harness({ systems: 500 });
+    h.api.beforeAnswer = (page) => {
+      // While the pass is at page 10, 30 systems disappear from pages 2-4: everything after shifts back.
+      if (page === 10 && h.api.ids.length === 500)
+        h.api.mutate({ removeFromPages: { pages: [2, 3, 4], count: 10 } });
+    };
+    const result = await h.run({ batchPages: 100 });
+
+    // Page 10 reports the smaller total, so page 9 is re-read (drift) and then page 8 (all unseen).
+    expect(result.calls.slice(9, 13)).toEqual([10, 9, 8, 11]);
+    expect(fieldsOf(result, 'page_drift_detected')[0]).toMatchObject({ page: 9, matched: true });
+    const stored = new Set(h.store.allIds(1));
+    expect(h.api.ids.filter((id) => !stored.has(id))).toEqual([]);
+    expect(result.summary.outcome).toBe('target_met');
+  });
+
+  it('does not re-check on a total drop seen only between runs (the resume drift check covers it)', async () => {
+    const h = harness({ systems: 500 });
+    await h.run({ batchPages: 5 });
+    h.api.mutate({ removeFromPages: { pages: [1], count: 1 } });
+    const second = await h.run({ batchPages: 3 });
+    expect(second.calls).toEqual([5, 6, 7, 8]);
+  });
+
+  it('resolves an open gap when the paging pass reads its page again after a checkpoint reset', async () => {
+    const path = tempDbPath();
+    const h = harness({ systems: 100, dbPath: path });
+    h.api.script(2, gap());
+    await h.run({ batchPages: 2 });
+    expect(h.store.listGaps(1)[0]).toMatchObject({ page_num: 2, resolved: false });
+    const db = new Database(path);
+    db.prepare('UPDATE extraction_checkpoints SET last_page = 999').run();
+    db.close();
+    const second = await h.run({ batchPages: 10 });
+
+    expect(typesOf(second)).toContain('checkpoint_corruption');
+    expect(h.store.listGaps(1)[0]).toMatchObject({ page_num: 2, resolved: true });
+    expect(second.summary.outcome).toBe('target_met');
+  });
+
+  it('treats an empty inventory as complete instead of failing every run', async () => {
+    const h = harness({ systems: 0 });
+    const result = await h.run();
+    expect(result.summary).toMatchObject({ outcome: 'target_met', coveragePct: 100, totalSystems: 0 });
+    expect((await h.run()).summary.outcome).toBe('already_complete');
+  });
+});

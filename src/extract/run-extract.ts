@@ -6,12 +6,13 @@
 import { isExtractorError } from '../platform/errors.ts';
 import type { EventMap } from '../observability/events.ts';
 import { reconcileDrift } from './drift.ts';
-import { runGapSweep, sweepsRemain } from './gap-sweep.ts';
+import { finish, summarize } from './finish.ts';
+import { runGapSweep } from './gap-sweep.ts';
 import { openSnapshot } from './open-snapshot.ts';
-import { runPaging, type DeferResult } from './paging.ts';
-import type { ExtractDeps, ExtractOptions } from './ports.ts';
+import { runPaging } from './paging.ts';
+import type { DeferResult, ExtractDeps, ExtractOptions } from './ports.ts';
 import { RunContext } from './run-context.ts';
-import type { RunOutcome, RunSummary } from './run-outcome.ts';
+import type { RunSummary } from './run-outcome.ts';
 
 type DeferReason = EventMap['run_deferred']['reason'];
 
@@ -92,52 +93,6 @@ export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Pr
   }
 }
 
-function finish(ctx: RunContext): RunSummary {
-  const { deps, options, log } = ctx;
-  const previous = ctx.position.previous_coverage_pct;
-  if (previous !== null && ctx.coveragePct < previous) {
-    log.emit('coverage_decreased', { previous_pct: previous, current_pct: ctx.coveragePct });
-  }
-  deps.store.setPreviousCoverage(ctx.snapshotId, ctx.coveragePct);
-  const targetMet = ctx.coveragePct >= options.targetPct;
-  const durationMs = deps.clock.nowMs() - ctx.startMs;
-  log.emit('batch_complete', {
-    pages_attempted: ctx.pagesAttempted,
-    pages_ok: ctx.pagesOk,
-    pages_failed: ctx.pagesFailed,
-    systems_extracted: ctx.systems,
-    total_systems: ctx.position.total_systems,
-    coverage_pct: ctx.coveragePct,
-    last_page: ctx.position.last_page,
-    pass_complete: ctx.position.pass_complete,
-    duration_ms: durationMs,
-  });
-  deps.observer.batchComplete({ systems: ctx.systems, coveragePct: ctx.coveragePct });
-  if (!ctx.position.pass_complete) return summarize(ctx, 'batch_complete', false);
-  if (targetMet && !unsweptGapsRemain(ctx)) {
-    deps.store.setSnapshotStatus(ctx.snapshotId, 'success', null, durationMs);
-    const total = ctx.position.total_systems ?? ctx.systems;
-    log.emit('target_met', {
-      systems_extracted: ctx.systems,
-      total_systems: total,
-      coverage_pct: ctx.coveragePct,
-      target_pct: options.targetPct,
-      extracted_now: true,
-    });
-    deps.observer.targetMet({ systems: ctx.systems, totalSystems: total, coveragePct: ctx.coveragePct });
-    return summarize(ctx, 'target_met', true);
-  }
-  if (sweepsRemain(ctx)) return summarize(ctx, 'batch_complete', false);
-  const message = `pass complete at ${ctx.coveragePct}% coverage, below the ${options.targetPct}% target after ${options.maxGapSweeps} gap sweeps`;
-  deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', message, durationMs);
-  return summarize(ctx, 'partial', false);
-}
-
-/** D6: every gap gets at least one sweep before a snapshot is closed, even when the target is met. */
-function unsweptGapsRemain(ctx: RunContext): boolean {
-  return ctx.deps.store.listGaps(ctx.snapshotId).some((gap) => !gap.resolved && gap.retry_sweeps === 0);
-}
-
 function deferred(
   ctx: RunContext,
   info: { reason: DeferReason; retryAfterS: number | null; message: string },
@@ -167,21 +122,4 @@ function commitQuietly(ctx: RunContext): void {
 function requireCheckpoint<T>(value: T | null): T {
   if (value === null) throw new Error('complete snapshot without a checkpoint row');
   return value;
-}
-
-function summarize(ctx: RunContext, outcome: RunOutcome, targetMet: boolean): RunSummary {
-  return {
-    outcome,
-    snapshotId: ctx.snapshotId,
-    pagesAttempted: ctx.pagesAttempted,
-    pagesOk: ctx.pagesOk,
-    pagesFailed: ctx.pagesFailed,
-    systemsExtracted: ctx.systems,
-    totalSystems: ctx.position.total_systems,
-    coveragePct: ctx.coveragePct,
-    targetMet,
-    changedData: ctx.committer.wroteData,
-    durationMs: ctx.deps.clock.nowMs() - ctx.startMs,
-    retriesByClass: ctx.retriesByClass,
-  };
 }

@@ -37,11 +37,13 @@ export interface GapDbRow {
 
 /**
  * Percentage of `total` covered by `count`, clamped to 0..100 and rounded DOWN to 0.1 so a pass is
- * never reported as meeting a target it missed by a rounding margin. 0 when the total is unknown.
+ * never reported as meeting a target it missed by a rounding margin. 0 when the total is unknown;
+ * 100 when the API reports an empty inventory (0 of 0 is complete, not a failure to converge).
  * Integer arithmetic: count×1000/total is exact whenever the true value is a whole number.
  */
 export function coveragePct(count: number, total: number | null): number {
-  if (total === null || total <= 0) return 0;
+  if (total === null) return 0;
+  if (total <= 0) return 100;
   return Math.min(100, Math.floor((count * 1000) / total) / 10);
 }
 

@@ -131,7 +131,7 @@ describe('snapshots and checkpoints', () => {
     expect(s.getCheckpoint(id)?.previous_coverage_pct).toBe(66.6);
   });
 
-  it('computes coverage per snapshot: 0 without a total, clamped to 100, never rounded up', () => {
+  it('computes coverage per snapshot: 0 without a total, 100 for an empty inventory, clamped to 100, never rounded up', () => {
     const s = open();
     const id = s.createSnapshot(T0);
     const systems = [system('1'), system('2'), system('3')];
@@ -143,7 +143,7 @@ describe('snapshots and checkpoints', () => {
         }),
       );
     expect(commitWith(null).coverage_pct).toBe(0);
-    expect(commitWith(0).coverage_pct).toBe(0);
+    expect(commitWith(0).coverage_pct).toBe(100);
     expect(commitWith(2).coverage_pct).toBe(100);
     expect(commitWith(3001).coverage_pct).toBe(0); // 0.0999…% floors to 0
     expect(commitWith(3).coverage_pct).toBe(100);

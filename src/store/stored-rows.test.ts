@@ -127,6 +127,7 @@ describe('coveragePct', () => {
     expect(coveragePct(3361, 3362)).toBe(99.9);
     expect(coveragePct(3362, 3362)).toBe(100);
     expect(coveragePct(3400, 3362)).toBe(100);
-    expect(coveragePct(1, 0)).toBe(0);
+    expect(coveragePct(1, 0)).toBe(100);
+    expect(coveragePct(0, null)).toBe(0);
   });
 });
