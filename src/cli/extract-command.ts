@@ -28,11 +28,15 @@ export async function runExtractCommand(
   const logging = openRunLogger(io, flags);
   if (!logging.ok) return logging.code;
   const { config, logger, secrets } = logging;
+  const startMs = io.clock.nowMs();
+  // Every run that logged run_start ends with run_complete, also when it never reached the loop.
+  const endEarly = (code: ExitCode, outcome: string): ExitCode => {
+    logger.emit('run_complete', { exit_code: code, outcome, duration_ms: io.clock.nowMs() - startMs });
+    return code;
+  };
   let store: Store | null = null;
   let releaseLock: (() => Promise<void>) | null = null;
   try {
-    const credentials = resolveCredentials(io.env, { homeDir: io.homeDir });
-    for (const secret of secretValues(credentials)) secrets.add(secret);
     logger.emit('run_start', {
       command: reset ? 'reset' : 'extract',
       db_path: config.dbPath,
@@ -40,8 +44,10 @@ export async function runExtractCommand(
       target_pct: config.targetPct,
       version: io.version,
     });
+    const credentials = resolveCredentials(io.env, { homeDir: io.homeDir });
+    for (const secret of secretValues(credentials)) secrets.add(secret);
     const lock = await acquireLockOrDefer(io, config.dbPath, logger);
-    if (lock === null) return EXIT.deferred;
+    if (lock === null) return endEarly(EXIT.deferred, 'deferred');
     releaseLock = () => lock.release();
     const openedStore = openStore({ path: config.dbPath });
     store = openedStore;
@@ -64,7 +70,7 @@ export async function runExtractCommand(
     await finishRun({ io, config, logger, store: openedStore, summaries, code, ...parts });
     return code;
   } catch (error) {
-    return reportFailure(logger, io, secrets, error);
+    return endEarly(reportFailure(logger, io, secrets, error), 'failed');
   } finally {
     store?.close();
     if (releaseLock !== null) await releaseLock();
