@@ -46,7 +46,11 @@ export async function runExtractCommand(
     });
     const credentials = resolveCredentials(io.env, { homeDir: io.homeDir });
     for (const secret of secretValues(credentials)) secrets.add(secret);
-    const lock = await acquireLockOrDefer(io, config.dbPath, logger);
+    const lockLost = new AbortController();
+    const signal = AbortSignal.any([io.signal, lockLost.signal]);
+    const lock = await acquireLockOrDefer(io, config.dbPath, logger, () => {
+      lockLost.abort(new Error('run lock lost'));
+    });
     if (lock === null) return endEarly(EXIT.deferred, 'deferred');
     releaseLock = () => lock.release();
     const openedStore = openStore({ path: config.dbPath });
@@ -57,7 +61,7 @@ export async function runExtractCommand(
     try {
       await runBatches(
         { ...parts, store: openedStore, clock: io.clock, logger },
-        io.signal,
+        signal,
         { config, reset },
         summaries,
       );

@@ -7,9 +7,10 @@ import type { RunSummary } from '../extract/run-outcome.ts';
 import {
   runPostExtractionHook,
   writeMetricsFile,
-  type FlushableEventLogger,
+  type AttemptCounts,
   type RunMetrics,
   type SlackNotifier,
+  type TallyingEventLogger,
 } from '../observability/index.ts';
 import type { ErrorType, TokenRefreshReason } from '../observability/events.ts';
 import type { Store } from '../store/index.ts';
@@ -19,7 +20,7 @@ import type { ProcessIO } from './io.ts';
 export async function finishRun(args: {
   io: ProcessIO;
   config: Config;
-  logger: FlushableEventLogger;
+  logger: TallyingEventLogger;
   store: Store;
   summaries: readonly RunSummary[];
   code: ExitCode;
@@ -30,13 +31,15 @@ export async function finishRun(args: {
   const { io, config, logger, summaries, code, metrics } = args;
   const last = summaries.at(-1) ?? null;
   const durationMs = summaries.reduce((sum, summary) => sum + summary.durationMs, 0);
-  logger.emit('run_complete', {
+  // D8: snapshot_id where known, so a run's last line says which snapshot it worked on.
+  (last === null ? logger : logger.withSnapshot(last.snapshotId)).emit('run_complete', {
     exit_code: code,
     outcome: last?.outcome ?? 'failed',
     duration_ms: durationMs,
   });
   if (config.metricsFile !== null) {
-    fillMetrics(metrics, summaries, args.tokens.stats().refreshes, code, io.clock.nowMs());
+    const failedAttempts = logger.failedAttemptsByClass();
+    fillMetrics(metrics, summaries, failedAttempts, args.tokens.stats().refreshes, code, io.clock.nowMs());
     try {
       await writeMetricsFile(config.metricsFile, metrics);
     } catch (error) {
@@ -67,6 +70,7 @@ export async function finishRun(args: {
 function fillMetrics(
   metrics: RunMetrics,
   summaries: readonly RunSummary[],
+  failedAttempts: AttemptCounts,
   refreshes: Record<TokenRefreshReason, number>,
   code: number,
   nowMs: number,
@@ -79,9 +83,11 @@ function fillMetrics(
   }
   for (const summary of summaries) {
     for (let i = 0; i < summary.pagesOk; i += 1) metrics.pageDone('ok');
-    for (const [errorType, count] of Object.entries(summary.retriesByClass)) {
-      for (let i = 0; i < count; i += 1) metrics.retry(errorType as ErrorType);
-    }
+  }
+  // Every failed attempt the log reported, by class: summary.retriesByClass only knows the class of
+  // pages that ended as gaps or deferrals, so retries that succeeded would be missing.
+  for (const [errorType, count] of Object.entries(failedAttempts) as [ErrorType, number][]) {
+    for (let i = 0; i < count; i += 1) metrics.retry(errorType);
   }
   for (const [reason, count] of Object.entries(refreshes) as [TokenRefreshReason, number][]) {
     for (let i = 0; i < count; i += 1) metrics.tokenRefresh(reason);

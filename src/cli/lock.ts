@@ -8,14 +8,16 @@ export async function acquireLockOrDefer(
   io: ProcessIO,
   dbPath: string,
   logger: FlushableEventLogger,
+  onLost: () => void,
 ): Promise<RunLock | null> {
   try {
     return await acquireRunLock(dbPath, {
       owner: { pid: io.pid, hostname: io.hostname, isAlive: (pid) => io.isProcessAlive(pid) },
       onCompromised: () => {
-        // Another process took the lock over (we looked dead to it). Our writes are transactional and
-        // idempotent, so finishing the current page is safe; stopping early keeps runs from overlapping.
+        // Another process took the lock over (we looked dead or stale to it). Writes are transactional
+        // and idempotent, so the current page may finish; then the run stops (exit 3) so runs don't overlap.
         io.stderr.write('pmp-extractor: run lock lost; stopping after the current page\n');
+        onLost();
       },
     });
   } catch (error) {

@@ -8,7 +8,9 @@ import {
   createEventLogger,
   openDailyLogFile,
   SecretRegistry,
+  withAttemptTally,
   type FlushableEventLogger,
+  type TallyingEventLogger,
 } from '../observability/index.ts';
 import { isExtractorError, type ExtractorErrorCode } from '../platform/errors.ts';
 import type { EventMap } from '../observability/events.ts';
@@ -20,7 +22,7 @@ import type { ExtractFlags } from './parse-args.ts';
 const SECRET_VARIABLES = ['PMP_CLIENT_SECRET', 'PMP_REFRESH_TOKEN', 'SLACK_WEBHOOK_URL'] as const;
 
 export type RunLogging =
-  | { ok: true; config: Config; logger: FlushableEventLogger; secrets: SecretRegistry }
+  | { ok: true; config: Config; logger: TallyingEventLogger; secrets: SecretRegistry }
   | { ok: false; code: ExitCode };
 
 export function openRunLogger(io: ProcessIO, flags: ExtractFlags): RunLogging {
@@ -38,7 +40,9 @@ export function openRunLogger(io: ProcessIO, flags: ExtractFlags): RunLogging {
       ? io.stdout
       : openDailyLogFile({ path: config.logFile, clock: io.clock, retentionDays: config.logRetentionDays })
           .destination;
-  const logger = createEventLogger({ destination, clock: io.clock, level: config.logLevel, secrets });
+  const logger = withAttemptTally(
+    createEventLogger({ destination, clock: io.clock, level: config.logLevel, secrets }),
+  );
   return { ok: true, config, logger, secrets };
 }
 

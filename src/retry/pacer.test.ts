@@ -22,6 +22,28 @@ describe('createPacer', () => {
     expect(starts.map((ms) => ms - (starts[0] ?? 0))).toEqual([0, 250, 650]);
   });
 
+  it('measures spacing from the real start when a timer fires late', async () => {
+    const clock = new FakeClock();
+    let late = true;
+    const lateClock = {
+      nowMs: () => clock.nowMs(),
+      // The first sleep overshoots by 100 ms, as on a busy event loop; later ones are on time.
+      sleep: (delayMs: number) => {
+        const overshootMs = late ? 100 : 0;
+        late = false;
+        return clock.sleep(delayMs + overshootMs);
+      },
+    };
+    const pacer = createPacer(lateClock, 250);
+    const starts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await pacer.waitTurn();
+      starts.push(clock.nowMs());
+    }
+    const gaps = starts.slice(1).map((ms, i) => ms - (starts[i] ?? 0));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(250);
+  });
+
   it('queues concurrent callers one slot apart', async () => {
     const clock = new FakeClock();
     const pacer = createPacer(clock, 250);

@@ -20,6 +20,9 @@ export function createPacer(clock: Clock, minSpacingMs: number): Pacer {
       const startMs = Math.max(nowMs, lastStartMs + minSpacingMs);
       lastStartMs = startMs;
       if (startMs > nowMs) await clock.sleep(startMs - nowMs, signal);
+      // A timer that fires late must not let the next request catch up: the spacing is measured
+      // from when this request really starts (unless a later caller already reserved the next slot).
+      if (lastStartMs === startMs) lastStartMs = Math.max(startMs, clock.nowMs());
     },
   };
 }

@@ -1,7 +1,9 @@
 /**
  * One run per database (D10): a lock directory `${dbPath}.lock` beside the database, via
  * proper-lockfile. While held, its mtime is refreshed every staleMs/2; a holder killed with SIGKILL
- * stops refreshing, so its lock turns stale after staleMs and the next run takes it over.
+ * stops refreshing, so its lock turns stale after staleMs and the next run takes it over. With `owner`,
+ * the holder's pid and host are recorded in `${dbPath}.lock.owner`, and a dead holder on this host is
+ * taken over at once.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import lockfile from 'proper-lockfile';
@@ -64,7 +66,10 @@ export async function acquireRunLock(dbPath: string, options: RunLockOptions = {
       rmSync(lockPath, { recursive: true, force: true });
       releaseLock = await take();
     }
+    // Held now: a record left by an earlier holder must not outlive it, or it would make this holder
+    // look dead to an owner-aware run (its pid is gone) and get this live lock taken over.
     if (options.owner !== undefined) writeOwner(ownerPath, options.owner);
+    else rmSync(ownerPath, { force: true });
   } catch (error) {
     if (errorCode(error) === 'ELOCKED') {
       throw new ExtractorError(
@@ -85,7 +90,7 @@ export async function acquireRunLock(dbPath: string, options: RunLockOptions = {
       if (released) return;
       released = true;
       try {
-        rmSync(ownerPath, { force: true });
+        if (options.owner !== undefined) removeOwnRecord(ownerPath, options.owner);
         await releaseLock();
       } catch (error) {
         // Already gone (compromised or removed): nothing left to release.
@@ -99,14 +104,32 @@ function writeOwner(ownerPath: string, owner: LockOwner): void {
   writeFileSync(ownerPath, JSON.stringify({ pid: owner.pid, hostname: owner.hostname }), { mode: 0o600 });
 }
 
+/** Reads the owner record; null when it is missing or not a {pid: number, hostname: string} object. */
+function readOwner(ownerPath: string): { pid: number; hostname: string } | null {
+  try {
+    const recorded: unknown = JSON.parse(readFileSync(ownerPath, 'utf8'));
+    if (typeof recorded !== 'object' || recorded === null) return null;
+    const { pid, hostname } = recorded as { pid?: unknown; hostname?: unknown };
+    return typeof pid === 'number' && typeof hostname === 'string' ? { pid, hostname } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Removes the owner record only while it still names this process: a holder whose lock was taken over
+ * (it looked dead or stale to the next run) must not delete the new holder's record on release, or a
+ * later crash of the new holder could no longer be taken over at once.
+ */
+function removeOwnRecord(ownerPath: string, owner: LockOwner): void {
+  const recorded = readOwner(ownerPath);
+  if (recorded?.pid === owner.pid && recorded.hostname === owner.hostname) rmSync(ownerPath, { force: true });
+}
+
 /** The recorded holder is on this host and gone (SIGKILL, crash, reboot). Unknown → not dead. */
 function holderIsDead(ownerPath: string, owner: LockOwner | undefined): boolean {
   if (owner === undefined) return false;
-  try {
-    const recorded = JSON.parse(readFileSync(ownerPath, 'utf8')) as { pid?: unknown; hostname?: unknown };
-    if (typeof recorded.pid !== 'number' || recorded.hostname !== owner.hostname) return false;
-    return recorded.pid !== owner.pid && !owner.isAlive(recorded.pid);
-  } catch {
-    return false;
-  }
+  const recorded = readOwner(ownerPath);
+  if (recorded === null || recorded.hostname !== owner.hostname) return false;
+  return recorded.pid !== owner.pid && !owner.isAlive(recorded.pid);
 }
