@@ -24,6 +24,7 @@ describe('observability public surface', () => {
         'runPostExtractionHook',
         'sanitizeSample',
         'validateWebhookUrl',
+        'withAttemptTally',
         'writeMetricsFile',
       ].sort(),
     );

@@ -36,4 +36,29 @@ describe('SecretRegistry', () => {
     secrets.add('secret-and-more');
     expect(secrets.scrub('x secret-and-more y secret')).toBe('x [redacted] y [redacted]');
   });
+
+  it('replaces a cut-off prefix or suffix of an opaque secret (a truncated quote)', () => {
+    const secrets = new SecretRegistry();
+    const token = '1000.8f14e45fceea167a5a36dedd4bea2543.c9f0f895fb98ab9159f51fd0297e236d';
+    secrets.add(token);
+    expect(secrets.scrub(`failed (last: HTTP 500 (${token.slice(0, 40)})); stop`)).toBe(
+      'failed (last: HTTP 500 ([redacted])); stop',
+    );
+    expect(secrets.scrub(`…${token.slice(-20)} end`)).toBe('…[redacted] end');
+    expect(secrets.scrub(`a ${token.slice(0, 12)} b ${token.slice(0, 30)}`)).toBe(
+      'a [redacted] b [redacted]',
+    );
+    // Shorter than FRAGMENT_CHARS, or not the start or end: left alone.
+    expect(secrets.scrub(`x ${token.slice(0, 11)} y ${token.slice(10, 30)}`)).toBe(
+      `x ${token.slice(0, 11)} y ${token.slice(10, 30)}`,
+    );
+  });
+
+  it('does not cut URL-like secrets into fragments (their prefix is any URL on the same host)', () => {
+    const secrets = new SecretRegistry();
+    secrets.add('https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXX');
+    expect(secrets.scrub('see https://hooks.slack.com/services for help')).toBe(
+      'see https://hooks.slack.com/services for help',
+    );
+  });
 });

@@ -9,16 +9,28 @@ export const REDACTED = '[redacted]';
 /** Shorter values are ignored: replacing "abc" everywhere would shred ordinary text, not protect it. */
 export const MIN_SECRET_CHARS = 4;
 
+/**
+ * A cut secret is still a leak: a message that quotes `value.slice(0, 40)` of a 70-char refresh
+ * token gives most of it away. So for opaque secrets (tokens: no `/`, `:` or spaces) at least
+ * FRAGMENT_MIN_SECRET_CHARS long, a prefix or suffix of FRAGMENT_CHARS or more is replaced too.
+ * URLs are left out: their scheme and host prefix are shared by ordinary URLs in the same text.
+ */
+export const FRAGMENT_CHARS = 12;
+export const FRAGMENT_MIN_SECRET_CHARS = 20;
+
 export class SecretRegistry {
   private readonly forms = new Set<string>();
   /** Longest first, so a secret that contains another one is replaced whole. */
   private ordered: readonly string[] = [];
+  /** Opaque secrets whose cut-off prefixes and suffixes are replaced as well. */
+  private readonly opaque = new Set<string>();
 
   /** Registers a secret and the encoded forms it takes inside URLs, form bodies and JSON text. */
   add(secret: string | null | undefined): void {
     if (secret === null || secret === undefined || secret.length < MIN_SECRET_CHARS) return;
     for (const form of encodedForms(secret)) this.forms.add(form);
     this.ordered = [...this.forms].sort((a, b) => b.length - a.length);
+    if (secret.length >= FRAGMENT_MIN_SECRET_CHARS && !/[\s/:]/.test(secret)) this.opaque.add(secret);
   }
 
   /** Number of distinct forms registered (a secret counts once per distinct encoding). */
@@ -32,8 +44,38 @@ export class SecretRegistry {
     for (const form of this.ordered) {
       if (result.includes(form)) result = result.split(form).join(REDACTED);
     }
+    for (const secret of this.opaque) result = scrubSuffixes(scrubPrefixes(result, secret), secret);
     return result;
   }
+}
+
+/** Replaces every run of text that is the start of `secret` (FRAGMENT_CHARS or longer). */
+function scrubPrefixes(text: string, secret: string): string {
+  const head = secret.slice(0, FRAGMENT_CHARS);
+  let result = text;
+  for (let at = result.indexOf(head); at !== -1; at = result.indexOf(head, at + REDACTED.length)) {
+    let length = FRAGMENT_CHARS;
+    while (length < secret.length && result[at + length] === secret[length]) length += 1;
+    result = result.slice(0, at) + REDACTED + result.slice(at + length);
+  }
+  return result;
+}
+
+/** Replaces every run of text that is the end of `secret` (FRAGMENT_CHARS or longer). */
+function scrubSuffixes(text: string, secret: string): string {
+  const tail = secret.slice(-FRAGMENT_CHARS);
+  let result = text;
+  for (let at = result.lastIndexOf(tail); at !== -1;) {
+    let start = at;
+    let length = FRAGMENT_CHARS;
+    while (length < secret.length && start > 0 && result[start - 1] === secret[secret.length - length - 1]) {
+      start -= 1;
+      length += 1;
+    }
+    result = result.slice(0, start) + REDACTED + result.slice(at + FRAGMENT_CHARS);
+    at = start === 0 ? -1 : result.lastIndexOf(tail, start - 1);
+  }
+  return result;
 }
 
 function encodedForms(secret: string): string[] {

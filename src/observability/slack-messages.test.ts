@@ -59,6 +59,7 @@ describe('FR-6 message texts', () => {
       ].join('\n'),
     );
     expect(progressBlockText({ ...block, etaMinutes: null })).toContain('- ETA: unknown');
+    expect(progressBlockText({ ...block, errorPages: [65] })).toContain('- Errors: 1 (page 65)');
   });
 
   it('heads a milestone with the percentage crossed', () => {

@@ -30,8 +30,11 @@ export function progressBlockText(block: ProgressBlock): string {
     block.totalSystems === null
       ? formatCount(block.systems)
       : `${formatCount(block.systems)}/${formatCount(block.totalSystems)}`;
+  const pages = block.errorPages.length === 1 ? 'page' : 'pages';
   const errors =
-    block.errorPages.length === 0 ? '0' : `${block.errorPages.length} (pages ${block.errorPages.join(', ')})`;
+    block.errorPages.length === 0
+      ? '0'
+      : `${block.errorPages.length} (${pages} ${block.errorPages.join(', ')})`;
   const eta = block.etaMinutes === null ? 'unknown' : minutesText(block.etaMinutes);
   return [
     '*PMP Extraction Progress*',

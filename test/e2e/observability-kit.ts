@@ -1,0 +1,191 @@
+/**
+ * Shared helpers of the observability-*.test.ts end-to-end files (issue 5): run the built CLI and
+ * validate every stdout line against the event schema, a small intercepting HTTP proxy (to capture
+ * access tokens, echo secrets back, or alter one page), and read-only access to the child's database.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Simulator } from '../../src/simulator/index.ts';
+import { validateEventStream, type AnyLogEvent } from '../support/event-schema.ts';
+import { fastEnv, runCli, tempDir, type CliResult } from '../support/run-cli.ts';
+
+export interface RunDirs {
+  dir: string;
+  dbPath: string;
+}
+
+export function runDirs(): RunDirs {
+  const dir = tempDir('pmp-obs-');
+  return { dir, dbPath: join(dir, 'pmp.db') };
+}
+
+/** fastEnv plus a private HOME and database; `extra` overrides anything. */
+export function obsEnv(
+  sim: Pick<Simulator, 'url' | 'credentials'>,
+  dirs: RunDirs,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return { ...fastEnv(sim.url, sim.credentials), HOME: dirs.dir, PMP_DB_PATH: dirs.dbPath, ...extra };
+}
+
+export interface ValidatedRun extends CliResult {
+  /** stdout, every line validated against the schema (the run fails the test otherwise). */
+  log: AnyLogEvent[];
+}
+
+/** Runs the built CLI and validates its whole stdout against the event schema. */
+export async function runValidated(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<ValidatedRun> {
+  const result = await runCli(args, env);
+  return { ...result, log: validateEventStream(result.stdout) };
+}
+
+/** What a proxy handler may answer instead of forwarding. */
+export interface ProxyReply {
+  status: number;
+  body: string;
+  contentType?: string;
+}
+
+export interface ProxyRequest {
+  method: string;
+  url: URL;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+export interface InterceptingProxy {
+  url: string;
+  requests: ProxyRequest[];
+  close(): Promise<void>;
+}
+
+/**
+ * A buffering proxy in front of `targetUrl`. `intercept` may answer a request itself; otherwise the
+ * request is forwarded and `transform` may rewrite the upstream body text before it is passed on.
+ * Buffering changes transport-level faults, so put it only in front of simulators without them.
+ */
+export async function startProxy(
+  targetUrl: string,
+  hooks: {
+    intercept?: (request: ProxyRequest) => ProxyReply | undefined;
+    transform?: (request: ProxyRequest, status: number, body: string) => string;
+  } = {},
+): Promise<InterceptingProxy> {
+  const requests: ProxyRequest[] = [];
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const request: ProxyRequest = {
+      method: req.method ?? 'GET',
+      url: new URL(req.url ?? '/', targetUrl),
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    };
+    requests.push(request);
+    const reply = hooks.intercept?.(request);
+    if (reply !== undefined) {
+      res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'text/plain;charset=UTF-8' });
+      res.end(reply.body);
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)) {
+        headers[name] = value;
+      }
+    }
+    const upstream = await fetch(request.url, {
+      method: request.method,
+      headers,
+      ...(request.method === 'GET' ? {} : { body: request.body }),
+      redirect: 'manual',
+    });
+    const text = await upstream.text();
+    const body = hooks.transform?.(request, upstream.status, text) ?? text;
+    const outHeaders: Record<string, string> = {};
+    for (const name of ['content-type', 'retry-after', 'date']) {
+      const value = upstream.headers.get(name);
+      if (value !== null) outHeaders[name] = value;
+    }
+    res.writeHead(upstream.status, outHeaders);
+    res.end(body);
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}
+
+/** Runs `read` on a read-only connection to the child's database. */
+export function withDb<T>(dbPath: string, read: (db: Database.Database) => T): T {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
+export interface TextCell {
+  table: string;
+  column: string;
+  value: string;
+}
+
+/** Every TEXT value in every table of the database (what a canary must never appear in). */
+export function textCells(dbPath: string): TextCell[] {
+  return withDb(dbPath, (db) => {
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .pluck()
+      .all() as string[];
+    const cells: TextCell[] = [];
+    for (const table of tables) {
+      const rows = db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[];
+      for (const row of rows) {
+        for (const [column, value] of Object.entries(row)) {
+          if (typeof value === 'string') cells.push({ table, column, value });
+        }
+      }
+    }
+    return cells;
+  });
+}
+
+export interface GapRow {
+  page_num: number;
+  error_type: string;
+  error_message: string | null;
+  response_sample: string | null;
+  attempts: number;
+  resolved: number;
+}
+
+export function gapRows(dbPath: string): GapRow[] {
+  return withDb(
+    dbPath,
+    (db) =>
+      db
+        .prepare(
+          'SELECT page_num, error_type, error_message, response_sample, attempts, resolved FROM extraction_gaps ORDER BY page_num',
+        )
+        .all() as GapRow[],
+  );
+}
