@@ -84,8 +84,7 @@ function fillMetrics(
   for (const summary of summaries) {
     for (let i = 0; i < summary.pagesOk; i += 1) metrics.pageDone('ok');
   }
-  // Every failed attempt the log reported, by class: summary.retriesByClass only knows the class of
-  // pages that ended as gaps or deferrals, so retries that succeeded would be missing.
+  // Every failed attempt the log reported, by class, retries that later succeeded included.
   for (const [errorType, count] of Object.entries(failedAttempts) as [ErrorType, number][]) {
     for (let i = 0; i < count; i += 1) metrics.retry(errorType);
   }

@@ -12,11 +12,21 @@ export function createRunObserver(parts: {
 }): RunObserver & { stop(): void } {
   const { progress, slack, metrics } = parts;
   let barStarted = false;
+  // FR-6's start message names the fleet size ("target: 3,362 systems"). A first run does not know it
+  // until page 1 answers, so the message waits for the first page that reports a total.
+  let pendingStart: { targetPct: number } | null = null;
+  const sendStart = (targetSystems: number | null): void => {
+    if (pendingStart === null) return;
+    slack.runStarted({ targetSystems, targetPct: pendingStart.targetPct });
+    pendingStart = null;
+  };
   return {
     runStarted(info) {
-      slack.runStarted({ targetSystems: info.targetSystems, targetPct: info.targetPct });
+      pendingStart = { targetPct: info.targetPct };
+      if (info.targetSystems !== null) sendStart(info.targetSystems);
     },
     pageDone(info) {
+      if (info.totalSystems !== null) sendStart(info.totalSystems);
       if (!barStarted && info.totalPages !== null) {
         progress.start(info.totalPages, Math.max(0, info.page - 1));
         barStarted = true;
@@ -31,10 +41,12 @@ export function createRunObserver(parts: {
       metrics.setSystems(info.systems, info.totalSystems);
     },
     pageFailed(info) {
+      sendStart(null);
       metrics.pageDone('gap');
       slack.pageFailed(info);
     },
     batchComplete(info) {
+      sendStart(null);
       slack.batchComplete(info);
     },
     targetMet(info) {

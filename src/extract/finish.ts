@@ -66,6 +66,5 @@ export function summarize(ctx: RunContext, outcome: RunOutcome, targetMet: boole
     targetMet,
     changedData: ctx.committer.wroteData,
     durationMs: ctx.deps.clock.nowMs() - ctx.startMs,
-    retriesByClass: ctx.retriesByClass,
   };
 }

@@ -27,7 +27,6 @@ export class RunContext {
   pagesFailed = 0;
   failedAttempts = 0;
   readonly errorPages: number[] = [];
-  readonly retriesByClass: Record<string, number> = {};
 
   constructor(deps: ExtractDeps, options: ExtractOptions, snapshotId: number, checkpoint: Checkpoint) {
     this.deps = deps;
@@ -73,16 +72,12 @@ export class RunContext {
     });
   }
 
-  /** Counts failed attempts by class (for metrics and `errors_total`). */
+  /** Counts failed attempts and the pages that had them (`errors_total`, Slack's error pages). */
   private countFailedAttempts(page: number, result: PageResult): void {
     const failed = result.kind === 'gap' ? result.attempts : result.failedAttempts;
     if (failed === 0) return;
     this.failedAttempts += failed;
     if (!this.errorPages.includes(page)) this.errorPages.push(page);
-    if (result.kind !== 'ok') {
-      const key = result.kind === 'gap' ? result.errorType : result.reason;
-      this.retriesByClass[key] = (this.retriesByClass[key] ?? 0) + failed;
-    }
   }
 
   commit(): CommitResult {
@@ -110,12 +105,15 @@ export class RunContext {
     const systems = this.systems + this.committer.pendingRecords;
     const totalPages = this.position.total_pages;
     const totalSystems = this.position.total_systems;
-    const etaMinutes = etaMinutesOf({
-      elapsedMs: this.deps.clock.nowMs() - this.startMs,
-      pagesDone: this.pagesAttempted,
-      page,
-      totalPages,
-    });
+    // Once paging has reached the end (a gap sweep), nothing of the pass is left to estimate.
+    const etaMinutes = this.position.pass_complete
+      ? 0
+      : etaMinutesOf({
+          elapsedMs: this.deps.clock.nowMs() - this.startMs,
+          pagesDone: this.pagesAttempted,
+          page,
+          totalPages,
+        });
     const progressPct = coveragePct(systems, totalSystems);
     this.log.emit('extraction_progress', {
       page,

@@ -509,7 +509,6 @@ describe('gaps and gap sweeps', () => {
       pagesOk: 4,
       pagesFailed: 1,
       systemsExtracted: 100,
-      retriesByClass: { json_parse_error: 3 },
     });
     expect(fieldsOf(result, 'extraction_progress').at(-1)).toMatchObject({ errors_total: 3 });
     expect(h.store.currentSnapshot()?.status).toBe('success');
@@ -633,7 +632,6 @@ describe('deferral, interruption and errors', () => {
     expect(result.summary).toMatchObject({
       outcome: 'deferred',
       systemsExtracted: 300,
-      retriesByClass: { rate_limited: 1 },
     });
     expect(fieldsOf(result, 'run_deferred')).toEqual([
       { reason: 'rate_limited', retry_after_s: 600, message: 'Retry-After 600 s is above the 300 s limit' },

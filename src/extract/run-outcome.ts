@@ -26,6 +26,4 @@ export interface RunSummary {
   /** True when this run wrote systems or gaps (drives POST_EXTRACTION_HOOK, D10). */
   changedData: boolean;
   durationMs: number;
-  /** Failed attempts by error class, for metrics. */
-  retriesByClass: Readonly<Record<string, number>>;
 }

@@ -69,8 +69,8 @@ describe("Slack: the messages of the seed profile's three-run extraction", () =>
     // ETA depends on this machine's pace; it is checked on its own below.
     const withoutEta = texts.map((text) => text.replace(/^- ETA: .*$/m, '- ETA: <eta>'));
     expect(withoutEta).toEqual([
-      // Run 1 does not know the fleet size yet, so the target is the coverage percentage.
-      '🔄 PMP extraction started (target: 95% coverage)',
+      // Run 1 learns the fleet size from page 1; the start message waits for it (run-observer.ts).
+      '🔄 PMP extraction started (target: 3,362 systems)',
       [
         '📊 PMP extraction passed 25% coverage',
         '*PMP Extraction Progress*',
@@ -129,7 +129,9 @@ describe('Slack: a webhook that answers 404 or 410 is disabled for the rest of t
         reason: `webhook answered HTTP ${status}; Slack disabled for this run`,
       });
       // Only the start message reached the sink; batch complete and target met were never posted.
-      expect(slackTexts(sim)).toEqual(['🔄 PMP extraction started (target: 95% coverage)']);
+      expect(slackTexts(sim)).toEqual([
+        expect.stringMatching(/^🔄 PMP extraction started \(target: [\d,]+ systems\)$/),
+      ]);
       expect(ofType(run.log, 'target_met')).toHaveLength(1);
       expect(ofType(run.log, 'slack_failed')).toEqual([]);
     } finally {
