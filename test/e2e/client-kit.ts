@@ -7,9 +7,10 @@ import { createServer, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { RequestLogEntry } from '../../src/simulator/index.ts';
 import { fastEnv, tempDir } from '../support/run-cli.ts';
+import { withDb } from '../support/db.ts';
+export { gapRows, textCells, withDb, type GapRow, type TextCell } from '../support/db.ts';
 
 export const SCANDETAILS_PATH = '/api/1.4/patch/scandetails';
 
@@ -134,35 +135,6 @@ export function pageRequests(requests: readonly RequestLogEntry[], page?: number
   return requests.filter(
     (entry) => entry.path === SCANDETAILS_PATH && (page === undefined || entry.page === page),
   );
-}
-
-/** Runs `read` against the child's database, opened read-only, and closes it. */
-export function withDb<T>(dbPath: string, read: (db: Database.Database) => T): T {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-  try {
-    return read(db);
-  } finally {
-    db.close();
-  }
-}
-
-export interface GapRow {
-  page_num: number;
-  error_type: string;
-  error_message: string | null;
-  response_sample: string | null;
-  attempts: number;
-  resolved: number;
-}
-
-export function gapRows(dbPath: string): GapRow[] {
-  return withDb(dbPath, (db) =>
-    db
-      .prepare(
-        'SELECT page_num, error_type, error_message, response_sample, attempts, resolved FROM extraction_gaps ORDER BY page_num',
-      )
-      .all(),
-  ) as GapRow[];
 }
 
 export function storedIds(dbPath: string): string[] {

@@ -13,22 +13,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
+// The simulator's seeded PRNG, so the kill moments replay exactly.
+import { mulberry32 as prng } from '../../src/simulator/prng.ts';
 import { CLI_PATH, eventsOf, runCli, tempDir, type CliResult } from '../support/run-cli.ts';
 
 const SCANDETAILS = '/api/1.4/patch/scandetails';
 const KILLS = 10;
-
-/** mulberry32: a seeded PRNG, so the kill moments replay exactly. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface KilledRun {
   /** scandetails pages the run requested, in order. */
