@@ -82,11 +82,14 @@ export async function runExtractCommand(
   }
 }
 
-/** One batch, or (--until-complete) batches while each one makes progress and the pass goes on. */
+/** One batch, or (--until-complete) batches while each one makes progress and paging goes on. */
 async function runBatches(
   deps: ExtractDeps,
   signal: AbortSignal,
-  options: { config: Pick<Config, 'batchPages' | 'targetPct' | 'untilComplete'>; reset: boolean },
+  options: {
+    config: Pick<Config, 'batchPages' | 'targetPct' | 'untilComplete' | 'maxShrinkPct'>;
+    reset: boolean;
+  },
   summaries: RunSummary[],
 ): Promise<void> {
   for (let batch = 0; ; batch += 1) {
@@ -95,12 +98,15 @@ async function runBatches(
       targetPct: options.config.targetPct,
       commitEveryPages: COMMIT_EVERY_PAGES,
       maxGapSweeps: MAX_GAP_SWEEPS,
+      maxShrinkPct: options.config.maxShrinkPct,
       reset: options.reset && batch === 0,
       signal,
     });
     summaries.push(summary);
-    if (!options.config.untilComplete || summary.outcome !== 'batch_complete' || summary.pagesAttempted === 0)
-      return;
+    // Once the pass has reached its end, further gap sweeps belong to later runs (D6): sweeping again
+    // seconds later would only burn the sweeps a transient outage needs hours to recover from.
+    const passGoesOn = summary.outcome === 'batch_complete' && !summary.passComplete;
+    if (!options.config.untilComplete || !passGoesOn || summary.pagesAttempted === 0) return;
   }
 }
 

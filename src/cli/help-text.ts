@@ -22,6 +22,7 @@ Environment (flags override):
   PMP_METRICS_FILE          Prometheus textfile (--metrics-file) [none]
   PMP_MAX_BODY_BYTES        response body cap               [10485760]
   PMP_TOKEN_BUDGET          token requests per 10 minutes   [10]
+  PMP_MAX_SHRINK_PCT        a pass this much below the last published one is not published [50]
   PMP_TOKEN_COMMAND_TIMEOUT_MS, PMP_HOOK_TIMEOUT_MS, PMP_LOG_RETENTION_DAYS
   SLACK_WEBHOOK_URL         enables Slack notifications     [off]
   POST_EXTRACTION_HOOK      shell command run after a run that changed data

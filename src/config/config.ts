@@ -49,6 +49,8 @@ export interface Config {
   hookTimeoutMs: number;
   /** Daily log files older than this are pruned, days. */
   logRetentionDays: number;
+  /** PMP_MAX_SHRINK_PCT: a pass whose total dropped more than this below the last published pass is not published. */
+  maxShrinkPct: number;
 }
 
 /** What the CLI parser hands over; every field is optional and wins over the environment. */

@@ -36,6 +36,7 @@ describe('loadConfig validation', () => {
     ['PMP_TOKEN_COMMAND_TIMEOUT_MS', 'x', 'a whole number of at least 1'],
     ['PMP_HOOK_TIMEOUT_MS', '99999999999999999999', 'a whole number of at least 1'],
     ['PMP_LOG_RETENTION_DAYS', '0', 'a whole number from 1 to 3650'],
+    ['PMP_MAX_SHRINK_PCT', '0', 'a whole number from 1 to 100'],
   ])('%s=%s names the variable and the expected form', (name, value, expected) => {
     expect(messageFor({ [name]: value })).toContain(
       `${name} must be ${expected} (got ${JSON.stringify(value)})`,

@@ -29,6 +29,7 @@ describe('loadConfig defaults', () => {
       tokenCommandTimeoutMs: 30_000,
       hookTimeoutMs: 300_000,
       logRetentionDays: 14,
+      maxShrinkPct: 50,
     });
   });
 

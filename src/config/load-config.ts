@@ -59,6 +59,7 @@ export function loadConfig(
     tokenCommandTimeoutMs: r.read('PMP_TOKEN_COMMAND_TIMEOUT_MS', wholeNumber(1), 30_000),
     hookTimeoutMs: r.read('PMP_HOOK_TIMEOUT_MS', wholeNumber(1), 300_000),
     logRetentionDays: r.read('PMP_LOG_RETENTION_DAYS', wholeNumber(1, 3650), 14),
+    maxShrinkPct: r.read('PMP_MAX_SHRINK_PCT', wholeNumber(1, 100), 50),
   };
 
   r.throwIfInvalid();

@@ -29,6 +29,16 @@ export function finish(ctx: RunContext): RunSummary {
   });
   deps.observer.batchComplete({ systems: ctx.systems, coveragePct: ctx.coveragePct });
   if (!ctx.position.pass_complete) return summarize(ctx, 'batch_complete', false);
+  const shrink = shrinkBeyondLimit(ctx);
+  if (shrink !== null) {
+    deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', shrink, durationMs);
+    log.emit(
+      'extraction_failed',
+      { error_type: 'inventory_shrank', error_message: shrink, exit_code: 2 },
+      'ERROR',
+    );
+    return summarize(ctx, 'partial', false);
+  }
   if (targetMet && !unsweptGapsRemain(ctx)) {
     deps.store.setSnapshotStatus(ctx.snapshotId, 'success', null, durationMs);
     const total = ctx.position.total_systems ?? ctx.systems;
@@ -48,6 +58,18 @@ export function finish(ctx: RunContext): RunSummary {
   return summarize(ctx, 'partial', false);
 }
 
+/** Why this complete pass must not replace the published one, or null when it may. */
+function shrinkBeyondLimit(ctx: RunContext): string | null {
+  const published = ctx.deps.store.lastSuccessfulSize(ctx.snapshotId);
+  const total = ctx.position.total_systems ?? 0;
+  const limitPct = ctx.options.maxShrinkPct;
+  if (published === null || published === 0 || total >= published * (1 - limitPct / 100)) return null;
+  return (
+    `inventory shrank from ${published} to ${total} systems (more than ${limitPct}%) since the last ` +
+    'successful snapshot; not published. If the change is real, run once with PMP_MAX_SHRINK_PCT=100.'
+  );
+}
+
 /** D6: every gap gets at least one sweep before a snapshot is closed, even when the target is met. */
 function unsweptGapsRemain(ctx: RunContext): boolean {
   return ctx.deps.store.listGaps(ctx.snapshotId).some((gap) => !gap.resolved && gap.retry_sweeps === 0);
@@ -64,6 +86,7 @@ export function summarize(ctx: RunContext, outcome: RunOutcome, targetMet: boole
     totalSystems: ctx.position.total_systems,
     coveragePct: ctx.coveragePct,
     targetMet,
+    passComplete: ctx.position.pass_complete,
     changedData: ctx.committer.wroteData,
     durationMs: ctx.deps.clock.nowMs() - ctx.startMs,
   };

@@ -1,9 +1,12 @@
 /**
  * The paging loop of a pass (FR-1, D5): from last_page + 1 until the batch budget is spent or the
- * pass reaches its end: the last page by `total`, an empty or short page, a page that repeats page 1
- * (wrap-around). Stopping at ceil(total / limit), re-read on every page, is stricter than D5's hard cap
- * of total pages + 10, and the batch budget bounds the loop even before any total is known.
+ * pass reaches its end: the last page by `total` (re-read on every page), an empty page past it, or
+ * a page that repeats page 1 (wrap-around). Stopping at ceil(total / limit) is stricter than D5's hard
+ * cap of total pages + 10, and the batch budget bounds the loop even before any total is known.
+ * An empty or short page BEFORE the last page is not taken for the end (that would silently drop the
+ * rest of the pass): its records are kept and it is recorded as a gap, so a sweep reads it again.
  */
+import { totalPagesOf } from './coverage.ts';
 import { reconcileDrift } from './drift.ts';
 import type { DeferResult, FetchedPage } from './ports.ts';
 import type { RunContext } from './run-context.ts';
@@ -14,8 +17,8 @@ export type PagingStop =
 export async function runPaging(ctx: RunContext): Promise<PagingStop> {
   const { deps, options, log } = ctx;
   let firstPageIds: string[] | null = null;
-  // `total` of the previous page read by this loop; a drop means removals during the pass. (Changes
-  // between runs are the resume drift check's job, so the checkpoint's total is not compared.)
+  // `total` of the previous page read by this loop; a change means inventory drift during the pass.
+  // (Changes between runs are the resume drift check's job, so the checkpoint's total is not compared.)
   let previousTotal: number | null = null;
   // Pages with an open gap row (e.g. re-read after a checkpoint reset): reading one resolves its gap.
   const openGapPages = new Set(
@@ -46,9 +49,11 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
       const ids = fetched.records.map((record) => record.resource_id);
       if (page === 1) firstPageIds = ids;
       else firstPageIds ??= deps.store.idsOnPage(ctx.snapshotId, 1);
-      if (fetched.receivedCount === 0 || (page > 1 && repeats(ids, firstPageIds))) {
+      // The page's own total decides where the pass ends (it may have changed since the last page).
+      const lastByTotal = totalPagesOf(fetched.total, fetched.limit) ?? page;
+      if ((page > 1 && repeats(ids, firstPageIds)) || (fetched.receivedCount === 0 && page > lastByTotal)) {
         // Past the end: the API answered with nothing new. The previous page was the last one.
-        if (page === 1) ctx.observeTotals(fetched);
+        ctx.observeTotals(fetched);
         ctx.position.pass_complete = true;
         break;
       }
@@ -62,9 +67,10 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
       } else {
         ctx.committer.addPage(page, fetched.records);
       }
-      if (fetched.receivedCount < fetched.limit) ctx.position.pass_complete = true;
-      if (previousTotal !== null && fetched.total < previousTotal) await recheckAfterShrink(ctx, fetched);
+      recordIfShort(ctx, fetched);
+      const changed = previousTotal !== null && fetched.total !== previousTotal;
       previousTotal = fetched.total;
+      if (changed && !(await recheckAfterChange(ctx, page))) continue;
     }
     ctx.position.last_page = page;
     const totalPages = ctx.position.total_pages;
@@ -75,23 +81,46 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
   return { kind: 'pass_complete' };
 }
 
+/** A page with fewer records than `limit` before the last page has lost systems: make it a gap. */
+function recordIfShort(ctx: RunContext, fetched: FetchedPage): void {
+  const lastByTotal = ctx.position.total_pages ?? fetched.page;
+  if (fetched.receivedCount >= fetched.limit || fetched.page >= lastByTotal) return;
+  const gap = {
+    kind: 'gap' as const,
+    errorType: 'unknown_error' as const,
+    errorMessage: `page ${fetched.page} returned ${fetched.receivedCount} of ${fetched.limit} records before the last page (${lastByTotal}, total ${fetched.total})`,
+    responseSample: null,
+    attempts: 1,
+    httpStatus: 200,
+  };
+  ctx.committer.addGap({
+    page_num: fetched.page,
+    error_type: gap.errorType,
+    error_message: gap.errorMessage,
+    response_sample: null,
+    attempts: 1,
+  });
+  ctx.recordFailure(fetched.page, gap);
+}
+
 /**
- * `total` dropped during the pass: systems were removed from pages we may already have read, which
- * shifts later systems back onto those pages. Re-check the previous page exactly as a resuming run
- * does (drift.ts), so the shift cannot hide a system.
+ * `total` changed during the pass: systems were added or removed, possibly on pages we already read,
+ * which shifts later systems back onto those pages. Re-check the previous page exactly as a resuming
+ * run does (drift.ts), so the shift cannot hide a system. False when the pass was moved back.
  */
-async function recheckAfterShrink(ctx: RunContext, fetched: FetchedPage): Promise<void> {
-  ctx.position.last_page = fetched.page;
+async function recheckAfterChange(ctx: RunContext, page: number): Promise<boolean> {
+  ctx.position.last_page = page;
   ctx.commit();
   const drift = await reconcileDrift({
     store: ctx.deps.store,
     pages: ctx.deps.pages,
     logger: ctx.log,
     snapshotId: ctx.snapshotId,
-    lastPage: fetched.page - 1,
+    lastPage: page - 1,
     signal: ctx.options.signal,
   });
-  for (const page of drift.pages) ctx.committer.addPage(page.page, page.systems);
+  ctx.applyDrift(drift);
+  return drift.kind === 'aligned';
 }
 
 function repeats(ids: readonly string[], firstPageIds: readonly string[]): boolean {

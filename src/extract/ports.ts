@@ -90,6 +90,12 @@ export interface ExtractOptions {
   commitEveryPages: number;
   /** Gap sweeps per snapshot before a below-target pass is closed (D6: 3). */
   maxGapSweeps: number;
+  /**
+   * A complete pass whose `total` is more than this many percent below the last published (`success`)
+   * pass is closed `failed` instead of replacing it (a scope change or API fault must not publish an
+   * empty inventory to the dashboards). 100 disables the guard.
+   */
+  maxShrinkPct: number;
   /** Start a new snapshot at page 1 even if one is in progress (`--reset`). */
   reset: boolean;
   signal: AbortSignal;

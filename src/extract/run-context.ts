@@ -6,6 +6,7 @@
 import type { EventLogger } from '../observability/events.ts';
 import type { Checkpoint, CommitResult } from '../store/store.ts';
 import { Committer, positionOf } from './committer.ts';
+import type { DriftOutcome } from './drift.ts';
 import { coveragePct } from '../store/index.ts';
 import { etaMinutesOf, totalPagesOf } from './coverage.ts';
 import type { ExtractDeps, ExtractOptions, FetchedPage, GapResult, PageResult } from './ports.ts';
@@ -51,6 +52,19 @@ export class RunContext {
     this.position.total_systems = page.total;
     this.position.page_limit = page.limit;
     this.position.total_pages = totalPagesOf(page.total, page.limit);
+  }
+
+  /**
+   * Acts on a drift check: store the re-read pages, and where the pages cannot be realigned (or the
+   * probe is unreadable) move the pass back so the affected pages are read again.
+   */
+  applyDrift(outcome: DriftOutcome): void {
+    if (outcome.kind !== 'unreadable') {
+      for (const page of outcome.pages) this.committer.addPage(page.page, page.systems);
+    }
+    if (outcome.kind === 'aligned') return;
+    this.position.last_page = outcome.kind === 'lost' ? 0 : outcome.page - 1;
+    this.position.pass_complete = false;
   }
 
   /** Books one page request against the batch budget, and its failed attempts against the run. */

@@ -193,6 +193,7 @@ function harness(args: { systems: number; limit?: number; dbPath?: string }) {
         targetPct: 95,
         commitEveryPages: 10,
         maxGapSweeps: 3,
+        maxShrinkPct: 50,
         reset: false,
         signal: new AbortController().signal,
         ...options,
@@ -403,25 +404,37 @@ describe('end of the pass', () => {
     expect(h.tokenStarts()).toBe(1); // no token is taken for a run that extracts nothing
   });
 
-  it('stops at an empty page past the end when the total over-reports', async () => {
+  it('ends at the last page by total even when the API over-reports and that page is empty', async () => {
     const h = harness({ systems: 100 });
     h.api.totalOverride = 101; // 5 pages by total; page 5 is empty
     const result = await h.run();
 
     expect(result.calls).toEqual([1, 2, 3, 4, 5]);
-    expect(h.store.getCheckpoint(1)).toMatchObject({ last_page: 4, pass_complete: true });
-    expect(result.summary).toMatchObject({ outcome: 'target_met', pagesOk: 4, coveragePct: 99 });
-    expect(fieldsOf(result, 'extraction_progress').map((event) => event.page)).toEqual([1, 2, 3, 4]);
+    expect(h.store.getCheckpoint(1)).toMatchObject({ last_page: 5, pass_complete: true });
+    expect(result.summary).toMatchObject({ outcome: 'target_met', pagesOk: 5, coveragePct: 99 });
+    expect(h.store.listGaps(1)).toEqual([]);
   });
 
-  it('stops at a short page even when the total promises more pages', async () => {
-    const h = harness({ systems: 90 });
-    h.api.totalOverride = 1000;
-    const result = await h.run({ targetPct: 5 });
+  it('stops at an empty page past the last page by its own total', async () => {
+    const h = harness({ systems: 100 });
+    await h.run({ batchPages: 3 }); // 4 pages by total
+    h.api.ids = h.api.ids.slice(0, 75); // the last 25 systems are gone: 3 pages now
+    const second = await h.run();
 
-    expect(result.calls).toEqual([1, 2, 3, 4]); // page 4 holds 15 of 25
-    expect(h.store.getCheckpoint(1)).toMatchObject({ last_page: 4, pass_complete: true, total_pages: 40 });
-    expect(result.summary).toMatchObject({ outcome: 'target_met', systemsExtracted: 90, coveragePct: 9 });
+    expect(second.calls).toEqual([3, 4]); // drift probe, then the empty page 4 ends the pass
+    expect(second.summary).toMatchObject({ outcome: 'target_met', totalSystems: 75, coveragePct: 100 });
+    expect(h.store.getCheckpoint(1)).toMatchObject({ last_page: 3, total_pages: 3, pass_complete: true });
+  });
+
+  it('keeps reading past a short page that is not the last by total, and records it as a gap', async () => {
+    const h = harness({ systems: 90 });
+    h.api.totalOverride = 110; // 5 pages by total; page 4 holds 15 of 25, page 5 is empty
+    const result = await h.run({ targetPct: 80 });
+
+    expect(result.calls).toEqual([1, 2, 3, 4, 5, 4]); // the sweep reads page 4 again
+    expect(h.store.listGaps(1)).toMatchObject([{ page_num: 4, error_type: 'unknown_error', resolved: true }]);
+    expect(h.store.listGaps(1)[0]?.error_message).toContain('15 of 25 records before the last page');
+    expect(result.summary).toMatchObject({ outcome: 'target_met', systemsExtracted: 90 });
   });
 
   it('does not take a page with rejected records for a short page', async () => {
@@ -464,10 +477,12 @@ describe('end of the pass', () => {
 
   it('closes a pass below target with no gaps to retry as partial, and starts a new snapshot next', async () => {
     const h = harness({ systems: 90 });
-    h.api.totalOverride = 1000;
+    // 8 pages by total: 4 comes back short and 5-7 empty (gaps); their sweep reads them again and
+    // keeps what they hold, so the pass closes below target in one run.
+    h.api.totalOverride = 200;
     const result = await h.run();
 
-    expect(result.summary).toMatchObject({ outcome: 'partial', targetMet: false, coveragePct: 9 });
+    expect(result.summary).toMatchObject({ outcome: 'partial', targetMet: false, coveragePct: 45 });
     const snapshot = h.store.currentSnapshot();
     expect(snapshot?.status).toBe('failed');
     expect(snapshot?.error_message).toContain('below the 95% target');
@@ -887,16 +902,19 @@ describe('page drift at resume', () => {
     expect(h.api.ids.filter((id) => !stored.has(id))).toEqual([]);
   });
 
-  it('gives up stepping back after 10 pages', async () => {
+  it('re-reads the pass from page 1 when stepping back 10 pages does not realign', async () => {
     const h = harness({ systems: 1000 });
     await h.run({ batchPages: 20 });
     h.api.mutate({ removeFromPages: { pages: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], count: 25 } });
     const second = await h.run({ batchPages: 1 });
 
-    expect(second.calls).toEqual([...range(11, 20).reverse(), 21]);
+    expect(second.calls).toEqual([...range(11, 20).reverse(), 1]);
     expect(fieldsOf(second, 'page_drift_detected')).toEqual([
-      { page: 20, shift_pages: 9, resume_page: 21, matched: false },
+      { page: 20, shift_pages: 9, resume_page: 1, matched: false },
     ]);
+    const third = await h.run({ batchPages: 100 });
+    expect(third.summary.outcome).toBe('target_met');
+    expect(h.store.knownIds(1, h.api.ids).size).toBe(h.api.ids.length);
     // What the re-read pages hold now is stored with the batch.
     const reread = h.api.pageOf(11).records.map((record) => record.resource_id);
     expect(h.store.knownIds(1, reread).size).toBe(25);
@@ -928,13 +946,13 @@ describe('page drift at resume', () => {
     expect(h.store.knownIds(1, h.api.ids).size).toBe(485);
   });
 
-  it('does not treat an unreadable probe page as drift', async () => {
+  it('re-reads an unreadable probe page in the pass instead of skipping the drift check', async () => {
     const h = harness({ systems: 1000 });
     await h.run({ batchPages: 20 });
     h.api.script(20, gap());
     const second = await h.run({ batchPages: 2 });
 
-    expect(second.calls).toEqual([20, 21, 22]);
+    expect(second.calls).toEqual([20, 20, 21]);
     expect(typesOf(second)).not.toContain('page_drift_detected');
     expect(h.store.listGaps(1)).toEqual([]);
   });
@@ -946,8 +964,9 @@ describe('page drift at resume', () => {
     const second = await h.run({ batchPages: 1 });
 
     expect(second.calls).toEqual([3, 2, 1, 4]);
+    // Stepping back to page 1 re-read everything before the probe, so nothing can be missing.
     expect(fieldsOf(second, 'page_drift_detected')).toEqual([
-      { page: 3, shift_pages: 2, resume_page: 4, matched: false },
+      { page: 3, shift_pages: 2, resume_page: 4, matched: true },
     ]);
   });
 });
@@ -994,10 +1013,60 @@ describe('drift during a pass, re-read gap pages, empty inventory', () => {
     expect(second.summary.outcome).toBe('target_met');
   });
 
+  it('catches systems shifted back when removals and additions happen together mid-pass', async () => {
+    const h = harness({ systems: 500 });
+    h.api.beforeAnswer = (page) => {
+      // 4 systems leave pages 1-2 and 5 arrive at the end: the total rises, yet everything shifts back.
+      if (page === 8 && h.api.ids.length === 500)
+        h.api.mutate({ removeFromPages: { pages: [1, 2], count: 2 }, add: 5 });
+    };
+    const result = await h.run({ batchPages: 100 });
+
+    expect(fieldsOf(result, 'page_drift_detected')).toHaveLength(1);
+    const stored = new Set(h.store.allIds(1));
+    expect(h.api.ids.filter((id) => !stored.has(id))).toEqual([]);
+  });
+
+  it('keeps a checkpoint valid when page 1 is a gap and no total is known yet', async () => {
+    const h = harness({ systems: 100 });
+    h.api.script(1, gap());
+    await h.run({ batchPages: 1 });
+    const second = await h.run({ batchPages: 1 });
+    expect(typesOf(second)).not.toContain('checkpoint_corruption');
+    expect(second.calls).toEqual([2]);
+  });
+
   it('treats an empty inventory as complete instead of failing every run', async () => {
     const h = harness({ systems: 0 });
     const result = await h.run();
     expect(result.summary).toMatchObject({ outcome: 'target_met', coveragePct: 100, totalSystems: 0 });
     expect((await h.run()).summary.outcome).toBe('already_complete');
+  });
+});
+
+describe('publishing guard', () => {
+  it('does not publish a pass whose inventory shrank by more than the limit, unless allowed', async () => {
+    const h = harness({ systems: 100 });
+    expect((await h.run()).summary.outcome).toBe('target_met');
+    h.api.ids = h.api.ids.slice(0, 40);
+    const shrunk = await h.run({ reset: true });
+
+    expect(shrunk.summary.outcome).toBe('partial');
+    expect(h.store.currentSnapshot()).toMatchObject({ snapshot_id: 2, status: 'failed' });
+    expect(h.store.currentSnapshot()?.error_message).toContain('shrank from 100 to 40 systems');
+    expect(fieldsOf(shrunk, 'extraction_failed')[0]).toMatchObject({
+      error_type: 'inventory_shrank',
+      exit_code: 2,
+    });
+
+    const allowed = await h.run({ maxShrinkPct: 100 });
+    expect(allowed.summary).toMatchObject({ outcome: 'target_met', snapshotId: 3, systemsExtracted: 40 });
+  });
+
+  it('does not publish an empty inventory over a real one', async () => {
+    const h = harness({ systems: 100 });
+    await h.run();
+    h.api.ids = [];
+    expect((await h.run({ reset: true })).summary.outcome).toBe('partial');
   });
 });

@@ -65,7 +65,7 @@ export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Pr
         lastPage: ctx.position.last_page,
         signal: options.signal,
       });
-      for (const page of drift.pages) ctx.committer.addPage(page.page, page.systems);
+      ctx.applyDrift(drift);
     }
     const paging = await runPaging(ctx);
     if (paging.kind === 'defer') return deferred(ctx, fromPage(paging.result));

@@ -23,6 +23,8 @@ export interface RunSummary {
   totalSystems: number | null;
   coveragePct: number;
   targetMet: boolean;
+  /** Paging has reached the end of the pass (what is left is gap sweeps). */
+  passComplete: boolean;
   /** True when this run wrote systems or gaps (drives POST_EXTRACTION_HOOK, D10). */
   changedData: boolean;
   durationMs: number;

@@ -15,9 +15,6 @@ export function validateCheckpoint(checkpoint: Checkpoint | null): CheckpointVer
   if (!Number.isFinite(coveragePct) || coveragePct < 0 || coveragePct > 100) {
     return { valid: false, reason: `coverage_pct ${coveragePct} is outside 0..100` };
   }
-  if (lastPage > 0 && totalPages === null) {
-    return { valid: false, reason: `last_page ${lastPage} without a known page count` };
-  }
   if (totalPages !== null && lastPage > totalPages) {
     return { valid: false, reason: `last_page ${lastPage} is beyond the last page ${totalPages}` };
   }

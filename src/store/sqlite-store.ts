@@ -109,6 +109,16 @@ export class SqliteStore implements Store {
     return this.#sql.idsOnPage.all(snapshotId, page) as string[];
   }
 
+  lastSuccessfulSize(beforeSnapshotId: number): number | null {
+    const count = this.#sql.lastSuccessfulSize.get(beforeSnapshotId) as number;
+    // COUNT over no snapshot is 0; tell "no earlier success" apart from "an empty one".
+    return count === 0 && this.#sql.hasSuccessBefore.get(beforeSnapshotId) === undefined ? null : count;
+  }
+
+  lastStoredPage(snapshotId: number, maxPage: number): number | null {
+    return (this.#sql.lastStoredPage.get(snapshotId, maxPage) as number | null | undefined) ?? null;
+  }
+
   knownIds(snapshotId: number, ids: readonly string[]): Set<string> {
     if (ids.length === 0) return new Set();
     return new Set(this.#sql.knownIds.all(snapshotId, JSON.stringify(ids)) as string[]);

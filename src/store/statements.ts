@@ -47,6 +47,20 @@ export function prepareStatements(db: Database.Database) {
     idsOnPage: sql(
       'SELECT resource_id FROM systems WHERE snapshot_id = ? AND source_page = ? ORDER BY system_id',
     ).pluck(),
+    // Systems of the newest `success` pass of ours before this snapshot (the published inventory).
+    lastSuccessfulSize: sql(
+      `SELECT COUNT(*) FROM systems WHERE snapshot_id = (
+         SELECT MAX(s.snapshot_id) FROM snapshots s
+         JOIN extraction_checkpoints c ON c.snapshot_id = s.snapshot_id
+         WHERE s.status = 'success' AND s.snapshot_id < ?)`,
+    ).pluck(),
+    hasSuccessBefore: sql(
+      `SELECT 1 FROM snapshots s JOIN extraction_checkpoints c ON c.snapshot_id = s.snapshot_id
+       WHERE s.status = 'success' AND s.snapshot_id < ? LIMIT 1`,
+    ).pluck(),
+    lastStoredPage: sql(
+      'SELECT MAX(source_page) FROM systems WHERE snapshot_id = ? AND source_page <= ?',
+    ).pluck(),
     // One statement for any number of ids: the list travels as a JSON array.
     knownIds: sql(
       `SELECT resource_id FROM systems

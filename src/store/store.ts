@@ -113,6 +113,10 @@ export interface Store {
   countSystems(snapshotId: number): number;
   /** resource_ids stored for `page` in this snapshot (systems.source_page). */
   idsOnPage(snapshotId: number, page: number): string[];
+  /** Systems in this tool's newest `success` snapshot before `beforeSnapshotId`; null if none. */
+  lastSuccessfulSize(beforeSnapshotId: number): number | null;
+  /** The highest page ≤ maxPage that has systems stored in this snapshot (gap pages have none). */
+  lastStoredPage(snapshotId: number, maxPage: number): number | null;
   /** Which of `ids` are already stored in this snapshot. */
   knownIds(snapshotId: number, ids: readonly string[]): Set<string>;
   listGaps(snapshotId: number): GapRow[];
