@@ -33,6 +33,7 @@ let sim: Simulator;
 let home: string;
 let dbPath: string;
 let result: CliResult;
+let runCodes: (number | null)[];
 
 beforeAll(async () => {
   const pageScripts: Record<number, Fault[]> = {};
@@ -40,13 +41,23 @@ beforeAll(async () => {
   sim = await createSimulator({ profile: 'clean', seed: 5, settings: { systems: 500, pageScripts } });
   home = tempDir('pmp-e2e-lost-');
   dbPath = join(home, 'pmp.db');
-  // One process: the pass and sweep 1 in the first batch, sweeps 2 and 3 in the next ones.
-  result = await runCli(['--until-complete'], {
+  // Three cron runs: the pass and sweep 1 in the first (--until-complete stops once the pass has
+  // reached its end: later sweeps belong to later runs), sweeps 2 and 3 in the next two.
+  const env = {
     ...fastEnv(sim.url, sim.credentials),
     HOME: home,
     PMP_DB_PATH: dbPath,
     PMP_BACKOFF_BASE_MS: '1',
-  });
+  };
+  const runs: CliResult[] = [];
+  for (let i = 0; i < 3; i++) runs.push(await runCli(['--until-complete'], env));
+  runCodes = runs.map((run) => run.code);
+  const last = runs[2] as CliResult;
+  result = {
+    ...last,
+    events: runs.flatMap((run) => run.events),
+    stdout: runs.map((run) => run.stdout).join(''),
+  };
   await sim.close();
 }, 60_000);
 
@@ -56,7 +67,7 @@ afterAll(async () => {
 
 describe('permanent page failures', () => {
   it('exits 2 (partial) once the third sweep leaves coverage below target', () => {
-    expect(result.code).toBe(2);
+    expect(runCodes).toEqual([0, 0, 2]);
     expect(eventsOf(result, 'batch_start')).toHaveLength(3);
     expect(eventsOf(result, 'batch_complete').at(-1)).toMatchObject({
       systems_extracted: 200,
@@ -65,6 +76,8 @@ describe('permanent page failures', () => {
       pass_complete: true,
     });
     expect(eventsOf(result, 'run_complete')).toEqual([
+      expect.objectContaining({ exit_code: 0, outcome: 'batch_complete' }),
+      expect.objectContaining({ exit_code: 0, outcome: 'batch_complete' }),
       expect.objectContaining({ exit_code: 2, outcome: 'partial' }),
     ]);
     expect(eventsOf(result, 'target_met')).toEqual([]);
