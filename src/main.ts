@@ -6,7 +6,7 @@
  */
 import { homedir, hostname } from 'node:os';
 import process from 'node:process';
-import type { SimulatorFactory } from './cli/io.ts';
+import type { ProcessIO, SimulatorFactory } from './cli/io.ts';
 import { runCli } from './cli/run-cli.ts';
 import type { ProfileName } from './simulator/index.ts';
 import { systemClock } from './platform/clock.ts';
@@ -22,39 +22,50 @@ const onSignal = (name: NodeJS.Signals): void => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
+const io: ProcessIO = {
+  argv: process.argv.slice(2),
+  env: process.env,
+  stdout: process.stdout,
+  stdoutFd: 1,
+  stderr: process.stderr,
+  homeDir: homedir(),
+  cwd: process.cwd(),
+  signal: controller.signal,
+  fetch: globalThis.fetch,
+  clock: systemClock,
+  random: Math.random,
+  version: PACKAGE_VERSION,
+  pid: process.pid,
+  hostname: hostname(),
+  isProcessAlive: (pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      // EPERM: it exists but belongs to someone else.
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  },
+};
+
 // Lazy, so an extraction run never loads simulator code (the lint rule keeps src/ from importing it).
 const simulator: SimulatorFactory = async (options) => {
   const { createSimulator } = await import('./simulator/index.ts');
   return createSimulator({ profile: options.profile as ProfileName, seed: options.seed, port: options.port });
 };
 
-const code = await runCli(
-  {
-    argv: process.argv.slice(2),
-    env: process.env,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    homeDir: homedir(),
-    cwd: process.cwd(),
-    signal: controller.signal,
-    fetch: globalThis.fetch,
-    clock: systemClock,
-    random: Math.random,
-    version: PACKAGE_VERSION,
-    pid: process.pid,
-    hostname: hostname(),
-    isProcessAlive: (pid) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch (error) {
-        // EPERM: it exists but belongs to someone else.
-        return (error as NodeJS.ErrnoException).code === 'EPERM';
-      }
-    },
-  },
-  simulator,
-);
+async function main(): Promise<number> {
+  try {
+    return await runCli(io, simulator);
+  } catch (error) {
+    // Last resort: the commands report their own failures; this catches a bug or an environment
+    // problem (a port in use, an unwritable folder) with one line instead of a stack trace.
+    process.stderr.write(`pmp-extractor: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+const code = await main();
 // Logs are written synchronously, so exiting now loses nothing; it also stops timers (lock refresh,
 // Slack) that would otherwise keep a finished cron run alive.
 process.exit(code);

@@ -55,7 +55,7 @@ export async function runDemoCommand(
       `Demo: simulator "${options.profile}" (seed ${options.seed}) at ${sim.url}\n` +
         `      database ${dbPath}\n      JSON log ${logFile} (one file per day)\n      extracting until complete...\n\n`,
     );
-    const demoIo: ProcessIO = { ...io, env, stdout: { write: () => true } };
+    const demoIo: ProcessIO = { ...io, env, stdout: { write: () => true }, stdoutFd: null };
     const code = await runExtractCommand(
       demoIo,
       { ...options.flags, dbPath, logFile, untilComplete: true },

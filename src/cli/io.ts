@@ -13,6 +13,11 @@ export interface ProcessIO {
   argv: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
   stdout: TextOutput;
+  /**
+   * The file descriptor behind `stdout` (1 in main.ts), or null. Log lines are written to it
+   * synchronously, so none are lost to an async pipe when the process exits.
+   */
+  stdoutFd: number | null;
   stderr: TextOutput & { isTTY?: boolean; columns?: number };
   homeDir: string;
   cwd: string;

@@ -6,20 +6,21 @@
 import { loadConfig, type Config } from '../config/index.ts';
 import {
   createEventLogger,
+  createSyncFdDestination,
   openDailyLogFile,
+  redactText,
   SecretRegistry,
+  SECRET_VARIABLES,
   withAttemptTally,
   type FlushableEventLogger,
   type TallyingEventLogger,
 } from '../observability/index.ts';
-import { isExtractorError, type ExtractorErrorCode } from '../platform/errors.ts';
-import type { EventMap } from '../observability/events.ts';
+import { DEFER_REASONS, ExtractorError, isExtractorError } from '../platform/errors.ts';
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.ts';
 import type { ProcessIO } from './io.ts';
 import type { ExtractFlags } from './parse-args.ts';
 
 /** Environment values that are secrets whatever happens later (scrubbed from every line and message). */
-const SECRET_VARIABLES = ['PMP_CLIENT_SECRET', 'PMP_REFRESH_TOKEN', 'SLACK_WEBHOOK_URL'] as const;
 
 export type RunLogging =
   | { ok: true; config: Config; logger: TallyingEventLogger; secrets: SecretRegistry }
@@ -28,31 +29,37 @@ export type RunLogging =
 export function openRunLogger(io: ProcessIO, flags: ExtractFlags): RunLogging {
   const secrets = new SecretRegistry();
   for (const name of SECRET_VARIABLES) secrets.add(io.env[name]);
+  const stdout = io.stdoutFd === null ? io.stdout : createSyncFdDestination(io.stdoutFd);
   let config: Config;
   try {
     config = loadConfig(io.env, flags, io.homeDir);
   } catch (error) {
-    const logger = createEventLogger({ destination: io.stdout, clock: io.clock, level: 'info', secrets });
+    const logger = createEventLogger({ destination: stdout, clock: io.clock, level: 'info', secrets });
     return { ok: false, code: reportFailure(logger, io, secrets, error) };
   }
-  const destination =
-    config.logFile === null
-      ? io.stdout
-      : openDailyLogFile({ path: config.logFile, clock: io.clock, retentionDays: config.logRetentionDays })
-          .destination;
+  let destination = stdout;
+  if (config.logFile !== null) {
+    try {
+      destination = openDailyLogFile({
+        path: config.logFile,
+        clock: io.clock,
+        retentionDays: config.logRetentionDays,
+      }).destination;
+    } catch (error) {
+      const logger = createEventLogger({ destination: stdout, clock: io.clock, level: 'info', secrets });
+      const reason = error instanceof Error ? error.message : String(error);
+      const problem = new ExtractorError(
+        'config_invalid',
+        `PMP_LOG_FILE / --log-file ${config.logFile} cannot be opened: ${reason}`,
+      );
+      return { ok: false, code: reportFailure(logger, io, secrets, problem) };
+    }
+  }
   const logger = withAttemptTally(
     createEventLogger({ destination, clock: io.clock, level: config.logLevel, secrets }),
   );
   return { ok: true, config, logger, secrets };
 }
-
-const DEFER_REASONS: Partial<Record<ExtractorErrorCode, EventMap['run_deferred']['reason']>> = {
-  lock_held: 'lock_held',
-  token_budget_exhausted: 'token_budget',
-  token_throttled: 'token_throttled',
-  run_deferred: 'rate_limited',
-  interrupted: 'interrupted',
-};
 
 /**
  * Logs a failure as `run_deferred` (exit 3) or `extraction_failed` (exit 1), and writes one
@@ -64,7 +71,8 @@ export function reportFailure(
   secrets: SecretRegistry,
   error: unknown,
 ): ExitCode {
-  const message = secrets.scrub(error instanceof Error ? error.message : String(error));
+  // stderr is appended to the same cron log: the human line gets the log lines' redaction too.
+  const message = redactText(error instanceof Error ? error.message : String(error), secrets);
   if (!isExtractorError(error)) {
     logger.emit('extraction_failed', {
       error_type: 'internal_error',

@@ -47,6 +47,7 @@ function capture(argv: string[], env: Record<string, string | undefined>, dir: s
     argv,
     env,
     stdout: { write: (text: string) => (out += text) },
+    stdoutFd: null,
     stderr: { write: (text: string) => (err += text), isTTY: false },
     homeDir: dir,
     cwd: dir,

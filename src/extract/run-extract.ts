@@ -3,7 +3,7 @@
  * page through the batch, sweep gaps once the pass has reached its end, then close the snapshot or
  * leave it for the next run. No process access: main.ts supplies deps, signal and options.
  */
-import { isExtractorError } from '../platform/errors.ts';
+import { DEFER_REASONS, isExtractorError } from '../platform/errors.ts';
 import type { EventMap } from '../observability/events.ts';
 import { reconcileDrift } from './drift.ts';
 import { finish, summarize } from './finish.ts';
@@ -15,12 +15,6 @@ import { RunContext } from './run-context.ts';
 import type { RunSummary } from './run-outcome.ts';
 
 type DeferReason = EventMap['run_deferred']['reason'];
-
-/** Token errors that mean "come back later" rather than "fix your configuration". */
-const DEFERRING_CODES: Readonly<Record<string, DeferReason>> = {
-  token_budget_exhausted: 'token_budget',
-  token_throttled: 'token_throttled',
-};
 
 export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Promise<RunSummary> {
   const choice = openSnapshot({
@@ -84,7 +78,7 @@ export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Pr
         message: 'stopped by signal; state saved',
       });
     }
-    const reason = isExtractorError(error) ? DEFERRING_CODES[error.code] : undefined;
+    const reason = isExtractorError(error) ? DEFER_REASONS[error.code] : undefined;
     if (reason !== undefined && error instanceof Error) {
       return deferred(ctx, { reason, retryAfterS: null, message: error.message });
     }

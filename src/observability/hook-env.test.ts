@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHookEnv, HOOK_WITHHELD_VARIABLES } from './hook-env.ts';
+import { buildHookEnv, SECRET_VARIABLES } from './hook-env.ts';
 
 describe('buildHookEnv', () => {
   it('renders an unknown snapshot as empty and a missed target as "false"', () => {
@@ -23,6 +23,6 @@ describe('buildHookEnv', () => {
   });
 
   it('withholds the client secret, the refresh token and the webhook URL', () => {
-    expect(HOOK_WITHHELD_VARIABLES).toEqual(['PMP_CLIENT_SECRET', 'PMP_REFRESH_TOKEN', 'SLACK_WEBHOOK_URL']);
+    expect(SECRET_VARIABLES).toEqual(['PMP_CLIENT_SECRET', 'PMP_REFRESH_TOKEN', 'SLACK_WEBHOOK_URL']);
   });
 });

@@ -11,7 +11,7 @@ export interface HookVariables {
  * Credentials the hook never sees: it is an arbitrary shell command and its own logs are outside
  * our redaction. A hook that needs the API must bring its own credentials.
  */
-export const HOOK_WITHHELD_VARIABLES: readonly string[] = [
+export const SECRET_VARIABLES: readonly string[] = [
   'PMP_CLIENT_SECRET',
   'PMP_REFRESH_TOKEN',
   'SLACK_WEBHOOK_URL',
@@ -24,7 +24,7 @@ export function buildHookEnv(
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(baseEnv)) {
-    if (value !== undefined && !HOOK_WITHHELD_VARIABLES.includes(name)) env[name] = value;
+    if (value !== undefined && !SECRET_VARIABLES.includes(name)) env[name] = value;
   }
   env['PMP_SNAPSHOT_ID'] = variables.PMP_SNAPSHOT_ID === null ? '' : `${variables.PMP_SNAPSHOT_ID}`;
   env['PMP_COVERAGE_PCT'] = `${variables.PMP_COVERAGE_PCT}`;

@@ -7,7 +7,7 @@ describe('observability public surface', () => {
       [
         'DEFAULT_LEVELS',
         'EVENT_FIELDS',
-        'HOOK_WITHHELD_VARIABLES',
+        'SECRET_VARIABLES',
         'LEVELS',
         'REDACTED',
         'SAMPLE_MAX_CHARS',

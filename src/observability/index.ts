@@ -21,5 +21,5 @@ export type { RunMetrics } from './metrics.ts';
 export { writeMetricsFile } from './metrics-file.ts';
 export { runPostExtractionHook } from './hook.ts';
 export type { HookChild, HookResult, HookSpawn, PostExtractionHookOptions } from './hook.ts';
-export { buildHookEnv, HOOK_WITHHELD_VARIABLES } from './hook-env.ts';
+export { buildHookEnv, SECRET_VARIABLES } from './hook-env.ts';
 export type { HookVariables } from './hook-env.ts';
