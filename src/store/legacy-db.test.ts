@@ -197,4 +197,25 @@ describe('a database the legacy tooling created', () => {
     expect(tables).not.toContain('extraction_gaps');
     db.close();
   });
+
+  it('refuses, before changing anything, a systems table with required columns it never writes', () => {
+    legacyDb(`${CREATE_SNAPSHOTS}
+      CREATE TABLE systems (system_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        snapshot_id INTEGER NOT NULL, resource_id TEXT NOT NULL, computer_name TEXT NOT NULL);`);
+    expect(() => openStore({ path })).toThrow(/another tool .*computer_name.*separate database file/s);
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).not.toBe('wal');
+    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all();
+    expect(tables).not.toContain('extraction_checkpoints');
+    db.close();
+  });
+
+  it('names the conflict when existing rows break the unique key', () => {
+    legacyDb(`${CREATE_SNAPSHOTS}
+      CREATE TABLE systems (system_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        snapshot_id INTEGER NOT NULL, resource_id TEXT NOT NULL);
+      INSERT INTO snapshots (status) VALUES ('success');
+      INSERT INTO systems (snapshot_id, resource_id) VALUES (1, '9'), (1, '9');`);
+    expect(() => openStore({ path })).toThrow(/conflict with this extractor/);
+  });
 });

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { ExtractorError } from '../platform/errors.ts';
 import { ensureParentDir, preparePrivateDbFile } from './file-modes.ts';
+import { assertCompatibleSystemsTable } from './compatibility.ts';
 import { migrate } from './migrate.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
@@ -29,17 +30,23 @@ export function openStore(options: OpenStoreOptions): Store {
     }
     db = new Database(path, { timeout: busyTimeoutMs });
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+    assertCompatibleSystemsTable(db, path);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     migrate(db);
     return new SqliteStore(db);
   } catch (error) {
     db?.close();
+    if (error instanceof ExtractorError) throw error;
     const detail = error instanceof Error ? error.message : String(error);
     throw new ExtractorError(
       'database_error',
-      `Cannot open the database ${path}: ${detail}. Check PMP_DB_PATH / --db, the file's ` +
-        'permissions and free disk space; if another program holds a long write lock, retry later.',
+      `Cannot open the database ${path}: ${detail}. ` +
+        (/constraint/i.test(detail)
+          ? 'Its existing tables conflict with this extractor (e.g. duplicate systems per snapshot); ' +
+            'point PMP_DB_PATH / --db at a separate database file.'
+          : "Check PMP_DB_PATH / --db, the file's permissions and free disk space; if another program " +
+            'holds a long write lock, retry later.'),
       { cause: error },
     );
   }
