@@ -1,8 +1,9 @@
 /** `--status [--json]`: the database only — no network, no credentials, no lock (D8). */
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/index.ts';
+import { redactPii } from '../observability/index.ts';
 import { isExtractorError } from '../platform/errors.ts';
-import { openStore } from '../store/index.ts';
+import { openStoreReadOnly } from '../store/index.ts';
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.ts';
 import type { ProcessIO } from './io.ts';
 import type { ExtractFlags } from './parse-args.ts';
@@ -11,8 +12,9 @@ import { buildStatus, renderStatus } from './status-report.ts';
 export function runStatusCommand(io: ProcessIO, flags: ExtractFlags, json: boolean): ExitCode {
   try {
     const config = loadConfig(io.env, flags, io.homeDir);
-    // A missing database is "nothing extracted yet", not something --status should create.
-    const store = existsSync(config.dbPath) ? openStore({ path: config.dbPath }) : null;
+    // Read-only: a missing database or one without our tables is "nothing extracted yet"; --status
+    // never creates, migrates or re-permissions a file.
+    const store = existsSync(config.dbPath) ? openStoreReadOnly(config.dbPath) : null;
     try {
       const report = buildStatus(store, config.targetPct);
       io.stdout.write(json ? `${JSON.stringify(report)}\n` : renderStatus(report, config.dbPath));
@@ -21,7 +23,7 @@ export function runStatusCommand(io: ProcessIO, flags: ExtractFlags, json: boole
     }
     return EXIT.ok;
   } catch (error) {
-    io.stderr.write(`pmp-extractor: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(`pmp-extractor: ${redactPii(error instanceof Error ? error.message : String(error))}\n`);
     return isExtractorError(error) ? exitCodeForError(error.code) : EXIT.fatal;
   }
 }

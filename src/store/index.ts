@@ -1,5 +1,5 @@
 /** The SQLite store: open it, lock it, and the port types the extraction loop codes against. */
-export { openStore, type OpenStoreOptions } from './open-store.ts';
+export { openStore, openStoreReadOnly, type OpenStoreOptions } from './open-store.ts';
 export { coveragePct } from './rows.ts';
 export { acquireRunLock, type RunLock, type RunLockOptions } from './run-lock.ts';
 export type {

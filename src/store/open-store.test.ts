@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isExtractorError } from '../platform/errors.ts';
-import { openStore } from './open-store.ts';
+import { openStore, openStoreReadOnly } from './open-store.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -91,5 +91,40 @@ describe('openStore', () => {
     const second = openStore({ path });
     expect(second.currentSnapshot()?.snapshot_id).toBe(id);
     second.close();
+  });
+});
+
+describe('openStoreReadOnly (--status)', () => {
+  it('reads our database without changing it, and says null for a file without our tables', () => {
+    const ours = join(dir, 'ours.db');
+    const written = openStore({ path: ours });
+    written.createSnapshot(0);
+    written.close();
+    const reader = openStoreReadOnly(ours);
+    expect(reader?.currentSnapshot()?.snapshot_id).toBe(1);
+    reader?.close();
+
+    const foreign = join(dir, 'foreign.db');
+    const db = new Database(foreign);
+    db.exec('CREATE TABLE snapshots (snapshot_id INTEGER PRIMARY KEY)');
+    db.close();
+    chmodSync(foreign, 0o644);
+    expect(openStoreReadOnly(foreign)).toBeNull();
+    expect(mode(foreign)).toBe(0o644);
+    const after = new Database(foreign, { readonly: true });
+    expect(after.pragma('journal_mode', { simple: true })).toBe('delete');
+    after.close();
+  });
+
+  it('reports an unreadable file as database_error', () => {
+    const bad = join(dir, 'bad.db');
+    writeFileSync(bad, 'not a database at all, just text that is long enough to have a header');
+    let caught: unknown;
+    try {
+      openStoreReadOnly(bad);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isExtractorError(caught) && caught.code === 'database_error').toBe(true);
   });
 });

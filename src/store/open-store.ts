@@ -51,3 +51,32 @@ export function openStore(options: OpenStoreOptions): Store {
     );
   }
 }
+
+/**
+ * For `--status`: a read-only connection that changes nothing (no chmod, no WAL switch, no
+ * migration), so it works for a read-only user and on a database shared with other tools. Null when
+ * the file has no pmp-extractor tables yet.
+ */
+export function openStoreReadOnly(path: string): Store | null {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const ours = db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'extraction_checkpoints'")
+      .get();
+    if (ours === undefined) {
+      db.close();
+      return null;
+    }
+    return new SqliteStore(db);
+  } catch (error) {
+    db?.close();
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new ExtractorError(
+      'database_error',
+      `Cannot read the database ${path}: ${detail}. If it was written by an older pmp-extractor, one ` +
+        'extraction run upgrades it.',
+      { cause: error },
+    );
+  }
+}
