@@ -18,6 +18,14 @@ const THROTTLE_HINT =
  * and Zoho's error code, never the body (a success body holds the token).
  */
 export function classifyTokenAnswer(status: number, bodyText: string, accountsUrl: string): TokenAnswer {
+  if (status >= 300 && status < 400) {
+    // Retrying cannot help, and each try would spend the token budget: the URL itself is wrong.
+    return fatal(
+      'token_unavailable',
+      `The token endpoint at PMP_ACCOUNTS_URL (${accountsUrl}) answered with a redirect (HTTP ${status}); ` +
+        'set PMP_ACCOUNTS_URL to the accounts server of your data centre, e.g. https://accounts.zoho.com.au.',
+    );
+  }
   const body = parseJson(bodyText);
   if (body === undefined) return { kind: 'retry', detail: `HTTP ${status} with a non-JSON body` };
 

@@ -111,6 +111,14 @@ describe('requestAccessToken', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('a redirect is fatal at once: retrying would only spend the token budget', async () => {
+    const { fetch, calls } = scriptedFetch({ status: 302, body: '' });
+    const error = await failure(run(fetch));
+    expect(error.code).toBe('token_unavailable');
+    expect(error.message).toContain('redirect (HTTP 302)');
+    expect(calls).toHaveLength(1);
+  });
+
   const denied = {
     error_description: 'You have made too many requests continuously. Please try again after some time.',
     error: 'Access Denied',

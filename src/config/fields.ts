@@ -32,8 +32,9 @@ export const percent: Field<number> = {
 };
 
 /**
- * An http(s) URL without embedded credentials, trailing slashes removed so callers can append
- * paths. URLs carrying user:password are refused (and, as secrets, never echoed: see load-config).
+ * An https URL without embedded credentials (http only on loopback, for the simulator: tokens and
+ * client secrets must never cross a network in clear text), trailing slashes removed so callers can
+ * append paths. URLs carrying user:password are refused (and, as secrets, never echoed: see load-config).
  */
 export const httpUrl: Field<string> = {
   schema: z
@@ -41,12 +42,16 @@ export const httpUrl: Field<string> = {
     .refine((raw) => {
       if (!URL.canParse(raw)) return false;
       const url = new URL(raw);
+      const loopback =
+        ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
       return (
-        (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === ''
+        (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) &&
+        url.username === '' &&
+        url.password === ''
       );
     })
     .transform((raw) => raw.replace(/\/+$/, '')),
-  expect: 'an http:// or https:// URL without credentials',
+  expect: 'an https:// URL without credentials (http:// only on localhost)',
 };
 
 const LEVEL_ALIASES: Readonly<Record<string, LogLevel>> = { warn: 'warning', fatal: 'critical' };

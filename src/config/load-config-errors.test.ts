@@ -15,9 +15,18 @@ function messageFor(env: Record<string, string>, overrides = {}): string {
 
 describe('loadConfig validation', () => {
   it.each([
-    ['PMP_SERVER_URL', 'ftp://x', 'an http:// or https:// URL without credentials'],
-    ['PMP_SERVER_URL', 'not a url', 'an http:// or https:// URL without credentials'],
-    ['PMP_ACCOUNTS_URL', 'accounts.zoho.com', 'an http:// or https:// URL without credentials'],
+    ['PMP_SERVER_URL', 'ftp://x', 'an https:// URL without credentials (http:// only on localhost)'],
+    ['PMP_SERVER_URL', 'not a url', 'an https:// URL without credentials (http:// only on localhost)'],
+    [
+      'PMP_ACCOUNTS_URL',
+      'accounts.zoho.com',
+      'an https:// URL without credentials (http:// only on localhost)',
+    ],
+    [
+      'PMP_SERVER_URL',
+      'http://patch.example.com',
+      'an https:// URL without credentials (http:// only on localhost)',
+    ],
     ['PMP_BATCH_PAGES', 'abc', 'a whole number from 1 to 10000'],
     ['PMP_BATCH_PAGES', '0', 'a whole number from 1 to 10000'],
     ['PMP_BATCH_PAGES', '10001', 'a whole number from 1 to 10000'],
