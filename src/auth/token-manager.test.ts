@@ -97,6 +97,25 @@ describe('token manager lifecycle', () => {
     });
   });
 
+  it('keeps the valid token when a proactive refresh fails, and tries again a minute later', async () => {
+    const denied = { error: 'Access Denied', error_description: 'too many requests' };
+    const h = harness({}, (n) => (n === 1 ? { access_token: 'canary-token-1', expires_in: 3600 } : denied));
+    await h.manager.startBatch();
+    h.clock.advance(2881_000);
+    await expect(h.manager.getAccessToken()).resolves.toBe('canary-token-1');
+    expect(h.fetchCalls()).toBe(2);
+    h.clock.advance(30_000);
+    await expect(h.manager.getAccessToken()).resolves.toBe('canary-token-1');
+    expect(h.fetchCalls()).toBe(2); // no new try inside the minute
+    h.clock.advance(31_000);
+    await expect(h.manager.getAccessToken()).resolves.toBe('canary-token-1');
+    expect(h.fetchCalls()).toBe(3);
+    expect(h.manager.stats().failures.proactive).toBe(2);
+    // Within a minute of expiry the old token is no longer worth keeping: the failure surfaces.
+    h.clock.advance(3600_000 - 2881_000 - 61_000 - 30_000);
+    await expect(h.manager.getAccessToken()).rejects.toThrow(/too many requests|Access Denied|throttl/i);
+  });
+
   it('falls back to a 45 s threshold when expires_in is absent', async () => {
     const h = harness({}, tokenBody());
     await h.manager.getAccessToken();

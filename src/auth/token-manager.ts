@@ -31,6 +31,10 @@ export interface TokenManager {
   stats(): TokenManagerStats;
 }
 
+/** A token this close to its expiry is not worth keeping after a failed refresh, ms. */
+const EXPIRY_MARGIN_MS = 60_000;
+/** Wait after a failed proactive refresh before the next one, ms (each try spends token budget). */
+const PROACTIVE_RETRY_DELAY_MS = 60_000;
 /** Proactive refresh once a token has lived this share of its TTL (FR-2). */
 const REFRESH_AT_TTL_SHARE = 0.8;
 /** FR-2's conservative threshold when the issuer gives no TTL, ms. */
@@ -64,6 +68,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   };
   let cached: CachedToken | null = null;
   let inFlight: Promise<string> | null = null;
+  /** After a failed proactive refresh, the next one waits until this time (epoch ms). */
+  let proactiveRetryAtMs = 0;
 
   async function refreshNow(reason: TokenRefreshReason, signal?: AbortSignal): Promise<string> {
     const startedMs = clock.nowMs();
@@ -97,6 +103,20 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     return inFlight;
   }
 
+  /**
+   * A proactive refresh that fails (accounts server blip, throttling, budget spent) must not end a run
+   * while the token in hand is still valid: keep using it, and try again a little later.
+   */
+  function refreshEarly(current: CachedToken, signal?: AbortSignal): Promise<string> {
+    return refresh('proactive', signal).catch((error: unknown) => {
+      const validForMs =
+        current.ttlS === null ? 0 : current.ttlS * 1000 - (clock.nowMs() - current.obtainedAtMs);
+      if (signal?.aborted === true || validForMs <= EXPIRY_MARGIN_MS) throw error;
+      proactiveRetryAtMs = clock.nowMs() + PROACTIVE_RETRY_DELAY_MS;
+      return current.value;
+    });
+  }
+
   function isStale(token: CachedToken): boolean {
     const thresholdMs =
       token.ttlS === null ? UNKNOWN_TTL_THRESHOLD_MS : token.ttlS * 1000 * REFRESH_AT_TTL_SHARE;
@@ -109,7 +129,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       if (inFlight !== null) return inFlight;
       // No token yet means the caller skipped startBatch; the first token is the batch's token.
       if (cached === null) return refresh('batch_start', signal);
-      if (isStale(cached)) return refresh('proactive', signal);
+      if (isStale(cached) && clock.nowMs() >= proactiveRetryAtMs) return refreshEarly(cached, signal);
       return Promise.resolve(cached.value);
     },
     refreshAfterAuthFailure: (signal) => refresh('401', signal),
