@@ -101,6 +101,12 @@ describe('parseArgs', () => {
     expect(parse(['simulate', '--profile', 'nope']).result).toEqual({ kind: 'exit', code: 1 });
   });
 
+  it('rejects flag combinations that would silently do something else', () => {
+    expect(parse(['--json']).result).toEqual({ kind: 'exit', code: 1 });
+    expect(parse(['--json']).stderr).toContain('--json only goes with --status');
+    expect(parse(['--status', '--reset']).result).toEqual({ kind: 'exit', code: 1 });
+  });
+
   it('prints the version', () => {
     const { result, stdout } = parse(['--version']);
     expect(result).toEqual({ kind: 'exit', code: 0 });

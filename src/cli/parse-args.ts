@@ -56,6 +56,12 @@ export function parseArgs(
     .option('--reset', 'start a new snapshot at page 1 (history is kept)')
     .action((options: ExtractFlags & { status?: boolean; json?: boolean; reset?: boolean }) => {
       const flags = pickFlags(options);
+      if (options.json === true && options.status !== true) {
+        program.error('error: --json only goes with --status');
+      }
+      if (options.status === true && options.reset === true) {
+        program.error('error: --status reads the database only; it cannot be combined with --reset');
+      }
       chosen.command =
         options.status === true
           ? { kind: 'status', flags, json: options.json === true }

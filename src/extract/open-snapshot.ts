@@ -24,6 +24,10 @@ export function openSnapshot(args: {
     return { kind: 'complete', snapshot: current, checkpoint: store.getCheckpoint(current.snapshot_id) };
   }
   if (current === null || args.reset || current.status === 'failed') {
+    // An unfinished pass abandoned by --reset is closed, so no reader mistakes it for a pass in progress.
+    if (args.reset && current?.status === 'partial') {
+      store.setSnapshotStatus(current.snapshot_id, 'failed', 'superseded by --reset', null);
+    }
     const snapshotId = store.createSnapshot(nowMs);
     return { kind: 'work', snapshotId, checkpoint: mustGet(store, snapshotId), resumed: false };
   }

@@ -815,13 +815,21 @@ describe('snapshot choice and checkpoint validation', () => {
   });
 
   it('--reset in the middle of a pass abandons it for a new one', async () => {
-    const h = harness({ systems: 1000 });
+    const dbPath = tempDbPath();
+    const h = harness({ systems: 1000, dbPath });
     await h.run({ batchPages: 5 });
     const reset = await h.run({ reset: true, batchPages: 3 });
 
     expect(reset.calls).toEqual([1, 2, 3]);
     expect(reset.summary.snapshotId).toBe(2);
     expect(h.store.getCheckpoint(1)?.last_page).toBe(5);
+    // The abandoned pass is closed, not left `partial` forever.
+    const db = new Database(dbPath, { readonly: true });
+    expect(db.prepare('SELECT status, error_message FROM snapshots WHERE snapshot_id = 1').get()).toEqual({
+      status: 'failed',
+      error_message: 'superseded by --reset',
+    });
+    db.close();
   });
 
   it.each([
