@@ -6,6 +6,7 @@ import { resolveCredentials, secretValues, type Config } from '../config/index.t
 import type { ExtractDeps } from '../extract/ports.ts';
 import { runExtract } from '../extract/run-extract.ts';
 import type { RunSummary } from '../extract/run-outcome.ts';
+import { ExtractorError } from '../platform/errors.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { composeRun } from './compose-run.ts';
 import { EXIT, exitCodeForOutcome, type ExitCode } from './exit-codes.ts';
@@ -49,7 +50,12 @@ export async function runExtractCommand(
     const lockLost = new AbortController();
     const signal = AbortSignal.any([io.signal, lockLost.signal]);
     const lock = await acquireLockOrDefer(io, config.dbPath, logger, () => {
-      lockLost.abort(new Error('run lock lost'));
+      lockLost.abort(
+        new ExtractorError(
+          'lock_held',
+          'the run lock was taken over by another run; stopping without writing',
+        ),
+      );
     });
     if (lock === null) return endEarly(EXIT.deferred, 'deferred');
     releaseLock = () => lock.release();
@@ -71,7 +77,7 @@ export async function runExtractCommand(
     } finally {
       parts.observer.stop();
     }
-    await finishRun({ io, config, logger, store: openedStore, summaries, code, ...parts });
+    await finishRun({ io, config, logger, store: openedStore, summaries, code, startMs, ...parts });
     return code;
   } catch (error) {
     return endEarly(reportFailure(logger, io, secrets, error), 'failed');

@@ -24,13 +24,15 @@ export async function finishRun(args: {
   store: Store;
   summaries: readonly RunSummary[];
   code: ExitCode;
+  /** When the run started (epoch ms): its duration counts set-up and failures, not only batches. */
+  startMs: number;
   metrics: RunMetrics;
   slack: SlackNotifier;
   tokens: { stats(): { refreshes: Record<TokenRefreshReason, number> } };
 }): Promise<void> {
   const { io, config, logger, summaries, code, metrics } = args;
   const last = summaries.at(-1) ?? null;
-  const durationMs = summaries.reduce((sum, summary) => sum + summary.durationMs, 0);
+  const durationMs = io.clock.nowMs() - args.startMs;
   // D8: snapshot_id where known, so a run's last line says which snapshot it worked on.
   (last === null ? logger : logger.withSnapshot(last.snapshotId)).emit('run_complete', {
     exit_code: code,
@@ -39,7 +41,10 @@ export async function finishRun(args: {
   });
   if (config.metricsFile !== null) {
     const failedAttempts = logger.failedAttemptsByClass();
-    fillMetrics(metrics, summaries, failedAttempts, args.tokens.stats().refreshes, code, io.clock.nowMs());
+    fillMetrics(metrics, summaries, failedAttempts, args.tokens.stats().refreshes, code, {
+      nowMs: io.clock.nowMs(),
+      durationMs,
+    });
     try {
       await writeMetricsFile(config.metricsFile, metrics);
     } catch (error) {
@@ -73,13 +78,13 @@ function fillMetrics(
   failedAttempts: AttemptCounts,
   refreshes: Record<TokenRefreshReason, number>,
   code: number,
-  nowMs: number,
+  time: { nowMs: number; durationMs: number },
 ): void {
   const last = summaries.at(-1);
   if (last !== undefined) {
     metrics.setCoverageRatio(last.coveragePct / 100);
     metrics.setSystems(last.systemsExtracted, last.totalSystems);
-    if (last.targetMet) metrics.setLastSuccessTimestampSeconds(Math.floor(nowMs / 1000));
+    if (last.targetMet) metrics.setLastSuccessTimestampSeconds(Math.floor(time.nowMs / 1000));
   }
   for (const summary of summaries) {
     for (let i = 0; i < summary.pagesOk; i += 1) metrics.pageDone('ok');
@@ -91,6 +96,6 @@ function fillMetrics(
   for (const [reason, count] of Object.entries(refreshes) as [TokenRefreshReason, number][]) {
     for (let i = 0; i < count; i += 1) metrics.tokenRefresh(reason);
   }
-  metrics.setRunDurationSeconds(summaries.reduce((sum, summary) => sum + summary.durationMs, 0) / 1000);
+  metrics.setRunDurationSeconds(time.durationMs / 1000);
   metrics.setExitCode(code);
 }

@@ -703,6 +703,22 @@ describe('deferral, interruption and errors', () => {
     expect(h.store.countSystems(1)).toBe(325);
   });
 
+  it('writes nothing when the run lost its lock to another run', async () => {
+    const h = harness({ systems: 500 });
+    const controller = new AbortController();
+    h.api.beforeAnswer = (page) => {
+      if (page === 5) controller.abort(new ExtractorError('lock_held', 'lock taken over'));
+    };
+    const result = await h.run({ signal: controller.signal });
+
+    expect(result.summary.outcome).toBe('interrupted');
+    expect(h.store.getCheckpoint(1)?.last_page).toBe(0);
+    expect(h.store.countSystems(1)).toBe(0);
+    expect(fieldsOf(result, 'run_deferred')).toEqual([
+      { reason: 'lock_held', retry_after_s: null, message: 'lock taken over' },
+    ]);
+  });
+
   it('stops after the current page when the signal arrives while a page completes', async () => {
     const h = harness({ systems: 1000 });
     const controller = new AbortController();

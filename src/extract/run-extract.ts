@@ -72,6 +72,12 @@ export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Pr
     return finish(ctx);
   } catch (error) {
     if (options.signal.aborted) {
+      const why: unknown = options.signal.reason;
+      if (isExtractorError(why) && why.code === 'lock_held') {
+        // Another run owns the database now: writing our older position could move its checkpoint back.
+        ctx.log.emit('run_deferred', { reason: 'lock_held', retry_after_s: null, message: why.message });
+        return summarize(ctx, 'interrupted', false);
+      }
       return deferred(ctx, {
         reason: 'interrupted',
         retryAfterS: null,
