@@ -7,10 +7,11 @@ import type { ExtractDeps } from '../extract/ports.ts';
 import { runExtract } from '../extract/run-extract.ts';
 import type { RunSummary } from '../extract/run-outcome.ts';
 import { ExtractorError } from '../platform/errors.ts';
+import { createRunMetrics } from '../observability/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { composeRun } from './compose-run.ts';
 import { EXIT, exitCodeForOutcome, type ExitCode } from './exit-codes.ts';
-import { finishRun } from './finish-run.ts';
+import { finishRun, writeMetricsQuietly } from './finish-run.ts';
 import type { ProcessIO } from './io.ts';
 import { acquireLockOrDefer } from './lock.ts';
 import { openRunLogger, reportFailure } from './logging.ts';
@@ -31,8 +32,11 @@ export async function runExtractCommand(
   const { config, logger, secrets } = logging;
   const startMs = io.clock.nowMs();
   // Every run that logged run_start ends with run_complete, also when it never reached the loop.
-  const endEarly = (code: ExitCode, outcome: string): ExitCode => {
-    logger.emit('run_complete', { exit_code: code, outcome, duration_ms: io.clock.nowMs() - startMs });
+  const endEarly = async (code: ExitCode, outcome: string): Promise<ExitCode> => {
+    const durationMs = io.clock.nowMs() - startMs;
+    logger.emit('run_complete', { exit_code: code, outcome, duration_ms: durationMs });
+    // Alerts key on the exit code: a run that never reached the loop must still update it.
+    if (config.metricsFile !== null) await writeExitMetrics(config.metricsFile, code, durationMs, io);
     return code;
   };
   let store: Store | null = null;
@@ -57,7 +61,7 @@ export async function runExtractCommand(
         ),
       );
     });
-    if (lock === null) return endEarly(EXIT.deferred, 'deferred');
+    if (lock === null) return await endEarly(EXIT.deferred, 'deferred');
     releaseLock = () => lock.release();
     const openedStore = openStore({ path: config.dbPath });
     store = openedStore;
@@ -80,7 +84,7 @@ export async function runExtractCommand(
     await finishRun({ io, config, logger, store: openedStore, summaries, code, startMs, ...parts });
     return code;
   } catch (error) {
-    return endEarly(reportFailure(logger, io, secrets, error), 'failed');
+    return await endEarly(reportFailure(logger, io, secrets, error), 'failed');
   } finally {
     store?.close();
     if (releaseLock !== null) await releaseLock();
@@ -120,4 +124,17 @@ function lastOf<T>(items: readonly T[]): T {
   const last = items.at(-1);
   if (last === undefined) throw new Error('no batch ran');
   return last;
+}
+
+/** The exit code and duration of a run that ended before the loop (lock held, bad credentials). */
+async function writeExitMetrics(
+  path: string,
+  code: ExitCode,
+  durationMs: number,
+  io: ProcessIO,
+): Promise<void> {
+  const metrics = createRunMetrics();
+  metrics.setExitCode(code);
+  metrics.setRunDurationSeconds(durationMs / 1000);
+  await writeMetricsQuietly(path, metrics, io);
 }

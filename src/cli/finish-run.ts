@@ -45,13 +45,7 @@ export async function finishRun(args: {
       nowMs: io.clock.nowMs(),
       durationMs,
     });
-    try {
-      await writeMetricsFile(config.metricsFile, metrics);
-    } catch (error) {
-      io.stderr.write(
-        `pmp-extractor: could not write metrics file: ${error instanceof Error ? error.message : String(error)}\n`,
-      );
-    }
+    await writeMetricsQuietly(config.metricsFile, metrics, io);
   }
   await args.slack.flush();
   if (config.postExtractionHook !== null && summaries.some((summary) => summary.changedData)) {
@@ -98,4 +92,15 @@ function fillMetrics(
   }
   metrics.setRunDurationSeconds(time.durationMs / 1000);
   metrics.setExitCode(code);
+}
+
+/** Metrics are an observer: a file that cannot be written is reported on stderr, never fatal. */
+export async function writeMetricsQuietly(path: string, metrics: RunMetrics, io: ProcessIO): Promise<void> {
+  try {
+    await writeMetricsFile(path, metrics);
+  } catch (error) {
+    io.stderr.write(
+      `pmp-extractor: could not write metrics file: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+  }
 }

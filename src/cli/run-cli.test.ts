@@ -131,11 +131,13 @@ describe('runCli in-process', () => {
     expect(eventTypes(run.stdout())).toEqual(['extraction_failed']);
   });
 
-  it('exits 1 without credentials and explains the three ways to give them', async () => {
+  it('exits 1 without credentials, explains the three ways to give them, and records the exit code', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pmp-cli-'));
-    const run = capture([], { PMP_DB_PATH: join(dir, 'x.db') }, dir);
+    const metricsPath = join(dir, 'm.prom');
+    const run = capture(['--metrics-file', metricsPath], { PMP_DB_PATH: join(dir, 'x.db') }, dir);
     expect(await runCli(run.io, simulatorFactory)).toBe(1);
     expect(run.stderr()).toMatch(/PMP_CLIENT_ID|PMP_CREDENTIALS_FILE|PMP_TOKEN_COMMAND/);
+    expect(readFileSync(metricsPath, 'utf8')).toMatch(/^pmp_extractor_exit_code 1$/m);
   });
 
   it('reports an empty database without creating one', async () => {

@@ -16,6 +16,8 @@ export function finish(ctx: RunContext): RunSummary {
   deps.store.setPreviousCoverage(ctx.snapshotId, ctx.coveragePct);
   const targetMet = ctx.coveragePct >= options.targetPct;
   const durationMs = deps.clock.nowMs() - ctx.startMs;
+  // snapshots.extraction_duration_ms is the whole pass (first batch to close), not this run's share.
+  const passMs = deps.clock.nowMs() - (deps.store.currentSnapshot()?.created_at_ms ?? ctx.startMs);
   log.emit('batch_complete', {
     pages_attempted: ctx.pagesAttempted,
     pages_ok: ctx.pagesOk,
@@ -31,7 +33,7 @@ export function finish(ctx: RunContext): RunSummary {
   if (!ctx.position.pass_complete) return summarize(ctx, 'batch_complete', false);
   const shrink = shrinkBeyondLimit(ctx);
   if (shrink !== null) {
-    deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', shrink, durationMs);
+    deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', shrink, passMs);
     log.emit(
       'extraction_failed',
       { error_type: 'inventory_shrank', error_message: shrink, exit_code: 2 },
@@ -40,7 +42,7 @@ export function finish(ctx: RunContext): RunSummary {
     return summarize(ctx, 'partial', false);
   }
   if (targetMet && !unsweptGapsRemain(ctx)) {
-    deps.store.setSnapshotStatus(ctx.snapshotId, 'success', null, durationMs);
+    deps.store.setSnapshotStatus(ctx.snapshotId, 'success', null, passMs);
     const total = ctx.position.total_systems ?? ctx.systems;
     log.emit('target_met', {
       systems_extracted: ctx.systems,
@@ -54,7 +56,7 @@ export function finish(ctx: RunContext): RunSummary {
   }
   if (sweepsRemain(ctx)) return summarize(ctx, 'batch_complete', false);
   const message = `pass complete at ${ctx.coveragePct}% coverage, below the ${options.targetPct}% target after ${options.maxGapSweeps} gap sweeps`;
-  deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', message, durationMs);
+  deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', message, passMs);
   return summarize(ctx, 'partial', false);
 }
 
