@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../platform/clock.ts';
 import type { ErrorType, EventLogger } from '../observability/events.ts';
+import type { DeferReason, PageOutcome } from '../retry/index.ts';
 import type { Store, SystemRecord } from '../store/store.ts';
 
 /** One page as the API returned it, already parsed and normalised. */
@@ -19,26 +20,21 @@ export interface FetchedPage {
   receivedCount: number;
 }
 
+/** A page that exhausted its attempts: the retry layer's gap (its sample redacted by the page source). */
+export type GapResult = Extract<PageOutcome, { kind: 'gap' }>;
+
 /** Result of fetching one page with all its attempts (D4). Auth aborts are thrown, not returned. */
 export type PageResult =
   | { kind: 'ok'; page: FetchedPage; failedAttempts: number }
-  | {
-      kind: 'gap';
-      errorType: ErrorType;
-      errorMessage: string;
-      responseSample: string | null;
-      attempts: number;
-      httpStatus: number | null;
-    }
+  | GapResult
   | {
       kind: 'defer';
-      reason: 'rate_limited' | 'daily_quota' | 'throttled';
+      reason: DeferReason;
       retryAfterS: number | null;
       message: string;
       failedAttempts: number;
     };
 
-export type GapResult = Extract<PageResult, { kind: 'gap' }>;
 export type DeferResult = Extract<PageResult, { kind: 'defer' }>;
 
 export interface PageSource {
