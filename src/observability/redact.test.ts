@@ -8,6 +8,11 @@ describe('redactPii', () => {
     expect(redactPii('?user=jane%40corp.example.com')).toBe('?user=[email]');
   });
 
+  it('redacts internationalised and JSON-escaped email addresses', () => {
+    expect(redactPii('owner José.Ñ@exämple.com left')).toBe('owner [email] left');
+    expect(redactPii('{"owner":"admin\\u0040example.com"}')).toBe('{"owner":"[email]"}');
+  });
+
   it('redacts IPv4 addresses, with ports and in JSON', () => {
     expect(redactPii('from 10.0.0.1:8080')).toBe('from [ipv4]:8080');
     expect(redactPii('{"ip":"192.168.254.7"}')).toBe('{"ip":"[ipv4]"}');

@@ -13,8 +13,13 @@ const REDACT_WINDOW_CHARS = 4096;
 /** An address is at most 254 chars (RFC 5321 path limit); a cut address lies inside this tail. */
 const MAX_ADDRESS_CHARS = 256;
 
-/** Starts only at the beginning of a run of local-part chars: linear time on long runs without "@". */
-const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
+/**
+ * Starts only at the beginning of a run of local-part chars: linear time on long runs without "@".
+ * Letters and digits of any script (internationalised addresses), and the @ as it appears raw,
+ * URL-encoded (%40) or JSON-escaped (\u0040) inside a response sample.
+ */
+const EMAIL =
+  /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+(?:@|%40|\\u0040)[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 
 const IPV4_OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 /** Not inside a longer dotted number (versions, OIDs), so 1.2.3.4.5 is left alone. */
