@@ -247,7 +247,9 @@ describe.concurrent('stalled and oversized bodies', () => {
     const [huge, retry] = pairOf(proxied(proxy, 2));
     expect(huge.status).toBe(200);
     expect(huge.bodyBytes).toBeGreaterThan(10 * 1024 * 1024);
-    expect(huge.bodyBytes).toBeLessThan(15 * 1024 * 1024);
+    // Bytes the proxy handed on before the client's cancel reached it: the cap plus whatever the
+    // kernel's socket buffers held in flight (a few MB, more on a loaded machine), far below 50 MB.
+    expect(huge.bodyBytes).toBeLessThan(25 * 1024 * 1024);
     expect(retry.status).toBe(200);
     expect(eventsOf(result, 'page_extraction_failed')).toEqual([
       expect.objectContaining({
