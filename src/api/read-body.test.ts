@@ -85,7 +85,7 @@ describe('readBodyCapped', () => {
   it('memory tracks the cap, not the body: 50 MB streamed against a 1 MB cap', async () => {
     const { result, sent, growthMb } = await readCapped(50 * MB, MB);
     expect(result).toMatchObject({ kind: 'too_large', limitBytes: MB });
-    expect(sent.bytes).toBeLessThan(15 * MB);
+    expect(sent.bytes).toBeLessThan(25 * MB); // the cap plus socket buffers in flight, not the 50 MB
     expect(growthMb).toBeLessThan(15); // buffering the body would need > 50 MB
   });
 
