@@ -41,6 +41,7 @@ export async function finishRun(args: {
   });
   if (config.metricsFile !== null) {
     const failedAttempts = logger.failedAttemptsByClass();
+    metrics.recordsRejected(logger.recordsRejected());
     fillMetrics(metrics, summaries, failedAttempts, args.tokens.stats().refreshes, code, {
       nowMs: io.clock.nowMs(),
       durationMs,

@@ -36,14 +36,17 @@ describe('withAttemptTally', () => {
     bound.withSnapshot(8).emit('page_extraction_failed', failure('5xx_server_error'));
     logger.emit('page_extraction_failed', failure('401_unauthorized'));
     logger.emit('page_skipped', { page: 2, error_type: '5xx_server_error', attempts: 3 });
+    bound.emit('records_rejected', { page: 3, count: 2, reasons: 'no resource_id' });
 
     expect(logger.failedAttemptsByClass()).toEqual({ '5xx_server_error': 2, '401_unauthorized': 1 });
+    expect(logger.recordsRejected()).toBe(2);
     expect(bound.failedAttemptsByClass()).toEqual(logger.failedAttemptsByClass());
     expect(lines.map((line) => (JSON.parse(line) as { snapshot_id?: number }).snapshot_id)).toEqual([
       7,
       8,
       undefined,
       undefined,
+      7,
     ]);
   });
 

@@ -14,17 +14,21 @@ export interface TallyingEventLogger extends FlushableEventLogger {
    * a page that became a gap).
    */
   failedAttemptsByClass(): AttemptCounts;
+  /** Records reported by `records_rejected` events so far (systems the API sent that we could not store). */
+  recordsRejected(): number;
 }
 
 /** Wraps a logger so it counts failed page attempts by class as they are emitted. */
 export function withAttemptTally(logger: FlushableEventLogger): TallyingEventLogger {
   const counts: Partial<Record<ErrorType, number>> = {};
+  let rejected = 0;
   const wrap = (inner: FlushableEventLogger): TallyingEventLogger => ({
     emit<K extends EventType>(type: K, fields: EventMap[K], level?: Level): void {
       if (type === 'page_extraction_failed') {
         const errorType = (fields as EventMap['page_extraction_failed']).error_type;
         counts[errorType] = (counts[errorType] ?? 0) + 1;
       }
+      if (type === 'records_rejected') rejected += (fields as EventMap['records_rejected']).count;
       inner.emit(type, fields, level);
     },
     withSnapshot: (snapshotId) => wrap(inner.withSnapshot(snapshotId)),
@@ -32,6 +36,7 @@ export function withAttemptTally(logger: FlushableEventLogger): TallyingEventLog
       inner.flush();
     },
     failedAttemptsByClass: () => ({ ...counts }),
+    recordsRejected: () => rejected,
   });
   return wrap(logger);
 }

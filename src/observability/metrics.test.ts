@@ -44,6 +44,7 @@ describe('createRunMetrics', () => {
     metrics.retry('5xx_server_error');
     metrics.retry('5xx_server_error');
     metrics.tokenRefresh('proactive');
+    metrics.recordsRejected(2);
     metrics.setRunDurationSeconds(61.5);
     metrics.setLastSuccessTimestampSeconds(1_764_178_200);
     metrics.setLastSuccessTimestampSeconds(1_764_178_201);
@@ -58,6 +59,7 @@ describe('createRunMetrics', () => {
     expect(samples.get('pmp_extractor_retries_total{class="network_timeout"}')).toBe(0);
     expect(samples.get('pmp_extractor_token_refreshes_total{reason="proactive"}')).toBe(1);
     expect(samples.get('pmp_extractor_token_refreshes_total{reason="401"}')).toBe(0);
+    expect(samples.get('pmp_extractor_records_rejected_total')).toBe(2);
     expect(samples.get('pmp_extractor_run_duration_seconds')).toBe(61.5);
     expect(samples.get('pmp_extractor_last_success_timestamp_seconds')).toBe(1_764_178_201);
     expect(samples.get('pmp_extractor_exit_code')).toBe(0);

@@ -26,6 +26,8 @@ export interface RunMetrics {
   pageDone(status: 'ok' | 'gap'): void;
   retry(errorType: ErrorType): void;
   tokenRefresh(reason: TokenRefreshReason): void;
+  /** Records the API sent that could not be stored (no resource_id): systems missing for a reason. */
+  recordsRejected(count: number): void;
   setRunDurationSeconds(seconds: number): void;
   /**
    * Unix seconds of the latest successful run. Exported only once set: a run that has no success
@@ -69,6 +71,12 @@ export function createRunMetrics(): RunMetrics {
     labelNames: ['reason'] as const,
     registers,
   });
+  const rejected = new Counter({
+    name: 'pmp_extractor_records_rejected_total',
+    help: 'Records in this run that could not be stored (no resource_id)',
+    registers,
+  });
+  rejected.inc(0);
   pages.inc({ status: 'ok' }, 0);
   pages.inc({ status: 'gap' }, 0);
   for (const errorType of ERROR_TYPES) retries.inc({ class: errorType }, 0);
@@ -91,6 +99,9 @@ export function createRunMetrics(): RunMetrics {
     },
     tokenRefresh: (reason) => {
       refreshes.inc({ reason });
+    },
+    recordsRejected: (count) => {
+      rejected.inc(count);
     },
     setRunDurationSeconds: (seconds) => {
       duration.set(seconds);

@@ -333,6 +333,7 @@ describe('--metrics-file', () => {
       ['pmp_extractor_pages_total', 'counter'],
       ['pmp_extractor_retries_total', 'counter'],
       ['pmp_extractor_token_refreshes_total', 'counter'],
+      ['pmp_extractor_records_rejected_total', 'counter'],
       ['pmp_extractor_last_success_timestamp_seconds', 'gauge'],
     ]);
     for (const name of exposition.types.keys()) expect(exposition.help.get(name)).toBeTruthy();
