@@ -10,21 +10,25 @@ export const LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const
 export type Level = (typeof LEVELS)[number];
 
 /** D4's error classes; also the `error_type` column of extraction_gaps. */
-export type ErrorType =
-  | '401_unauthorized'
-  | '403_forbidden'
-  | '429_rate_limit'
-  | 'rate_limit_deferred'
-  | 'throttled'
-  | '5xx_server_error'
-  | 'network_timeout'
-  | 'json_parse_error'
-  | 'unknown_error';
+export const ERROR_TYPES = [
+  '401_unauthorized',
+  '403_forbidden',
+  '429_rate_limit',
+  'rate_limit_deferred',
+  'throttled',
+  '5xx_server_error',
+  'network_timeout',
+  'json_parse_error',
+  'unknown_error',
+] as const;
+export type ErrorType = (typeof ERROR_TYPES)[number];
 
 /** What the extractor does after a failed attempt. */
-export type FailureAction = 'retry' | 'refresh_token' | 'skip_page' | 'defer_run' | 'abort';
+export const FAILURE_ACTIONS = ['retry', 'refresh_token', 'skip_page', 'defer_run', 'abort'] as const;
+export type FailureAction = (typeof FAILURE_ACTIONS)[number];
 
-export type TokenRefreshReason = 'batch_start' | 'proactive' | '401';
+export const TOKEN_REFRESH_REASONS = ['batch_start', 'proactive', '401'] as const;
+export type TokenRefreshReason = (typeof TOKEN_REFRESH_REASONS)[number];
 
 export interface EventMap {
   run_start: {

@@ -6,6 +6,9 @@ describe('observability public surface', () => {
     expect(Object.keys(observability).sort()).toEqual(
       [
         'DEFAULT_LEVELS',
+        'ERROR_TYPES',
+        'FAILURE_ACTIONS',
+        'TOKEN_REFRESH_REASONS',
         'EVENT_FIELDS',
         'SECRET_VARIABLES',
         'LEVELS',

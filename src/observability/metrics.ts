@@ -1,18 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { ErrorType, TokenRefreshReason } from './events.ts';
-
-const ERROR_TYPES: readonly ErrorType[] = [
-  '401_unauthorized',
-  '403_forbidden',
-  '429_rate_limit',
-  'rate_limit_deferred',
-  'throttled',
-  '5xx_server_error',
-  'network_timeout',
-  'json_parse_error',
-  'unknown_error',
-];
-const REFRESH_REASONS: readonly TokenRefreshReason[] = ['batch_start', 'proactive', '401'];
+import { ERROR_TYPES, TOKEN_REFRESH_REASONS, type ErrorType, type TokenRefreshReason } from './events.ts';
 
 /**
  * One run's metrics for node_exporter's textfile collector (`--metrics-file`). A custom registry
@@ -80,7 +67,7 @@ export function createRunMetrics(): RunMetrics {
   pages.inc({ status: 'ok' }, 0);
   pages.inc({ status: 'gap' }, 0);
   for (const errorType of ERROR_TYPES) retries.inc({ class: errorType }, 0);
-  for (const reason of REFRESH_REASONS) refreshes.inc({ reason }, 0);
+  for (const reason of TOKEN_REFRESH_REASONS) refreshes.inc({ reason }, 0);
 
   return {
     registry,

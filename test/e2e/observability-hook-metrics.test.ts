@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
-import { ERROR_TYPES, ofType } from '../support/event-schema.ts';
+import { ERROR_TYPES } from '../../src/observability/events.ts';
+import { ofType } from '../support/event-schema.ts';
 import { obsEnv, runDirs, runValidated, type RunDirs, type ValidatedRun } from './observability-kit.ts';
 
 function only<T>(items: readonly T[]): T {

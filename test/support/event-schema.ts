@@ -11,7 +11,15 @@
  */
 import { z } from 'zod';
 import { EVENT_FIELDS } from '../../src/observability/event-fields.ts';
-import { LEVELS, type EventMap, type EventType, type Level } from '../../src/observability/events.ts';
+import {
+  ERROR_TYPES,
+  FAILURE_ACTIONS,
+  LEVELS,
+  TOKEN_REFRESH_REASONS,
+  type EventMap,
+  type EventType,
+  type Level,
+} from '../../src/observability/events.ts';
 
 /** `2026-11-26T17:30:00.123Z`: UTC, milliseconds, `Z` (no offset, no micro/nanoseconds). */
 export const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -28,17 +36,6 @@ const durationMs = z.number().nonnegative();
 const httpStatus = int.min(100).max(599);
 const text = z.string();
 
-export const ERROR_TYPES = [
-  '401_unauthorized',
-  '403_forbidden',
-  '429_rate_limit',
-  'rate_limit_deferred',
-  'throttled',
-  '5xx_server_error',
-  'network_timeout',
-  'json_parse_error',
-  'unknown_error',
-] as const;
 const errorType = z.enum(ERROR_TYPES);
 
 type FieldSchemas = {
@@ -77,14 +74,14 @@ const FIELD_SCHEMAS: FieldSchemas = {
     error_type: errorType,
     error_message: text.min(1).max(1024),
     response_sample: text.max(1024).nullable(),
-    action: z.enum(['retry', 'refresh_token', 'skip_page', 'defer_run', 'abort']),
+    action: z.enum(FAILURE_ACTIONS),
     delay_ms: durationMs.nullable(),
   },
   page_skipped: { page: pageNumber, error_type: errorType, attempts: pageNumber },
   records_rejected: { page: pageNumber, count: pageNumber, reasons: text.min(1) },
   gap_recovered: { page: pageNumber, sweep: pageNumber, systems: count },
   token_refresh: {
-    reason: z.enum(['batch_start', 'proactive', '401']),
+    reason: z.enum(TOKEN_REFRESH_REASONS),
     success: z.boolean(),
     token_age_s: z.number().nonnegative().nullable(),
     ttl_s: z.number().positive().nullable(),
