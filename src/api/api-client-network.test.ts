@@ -1,29 +1,13 @@
-import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { RequestListener, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closeServers, listen } from '../../test/support/test-server.ts';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import { createPacer } from '../retry/index.ts';
 import { createApiClient } from './api-client.ts';
 
 /** Real node:http on port 0 + built-in fetch: the transport failures as undici really reports them. */
 const TOKEN = 'canary-access-token-2000.xyz';
-let server: Server | undefined;
 
-async function listen(handler: RequestListener): Promise<string> {
-  server = createServer(handler);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-afterEach(async () => {
-  server?.closeAllConnections();
-  server?.close();
-  if (server?.listening) await once(server, 'close');
-  server = undefined;
-});
+afterEach(closeServers);
 
 function clientFor(baseUrl: string) {
   return createApiClient({ baseUrl, fetch, pacer: createPacer(new FakeClock(), 0), timeoutMs: 200 });
@@ -80,8 +64,7 @@ describe('createApiClient over real HTTP', () => {
 
   it('reports a closed port as connection_refused, without the token anywhere', async () => {
     const url = await listen(() => undefined);
-    server?.close();
-    await once(server as Server, 'close');
+    await closeServers(); // nothing listens on that port any more
     const result = await clientFor(url).fetchScanDetailsPage(1, TOKEN, signal);
     expect(result).toEqual({
       kind: 'transport',

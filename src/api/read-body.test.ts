@@ -1,26 +1,11 @@
-import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { RequestListener, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { RequestListener } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closeServers, listen } from '../../test/support/test-server.ts';
 import { readBodyCapped } from './read-body.ts';
 
 const MB = 1024 * 1024;
-let server: Server | undefined;
 
-async function listen(handler: RequestListener): Promise<string> {
-  server = createServer(handler);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-afterEach(async () => {
-  server?.closeAllConnections();
-  server?.close();
-  if (server) await once(server, 'close');
-  server = undefined;
-});
+afterEach(closeServers);
 
 /** Streams `totalBytes` in 64 KB chunks with backpressure; reports how much it managed to write. */
 function streamingHandler(totalBytes: number, sent: { bytes: number; closed: boolean }): RequestListener {
