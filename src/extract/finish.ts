@@ -3,7 +3,7 @@
  * `success` (pass complete, every gap swept once, target met), as `failed` (pass complete, below
  * target, no sweeps left: exit 2), or leave it `partial` for the next run.
  */
-import { sweepsRemain } from './gap-sweep.ts';
+import { openGaps } from './gap-sweep.ts';
 import type { RunContext } from './run-context.ts';
 import type { RunOutcome, RunSummary } from './run-outcome.ts';
 
@@ -41,7 +41,9 @@ export function finish(ctx: RunContext): RunSummary {
     );
     return summarize(ctx, 'partial', false);
   }
-  if (targetMet && !unsweptGapsRemain(ctx)) {
+  const open = openGaps(ctx);
+  // D6: every gap gets at least one sweep before a snapshot is closed, even when the target is met.
+  if (targetMet && !open.some((gap) => gap.retry_sweeps === 0)) {
     deps.store.setSnapshotStatus(ctx.snapshotId, 'success', null, passMs);
     const total = ctx.position.total_systems ?? ctx.systems;
     log.emit('target_met', {
@@ -54,7 +56,8 @@ export function finish(ctx: RunContext): RunSummary {
     deps.observer.targetMet({ systems: ctx.systems, totalSystems: total, coveragePct: ctx.coveragePct });
     return summarize(ctx, 'target_met', true);
   }
-  if (sweepsRemain(ctx)) return summarize(ctx, 'batch_complete', false);
+  if (open.some((gap) => gap.retry_sweeps < options.maxGapSweeps))
+    return summarize(ctx, 'batch_complete', false);
   const message = `pass complete at ${ctx.coveragePct}% coverage, below the ${options.targetPct}% target after ${options.maxGapSweeps} gap sweeps`;
   deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', message, passMs);
   return summarize(ctx, 'partial', false);
@@ -70,11 +73,6 @@ function shrinkBeyondLimit(ctx: RunContext): string | null {
     `inventory shrank from ${published} to ${total} systems (more than ${limitPct}%) since the last ` +
     'successful snapshot; not published. If the change is real, run once with PMP_MAX_SHRINK_PCT=100.'
   );
-}
-
-/** D6: every gap gets at least one sweep before a snapshot is closed, even when the target is met. */
-function unsweptGapsRemain(ctx: RunContext): boolean {
-  return ctx.deps.store.listGaps(ctx.snapshotId).some((gap) => !gap.resolved && gap.retry_sweeps === 0);
 }
 
 export function summarize(ctx: RunContext, outcome: RunOutcome, targetMet: boolean): RunSummary {

@@ -4,15 +4,15 @@
  * (`retry_sweeps`), so a sweep cut short by the batch budget or a crash resumes where it stopped.
  */
 import type { RunContext } from './run-context.ts';
+import type { GapRow } from '../store/store.ts';
 import type { DeferResult } from './ports.ts';
 
 export type SweepStop = { kind: 'done' } | { kind: 'budget' } | { kind: 'defer'; result: DeferResult };
 
 export async function runGapSweep(ctx: RunContext): Promise<SweepStop> {
   const { deps, options, log } = ctx;
-  const open = deps.store
-    .listGaps(ctx.snapshotId)
-    .filter((gap) => !gap.resolved && gap.retry_sweeps < options.maxGapSweeps)
+  const open = openGaps(ctx)
+    .filter((gap) => gap.retry_sweeps < options.maxGapSweeps)
     .sort((a, b) => a.retry_sweeps - b.retry_sweeps || a.page_num - b.page_num);
   for (const gap of open) {
     options.signal.throwIfAborted();
@@ -44,9 +44,7 @@ export async function runGapSweep(ctx: RunContext): Promise<SweepStop> {
   return { kind: 'done' };
 }
 
-/** True while some open gap still has sweeps left. */
-export function sweepsRemain(ctx: RunContext): boolean {
-  return ctx.deps.store
-    .listGaps(ctx.snapshotId)
-    .some((gap) => !gap.resolved && gap.retry_sweeps < ctx.options.maxGapSweeps);
+/** This snapshot's gap pages not recovered yet. */
+export function openGaps(ctx: RunContext): GapRow[] {
+  return ctx.deps.store.listGaps(ctx.snapshotId).filter((gap) => !gap.resolved);
 }

@@ -8,6 +8,7 @@
  */
 import { totalPagesOf } from './coverage.ts';
 import { reconcileDrift } from './drift.ts';
+import { openGaps } from './gap-sweep.ts';
 import type { DeferResult, FetchedPage } from './ports.ts';
 import type { RunContext } from './run-context.ts';
 
@@ -21,12 +22,7 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
   // (Changes between runs are the resume drift check's job, so the checkpoint's total is not compared.)
   let previousTotal: number | null = null;
   // Pages with an open gap row (e.g. re-read after a checkpoint reset): reading one resolves its gap.
-  const openGapPages = new Set(
-    deps.store
-      .listGaps(ctx.snapshotId)
-      .filter((gap) => !gap.resolved)
-      .map((gap) => gap.page_num),
-  );
+  const openGapPages = new Set(openGaps(ctx).map((gap) => gap.page_num));
   while (!ctx.position.pass_complete) {
     // SIGINT/SIGTERM stop the run after the current page, whatever the page source does with it.
     options.signal.throwIfAborted();
