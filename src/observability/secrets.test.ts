@@ -56,7 +56,7 @@ describe('SecretRegistry', () => {
 
   it('does not cut URL-like secrets into fragments (their prefix is any URL on the same host)', () => {
     const secrets = new SecretRegistry();
-    secrets.add('https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXX');
+    secrets.add('https://hooks.slack.com/services/T000/B000/q7Lm2Wc9Zt4Rk8Vp');
     expect(secrets.scrub('see https://hooks.slack.com/services for help')).toBe(
       'see https://hooks.slack.com/services for help',
     );

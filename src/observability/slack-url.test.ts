@@ -3,7 +3,7 @@ import { validateWebhookUrl } from './slack-url.ts';
 
 describe('validateWebhookUrl', () => {
   it.each([
-    'https://hooks.slack.com/services/T000/B000/XXXX',
+    'https://hooks.slack.com/services/T000/B000/q7Lm2Wc9',
     'http://127.0.0.1:8123/slack',
     'http://127.1.2.3/slack',
     'http://localhost:9/hook',
@@ -17,7 +17,7 @@ describe('validateWebhookUrl', () => {
     ['http://example.com/hook', 'non-loopback'],
     ['http://10.0.0.1/hook', 'non-loopback'],
     ['garbage', 'not a valid URL'],
-    ['hooks.slack.com/services/T000/B000/XXXX', 'not a valid URL'],
+    ['hooks.slack.com/services/T000/B000/q7Lm2Wc9', 'not a valid URL'],
     ['', 'not set'],
     [undefined, 'not set'],
     [null, 'not set'],

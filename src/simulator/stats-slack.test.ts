@@ -41,7 +41,7 @@ describe('inspection and the Slack sink', () => {
 
   it('records Slack webhook posts and answers ok', async () => {
     const sim = await startSimulator({ settings: { systems: 10 } });
-    const res = await fetch(`${sim.url}/__sim/slack/T000/B000/XXXX`, {
+    const res = await fetch(`${sim.url}/__sim/slack/T000/B000/q7Lm2Wc9`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ text: 'batch complete' }),
