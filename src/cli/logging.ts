@@ -30,12 +30,16 @@ export function openRunLogger(io: ProcessIO, flags: ExtractFlags): RunLogging {
   const secrets = new SecretRegistry();
   for (const name of SECRET_VARIABLES) secrets.add(io.env[name]);
   const stdout = io.stdoutFd === null ? io.stdout : createSyncFdDestination(io.stdoutFd);
+  // Before a usable configuration exists, failures go to stdout at the default level.
+  const fail = (error: unknown): RunLogging => {
+    const logger = createEventLogger({ destination: stdout, clock: io.clock, level: 'info', secrets });
+    return { ok: false, code: reportFailure(logger, io, secrets, error) };
+  };
   let config: Config;
   try {
     config = loadConfig(io.env, flags, io.homeDir);
   } catch (error) {
-    const logger = createEventLogger({ destination: stdout, clock: io.clock, level: 'info', secrets });
-    return { ok: false, code: reportFailure(logger, io, secrets, error) };
+    return fail(error);
   }
   let destination = stdout;
   if (config.logFile !== null) {
@@ -46,13 +50,13 @@ export function openRunLogger(io: ProcessIO, flags: ExtractFlags): RunLogging {
         retentionDays: config.logRetentionDays,
       }).destination;
     } catch (error) {
-      const logger = createEventLogger({ destination: stdout, clock: io.clock, level: 'info', secrets });
       const reason = error instanceof Error ? error.message : String(error);
-      const problem = new ExtractorError(
-        'config_invalid',
-        `PMP_LOG_FILE / --log-file ${config.logFile} cannot be opened: ${reason}`,
+      return fail(
+        new ExtractorError(
+          'config_invalid',
+          `PMP_LOG_FILE / --log-file ${config.logFile} cannot be opened: ${reason}`,
+        ),
       );
-      return { ok: false, code: reportFailure(logger, io, secrets, problem) };
     }
   }
   const logger = withAttemptTally(
