@@ -1,5 +1,5 @@
 /**
- * What one API request saw, kept whole all the way to the classifier (reference §7.2 bug 1: the
+ * What one API request saw, kept whole all the way to the classifier (D4: the
  * predecessor wrapped every failure in a bare exception and lost status, headers and body).
  * The client never throws for HTTP or transport problems; it returns one of these.
  */

@@ -1,5 +1,5 @@
 /**
- * Decide what a body is before handing it to the JSON parser (reference §7.2 bug 3): PMP's throttle
+ * Decide what a body is before handing it to the JSON parser (D13): PMP's throttle
  * answer is an HTML page with HTTP 200 and a JSON content type cannot be trusted (it sends text/plain).
  */
 export type BodyShape = 'empty' | 'html' | 'text' | 'json';

@@ -2,7 +2,7 @@
  * The api/1.x envelope: `{status, message_type, message_version, message_response: {...}}` on success;
  * on failure `status: "error"` with `error_code` / `error_description` (sometimes `error`), or the
  * on-prem PascalCase `ErrorCode` / `ErrorMsg`, or Zoho's `{code, message}`. HTTP status varies, so the
- * body alone decides (reference §3).
+ * body alone decides (D23).
  */
 import { isJsonObject, numberText, stringValue } from './lossless.ts';
 import type { JsonObject, JsonValue } from './lossless.ts';

@@ -1,7 +1,7 @@
 /**
- * API record → downstream `systems` row (D5, reference §8). Dotted keys map to underscore columns,
+ * API record → downstream `systems` row (D5, D7). Dotted keys map to underscore columns,
  * sentinels become NULL, the id keeps every digit, and NOT NULL columns are always filled. A record
- * without a usable id is returned as a reject so the caller counts and logs it (§7.2 bug 9: the
+ * without a usable id is returned as a reject so the caller counts and logs it (D5: the
  * predecessor dropped 29 rows with only a log line).
  */
 import type { SystemRecord } from '../store/store.ts';

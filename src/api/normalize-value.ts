@@ -1,5 +1,5 @@
 /**
- * Column value coercion (D5, reference §5 quirks 2-3). The API sends `"--"`, `""` or `"NA"` for "no
+ * Column value coercion (D5, D23). The API sends `"--"`, `""` or `"NA"` for "no
  * value" and `-1` for "no time"; scalar types are unstable (numbers arrive as strings and vice versa).
  */
 import { isLosslessNumber } from 'lossless-json';

@@ -1,5 +1,5 @@
 /**
- * Where the records sit in `message_response` (D5, reference §5 quirk 7): under the key named by
+ * Where the records sit in `message_response` (D5): under the key named by
  * `message_type`, else `scandetails`, else `computers`, else the first array value.
  */
 import type { JsonObject, JsonValue } from './lossless.ts';

@@ -1,7 +1,7 @@
 import { ExtractorError } from '../platform/errors.ts';
 import { isPlausibleToken, isRecord, parseTtlS, type TokenResponse } from './access-token.ts';
 
-/** What one token-endpoint answer means (a value, not an exception: style guide point 6). */
+/** What one token-endpoint answer means (a value, not an exception: D25). */
 export type TokenAnswer =
   | { kind: 'token'; token: TokenResponse }
   /** Transient: 5xx, non-JSON (an HTML error page), 429-free server trouble. `detail` is safe to log. */

@@ -22,7 +22,7 @@ export interface TokenManagerStats {
 
 /** Structurally a `TokenSource` for the retry loop, plus batch start and metrics. */
 export interface TokenManager {
-  /** A fresh token at batch start (FR-2), spent from the budget. */
+  /** A fresh token at batch start (D3), spent from the budget. */
   startBatch(signal?: AbortSignal): Promise<string>;
   /** The cached token, refreshed first when older than 80% of its TTL. Call before every request. */
   getAccessToken(signal?: AbortSignal): Promise<string>;
@@ -35,9 +35,9 @@ export interface TokenManager {
 const EXPIRY_MARGIN_MS = 60_000;
 /** Wait after a failed proactive refresh before the next one, ms (each try spends token budget). */
 const PROACTIVE_RETRY_DELAY_MS = 60_000;
-/** Proactive refresh once a token has lived this share of its TTL (FR-2). */
+/** Proactive refresh once a token has lived this share of its TTL (D3). */
 const REFRESH_AT_TTL_SHARE = 0.8;
-/** FR-2's conservative threshold when the issuer gives no TTL, ms. */
+/** D3's conservative threshold when the issuer gives no TTL, ms. */
 const UNKNOWN_TTL_THRESHOLD_MS = 45_000;
 
 interface CachedToken {
@@ -47,7 +47,7 @@ interface CachedToken {
 }
 
 /**
- * Token lifecycle of decision D3, modelled on google-auth's OAuth2Client (style guide point 11):
+ * Token lifecycle of decision D3, modelled on google-auth's OAuth2Client (D25):
  * one cached token, early refresh, and one refresh in flight shared by every caller. Each refresh
  * attempt emits `token_refresh`; the token itself never appears in events or errors.
  */
@@ -105,7 +105,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
 
   /**
    * A proactive refresh that fails (accounts server blip, throttling, budget spent) must not end a run
-   * while the token in hand is still valid: keep using it, and try again a little later.
+   * while the token in hand is still valid: keep using it, and try again a little later (D21).
    */
   function refreshEarly(current: CachedToken, signal?: AbortSignal): Promise<string> {
     return refresh('proactive', signal).catch((error: unknown) => {

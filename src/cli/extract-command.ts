@@ -17,7 +17,7 @@ import { acquireLockOrDefer } from './lock.ts';
 import { openRunLogger, reportFailure } from './logging.ts';
 import type { ExtractFlags } from './parse-args.ts';
 
-/** FR-1's checkpoint cadence, pages. */
+/** D6's checkpoint cadence, pages. */
 const COMMIT_EVERY_PAGES = 10;
 /** D6: sweeps of the open gaps before a below-target pass is closed. */
 const MAX_GAP_SWEEPS = 3;
@@ -92,7 +92,7 @@ export async function runExtractCommand(
   }
 }
 
-/** One batch, or (--until-complete) batches while each one makes progress and paging goes on. */
+/** One batch, or (--until-complete, D16) batches while each one makes progress and paging goes on. */
 async function runBatches(
   deps: ExtractDeps,
   signal: AbortSignal,

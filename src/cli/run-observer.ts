@@ -1,6 +1,6 @@
 /**
  * Fans the extraction loop's progress out to the humans and machines watching it: the TTY progress
- * bar, Slack (FR-6) and the Prometheus metrics. None of them can fail or slow the run.
+ * bar, Slack (D9) and the Prometheus metrics. None of them can fail or slow the run.
  */
 import type { RunObserver } from '../extract/ports.ts';
 import type { ProgressReporter, RunMetrics, SlackNotifier } from '../observability/index.ts';
@@ -12,7 +12,7 @@ export function createRunObserver(parts: {
 }): RunObserver & { stop(): void } {
   const { progress, slack, metrics } = parts;
   let barStarted = false;
-  // FR-6's start message names the fleet size ("target: 3,362 systems"). A first run does not know it
+  // D9's start message names the fleet size ("target: 3,362 systems"). A first run does not know it
   // until page 1 answers, so the message waits for the first page that reports a total.
   let pendingStart: { targetPct: number } | null = null;
   const sendStart = (targetSystems: number | null): void => {

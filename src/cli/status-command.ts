@@ -1,4 +1,4 @@
-/** `--status [--json]`: the database only — no network, no credentials, no lock (D8). */
+/** `--status [--json]`: the database only — no network, no credentials, no lock (D8, D18). */
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/index.ts';
 import { redactPii } from '../observability/index.ts';

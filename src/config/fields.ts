@@ -32,7 +32,7 @@ export const percent: Field<number> = {
 };
 
 /**
- * An https URL without embedded credentials (http only on loopback, for the simulator: tokens and
+ * An https URL (D17) without embedded credentials (http only on loopback, for the simulator: tokens and
  * client secrets must never cross a network in clear text), trailing slashes removed so callers can
  * append paths. URLs carrying user:password are refused (and, as secrets, never echoed: see load-config).
  */

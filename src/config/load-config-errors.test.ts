@@ -52,7 +52,7 @@ describe('loadConfig validation', () => {
     );
   });
 
-  it('gives the exact message of the spec example', () => {
+  it('gives the exact message for one bad variable', () => {
     expect(messageFor({ PMP_BATCH_PAGES: 'abc' })).toBe(
       'invalid configuration: PMP_BATCH_PAGES must be a whole number from 1 to 10000 (got "abc")',
     );

@@ -1,7 +1,7 @@
 /**
  * Buffers pages, gaps and gap retries, and writes them together with the checkpoint in one store
  * transaction (D6: the checkpoint never runs ahead of the data). The loop asks `due()` after every
- * page; FR-1's cadence is every 10 pages, plus a final commit at batch end or on interruption.
+ * page; D6's cadence is every 10 pages, plus a final commit at batch end or on interruption.
  */
 import type { EventLogger } from '../observability/events.ts';
 import type {

@@ -63,7 +63,7 @@ export function finish(ctx: RunContext): RunSummary {
   return summarize(ctx, 'partial', false);
 }
 
-/** Why this complete pass must not replace the published one, or null when it may. */
+/** Why this complete pass must not replace the published one (D15), or null when it may. */
 function shrinkBeyondLimit(ctx: RunContext): string | null {
   const published = ctx.deps.store.lastSuccessfulSize(ctx.snapshotId);
   const total = ctx.position.total_systems ?? 0;

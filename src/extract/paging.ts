@@ -1,5 +1,5 @@
 /**
- * The paging loop of a pass (FR-1, D5): from last_page + 1 until the batch budget is spent or the
+ * The paging loop of a pass (D5, D6): from last_page + 1 until the batch budget is spent or the
  * pass reaches its end: the last page by `total` (re-read on every page), an empty page past it, or
  * a page that repeats page 1 (wrap-around). Stopping at ceil(total / limit) is stricter than D5's hard
  * cap of total pages + 10, and the batch budget bounds the loop even before any total is known.
@@ -77,7 +77,7 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
   return { kind: 'pass_complete' };
 }
 
-/** A page with fewer records than `limit` before the last page has lost systems: make it a gap. */
+/** A page with fewer records than `limit` before the last page has lost systems: make it a gap (D12). */
 function recordIfShort(ctx: RunContext, fetched: FetchedPage): void {
   const lastByTotal = ctx.position.total_pages ?? fetched.page;
   if (fetched.receivedCount >= fetched.limit || fetched.page >= lastByTotal) return;

@@ -82,7 +82,7 @@ export interface ExtractDeps {
 export interface ExtractOptions {
   batchPages: number;
   targetPct: number;
-  /** Checkpoint cadence in pages (FR-1: every 10 pages). */
+  /** Checkpoint cadence in pages (D6: every 10 pages). */
   commitEveryPages: number;
   /** Gap sweeps per snapshot before a below-target pass is closed (D6: 3). */
   maxGapSweeps: number;

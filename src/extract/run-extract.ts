@@ -1,5 +1,5 @@
 /**
- * One extraction run (FR-1, FR-4, D6): choose the snapshot, take a fresh token, check for drift,
+ * One extraction run (D6): choose the snapshot, take a fresh token, check for drift,
  * page through the batch, sweep gaps once the pass has reached its end, then close the snapshot or
  * leave it for the next run. No process access: main.ts supplies deps, signal and options.
  */

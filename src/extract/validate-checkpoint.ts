@@ -1,5 +1,5 @@
 /**
- * Checkpoint validation (FR-7 edge case, D6). A checkpoint is trusted only if it is internally
+ * Checkpoint validation (D6). A checkpoint is trusted only if it is internally
  * consistent; otherwise the run logs `checkpoint_corruption` and resumes from a safe state. Pure.
  */
 import type { Checkpoint } from '../store/store.ts';

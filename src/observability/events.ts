@@ -182,7 +182,7 @@ export interface EventMap {
 
 export type EventType = keyof EventMap;
 
-/** Level used when the caller does not pass one (FR-5's level guidance). */
+/** Level used when the caller does not pass one (D8's level guidance). */
 export const DEFAULT_LEVELS: Readonly<Record<EventType, Level>> = {
   run_start: 'INFO',
   batch_start: 'INFO',

@@ -1,7 +1,7 @@
 import { isIPv6 } from 'node:net';
 import type { SecretRegistry } from './secrets.ts';
 
-/** Response samples and free text are cut to 1 KB (FR-5 edge cases), counted in UTF-16 chars. */
+/** Response samples and free text are cut to 1 KB (D8), counted in UTF-16 chars. */
 export const SAMPLE_MAX_CHARS = 1024;
 
 /**

@@ -19,7 +19,7 @@ const BLOCK = {
   etaMinutes: 12,
 };
 
-describe('FR-6 message texts', () => {
+describe('D9 message texts', () => {
   it('formats the start, batch, target and failure lines exactly', () => {
     expect(runStartedText(3362, 95)).toBe('🔄 PMP extraction started (target: 3,362 systems)');
     expect(runStartedText(null, 95)).toBe('🔄 PMP extraction started (target: 95% coverage)');
@@ -35,7 +35,7 @@ describe('FR-6 message texts', () => {
     );
   });
 
-  it('renders the progress block of FR-6', () => {
+  it('renders the progress block of D9', () => {
     expect(progressBlockText(BLOCK)).toBe(
       [
         '*PMP Extraction Progress*',

@@ -1,6 +1,6 @@
 import type { ErrorType } from './events.ts';
 
-/** Message texts of FR-6, in Slack mrkdwn (`*bold*`). Pure functions: the notifier only sends. */
+/** Message texts of D9, in Slack mrkdwn (`*bold*`). Pure functions: the notifier only sends. */
 
 const COUNT = new Intl.NumberFormat('en-US');
 
@@ -23,7 +23,7 @@ export interface ProgressBlock {
   etaMinutes: number | null;
 }
 
-/** The FR-6 block: Page, Systems, Errors, ETA. Whole-percent coverage is floored (never rounds up). */
+/** The D9 block: Page, Systems, Errors, ETA. Whole-percent coverage is floored (never rounds up). */
 export function progressBlockText(block: ProgressBlock): string {
   const page = block.totalPages === null ? `${block.page}` : `${block.page}/${block.totalPages}`;
   const systems =

@@ -22,7 +22,7 @@ export interface SlackNotifierOptions {
   secrets: SecretRegistry;
   /** Per-POST timeout, ms (D9: 5 s). */
   timeoutMs?: number;
-  /** Minimum spacing between POSTs, ms (FR-6: one per minute); messages in between are merged. */
+  /** Minimum spacing between POSTs, ms (D9: one per minute); messages in between are merged. */
   minIntervalMs?: number;
 }
 
@@ -34,7 +34,7 @@ export interface SlackFlushOptions {
   maxWaitMs?: number;
 }
 
-/** FR-6 notifications. Every method returns at once and never throws; flush awaits the sends. */
+/** D9 notifications. Every method returns at once and never throws; flush awaits the sends. */
 export interface SlackNotifier {
   readonly enabled: boolean;
   runStarted(args: { targetSystems: number | null; targetPct: number; startCoveragePct?: number }): void;

@@ -1,4 +1,4 @@
-/** Time as a dependency (style guide point 9): production uses systemClock, tests use a FakeClock. */
+/** Time as a dependency (D25): production uses systemClock, tests use a FakeClock. */
 export interface Clock {
   /** Wall-clock milliseconds since the Unix epoch. */
   nowMs(): number;

@@ -1,5 +1,5 @@
 /**
- * Error classes used only at module boundaries (style guide point 7). Inside a module, outcomes are
+ * Error classes used only at module boundaries (D25). Inside a module, outcomes are
  * discriminated unions; these are thrown when a run must stop. `code` is stable and maps to an exit
  * code in src/cli/exit-codes.ts. Messages are written for the operator and never contain secrets.
  */

@@ -1,6 +1,6 @@
 /**
  * Text patterns that identify auth failures, daily quotas and throttle pages inside bodies. PMP's
- * exact wording is UNCONFIRMED (reference §3), so these are deliberately tolerant; each is tested.
+ * exact wording is UNCONFIRMED (D13, D23), so these are deliberately tolerant; each is tested.
  */
 
 /** Zoho's INVALID_OAUTHTOKEN and look-alikes: refresh the token and replay. */

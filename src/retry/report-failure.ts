@@ -1,5 +1,5 @@
 /**
- * The log lines of one failed attempt (FR-5, D8): `page_extraction_failed` with the action taken, and
+ * The log lines of one failed attempt (D8): `page_extraction_failed` with the action taken, and
  * a DEBUG `retry_decision` explaining it. The sample goes out raw; the logger truncates and redacts.
  */
 import type { EventLogger, Level } from '../observability/events.ts';

@@ -1,10 +1,10 @@
 /**
- * Response bodies for refusals and faults. JSON errors follow the api/1.x envelope (reference §3):
+ * Response bodies for refusals and faults. JSON errors follow the api/1.x envelope (D23):
  * `{status:"error", error_code, error_description}`. HTML pages are what proxies and the throttle
  * front end send instead of JSON.
  */
 
-/** The PMP API answers JSON as text/plain (reference §0). */
+/** The PMP API answers JSON as text/plain (D23). */
 export const JSON_CONTENT_TYPE = 'text/plain;charset=UTF-8';
 export const HTML_CONTENT_TYPE = 'text/html;charset=UTF-8';
 

@@ -1,6 +1,6 @@
 /**
- * Reference data for generated systems. Client organisations of the MSP are branch offices (reference
- * §7.1: 15-21 orgs, one of ~435 systems), so `weight` skews sizes. Names are invented.
+ * Reference data for generated systems. Client organisations of the MSP are branch offices (D23:
+ * 15-21 orgs, one of ~435 systems), so `weight` skews sizes. Names are invented.
  */
 export interface OrgSpec {
   name: string;

@@ -1,7 +1,7 @@
 import type { InventoryEntry } from './inventory.ts';
 
 /**
- * The documented scandetails filters (reference §1). Values match the record fields they name;
+ * The documented scandetails filters (D23). Values match the record fields they name;
  * `customgroupfilter` is accepted and ignored (records carry no group membership).
  */
 /** A scalar field as text ('' for anything else), for comparing with a query value. */

@@ -1,6 +1,6 @@
 /**
  * The bundled PMP Cloud simulator: a node:http server that plays Zoho accounts and the PMP api/1.4
- * routes, faithful to ../../shared/reference/pmp-cloud-api.md, with faults as composable data.
+ * routes, faithful to the API as docs/decisions.md D23 describes it, with faults as composable data.
  * Production code never imports this folder (lint rule); the CLI `simulate`/`demo` and tests do.
  */
 export { createSimulator } from './create-simulator.ts';

@@ -2,7 +2,7 @@ import { toJsonText, type JsonValue } from './json-text.ts';
 import { buildRecord } from './record.ts';
 import { intBetween, subRng } from './prng.ts';
 
-/** First id of a fleet (reference §5: EC Cloud ids look like 52549000000186013). */
+/** First id of a fleet (D23: EC Cloud ids look like 52549000000186013). */
 const FIRST_ID = 52549000000186013n;
 
 export interface InventoryEntry {

@@ -53,7 +53,7 @@ describe('profiles as data', () => {
   });
 });
 
-describe("the 'seed' profile plays the spec's scenarios", () => {
+describe("the 'seed' profile plays the D24 scenarios", () => {
   it('has a short token so a batch spans several refreshes', async () => {
     const sim = await startSimulator({ profile: 'seed' });
     expect(await (await requestToken(sim)).json()).toMatchObject({ expires_in: 10 });

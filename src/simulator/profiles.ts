@@ -3,7 +3,7 @@ import { DEFAULT_SETTINGS, type ProfileName, type SimSettings } from './settings
 
 const failThrice = (fault: Fault): Fault[] => [fault, fault, fault];
 
-/** The spec's four scenarios (requirements.md, scenarios 1-4). */
+/** The four acceptance scenarios (D24, scenarios 1-4). */
 const seedProfile: Partial<SimSettings> = {
   // Short enough that a 50-page batch spans several proactive refreshes (Scenario 2), long enough that
   // three back-to-back batches stay inside Zoho's 10 tokens per 10 minutes.
@@ -60,7 +60,7 @@ const chaosProfile: Partial<SimSettings> = {
   drift: [{ afterRequests: 40, removeFromPages: { pages: [1, 2], count: 2 }, add: 5 }],
 };
 
-/** The observed production behaviour (reference §7.1): 1 h token, slow pages, throttling after ~60 pages. */
+/** The observed production behaviour (D23): 1 h token, slow pages, throttling after ~60 pages. */
 const realisticProfile: Partial<SimSettings> = {
   tokenExpiresInS: 3600,
   latencyMs: [500, 3000],

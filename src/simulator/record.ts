@@ -2,7 +2,7 @@ import { ORGS, OSES, PLATFORM_NAMES, type MachineRole, type OrgSpec } from './ca
 import type { JsonValue } from './json-text.ts';
 import { hexString, intBetween, mulberry32, hashString, pickWeighted, type Rng } from './prng.ts';
 
-/** The MSP's own customer id (reference §1 sample): 17 digits, above 2^53. */
+/** The MSP's own customer id (D23): 17 digits, above 2^53. */
 export const CUSTOMER_ID = 52549000000166809n;
 /** Branch office ids are platform ids too; adjacent ones collide under JSON.parse just like resource ids. */
 const BRANCH_ID_BASE = 52549000000120001n;
@@ -12,7 +12,7 @@ export function branchOfficeId(orgIndex: number): bigint {
   return BRANCH_ID_BASE + BigInt(orgIndex);
 }
 
-/** Scan outcome → [scan_status code, i18n remark key] (reference §1 enums). */
+/** Scan outcome → [scan_status code, i18n remark key] (D23 enums). */
 interface ScanOutcome {
   status: 226 | 227 | 228 | 229;
   remark: string;

@@ -11,7 +11,7 @@ import {
 
 afterEach(closeAllSimulators);
 
-/** The documented and observed key set (reference §1 "Record fields" and the sample record). */
+/** The documented and observed key set (D23 "Records"). */
 const EXPECTED_KEYS = [
   'resource_id',
   'resource_id_string',

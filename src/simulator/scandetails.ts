@@ -2,7 +2,7 @@ import type { Fault } from './faults.ts';
 import { filterEntries } from './filters.ts';
 import type { SimState } from './sim-state.ts';
 
-/** Default and maximum `pagelimit` (reference §1: default 25 documented; 1000 cap reported). */
+/** Default and maximum `pagelimit` (D23: default 25 documented; 1000 cap reported). */
 export const DEFAULT_PAGE_LIMIT = 25;
 export const MAX_PAGE_LIMIT = 1000;
 
@@ -19,7 +19,7 @@ function positiveInt(value: string | null): number | null {
 
 /**
  * Lower-case `page` and `pagelimit` only, as api/1.4 expects: a camelCase `pageLimit` is ignored and
- * the default of 25 applies (the artifact reference §5.4 describes).
+ * the default of 25 applies (some servers ignore pagelimit, D23).
  */
 export function parsePageQuery(query: URLSearchParams): PageQuery {
   const limit = Math.min(positiveInt(query.get('pagelimit')) ?? DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT);

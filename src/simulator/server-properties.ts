@@ -1,6 +1,6 @@
 import { CUSTOM_GROUPS, ORGS } from './catalog.ts';
 
-/** `GET /api/1.4/desktop/serverproperties`: the filter values (reference §2), not paginated. */
+/** `GET /api/1.4/desktop/serverproperties`: the filter values (D23), not paginated. */
 export function serverPropertiesText(): string {
   const domains = [...new Set(ORGS.map((org) => org.domain))];
   return JSON.stringify({

@@ -100,5 +100,5 @@ export const DEFAULT_SETTINGS: SimSettings = {
   piiInErrors: false,
   slackStatus: 200,
   slowFirstByteMs: 3000,
-  referenceTimeMs: 1_764_115_200_000, // 2025-11-26T00:00:00Z, the spec's discovery date
+  referenceTimeMs: 1_764_115_200_000, // 2025-11-26T00:00:00Z, the date the product was specified
 };

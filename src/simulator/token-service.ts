@@ -20,7 +20,7 @@ interface IssuedToken {
   invalidated: boolean;
 }
 
-/** Zoho's documented throttle body (reference §4), answered with HTTP 200 by default. */
+/** Zoho's documented throttle body (D3, D23), answered with HTTP 200 by default. */
 export const ACCESS_DENIED_BODY = {
   error_description: 'You have made too many requests continuously. Please try again after some time.',
   error: 'Access Denied',

@@ -2,7 +2,7 @@
  * Before touching a database another tool created, make sure we can live in it. The 2026 "unified"
  * PMP schema has a `systems` table with NOT NULL columns we never write (computer_name, ...): adding
  * our columns to it would succeed, and then every commit would fail. So such a table is refused up
- * front, with the fix, before the file is switched to WAL or migrated.
+ * front, with the fix, before the file is switched to WAL or migrated (D19).
  */
 import type Database from 'better-sqlite3';
 import { ExtractorError } from '../platform/errors.ts';

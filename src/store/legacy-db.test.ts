@@ -1,5 +1,5 @@
 /**
- * Opening a database the existing PMP tooling already populated (reference §8): its tables, rows and
+ * Opening a database the existing PMP tooling already populated (D7): its tables, rows and
  * views must survive, and our columns are added beside them.
  */
 import Database from 'better-sqlite3';
@@ -38,7 +38,7 @@ CREATE TABLE schema_version (version INTEGER PRIMARY KEY,
   applied_at DATETIME DEFAULT CURRENT_TIMESTAMP, description TEXT);
 INSERT OR IGNORE INTO schema_version (version, description)
   VALUES (1, 'Initial schema - PMP configuration extractor v1.0');
--- The predecessor's FR-7 checkpoint table, with a row of its own.
+-- The predecessor's checkpoint table (D7), with a row of its own.
 CREATE TABLE extraction_checkpoints (
   checkpoint_id INTEGER PRIMARY KEY AUTOINCREMENT, snapshot_id INTEGER NOT NULL,
   last_page INTEGER NOT NULL, systems_extracted INTEGER NOT NULL, coverage_pct REAL NOT NULL,

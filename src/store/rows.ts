@@ -75,7 +75,7 @@ export function toGapRow(row: GapDbRow): GapRow {
   return {
     snapshot_id: row.snapshot_id,
     page_num: row.page_num,
-    // Rows come from our own writes (or a predecessor using the same FR-7 vocabulary).
+    // Rows come from our own writes (or a predecessor using the same D7 vocabulary).
     error_type: row.error_type as ErrorType,
     error_message: row.error_message ?? '',
     response_sample: row.response_sample,

@@ -1,5 +1,5 @@
 /**
- * One run per database (D10): a lock directory `${dbPath}.lock` beside the database, via
+ * One run per database (D10, D20): a lock directory `${dbPath}.lock` beside the database, via
  * proper-lockfile. While held, its mtime is refreshed every staleMs/2; a holder killed with SIGKILL
  * stops refreshing, so its lock turns stale after staleMs and the next run takes it over. With `owner`,
  * the holder's pid and host are recorded in `${dbPath}.lock.owner`, and a dead holder on this host is

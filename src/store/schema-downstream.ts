@@ -1,5 +1,5 @@
 /**
- * DDL of the tables the existing PMP tooling and its dashboards share with us (reference §8):
+ * DDL of the tables the existing PMP tooling and its dashboards share with us (D7):
  * `snapshots` from pmp_db_schema.sql and `systems` from pmp_enhanced_schema.sql, with the same names,
  * types, keys and indexes, plus our additive `raw_json` / `source_page` columns. Every statement is
  * idempotent: the legacy tooling may have created any of these objects already.

@@ -1,6 +1,6 @@
 /**
  * DDL of the extractor's own tables: `extraction_checkpoints` and `extraction_gaps` exactly as the
- * spec's FR-7 defines them, followed by our extra columns, and the token-request log. The extra
+ * D7 lists them, followed by our extra columns, and the token-request log. The extra
  * columns are also listed in EXTRA_COLUMNS so they can be added to tables a predecessor created.
  */
 export const CREATE_CHECKPOINTS = `
@@ -57,7 +57,7 @@ CREATE INDEX IF NOT EXISTS idx_token_requests_time ON token_requests(requested_a
 export const CHECKPOINT_WRITER = 'pmp-extractor';
 
 /**
- * Columns beyond FR-7 / the downstream schema, as `ALTER TABLE ADD COLUMN` declarations. SQLite only
+ * Columns beyond D7's checkpoint/gap columns / the downstream schema, as `ALTER TABLE ADD COLUMN` declarations. SQLite only
  * accepts constant defaults there, so NOT NULL columns carry one.
  */
 export const EXTRA_COLUMNS: Readonly<Record<string, readonly (readonly [string, string])[]>> = {

@@ -46,7 +46,7 @@ function indexNames(db: Database.Database, table: string): string[] {
   ).filter((name) => !name.startsWith('sqlite_autoindex'));
 }
 
-describe('schema (downstream §8 and FR-7)', () => {
+describe('schema (downstream tables and checkpoint/gap tables, D7)', () => {
   it('creates snapshots exactly as the downstream schema, with its three indexes', () => {
     const db = freshDb();
     const cols = columns(db, 'snapshots');
@@ -113,7 +113,7 @@ describe('schema (downstream §8 and FR-7)', () => {
     expect(db.prepare('SELECT COUNT(*) FROM systems').pluck().get()).toBe(2);
   });
 
-  it('creates the FR-7 tables with the spec columns first, then ours', () => {
+  it('creates the D7 checkpoint/gap tables with their D7 columns first, then ours', () => {
     const db = freshDb();
     expect([...columns(db, 'extraction_checkpoints').keys()]).toEqual([
       'checkpoint_id',

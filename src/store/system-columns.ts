@@ -1,5 +1,5 @@
 /**
- * The downstream `systems` columns (reference §8, the existing PMP tooling's enhanced schema), with
+ * The downstream `systems` columns (D7, the existing PMP tooling's enhanced schema), with
  * their SQLite types. API keys map to these by replacing dots with underscores; a few keys have
  * aliases (see api/normalize-record.ts). Dashboards read these names: never rename one.
  */

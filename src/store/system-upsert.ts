@@ -1,7 +1,7 @@
 /**
  * The systems upsert: one row per (snapshot_id, resource_id), `INSERT ... ON CONFLICT DO UPDATE` so
  * `system_id` never churns (INSERT OR REPLACE would delete and re-insert). Values are made safe for
- * the downstream constraints here so that no row is ever dropped silently (reference §7.2 point 9).
+ * the downstream constraints here so that no row is ever dropped silently (D5).
  */
 import { ExtractorError } from '../platform/errors.ts';
 import type { SystemRecord } from './store.ts';

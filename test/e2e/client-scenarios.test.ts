@@ -1,5 +1,5 @@
 /**
- * Issue 3, end to end: the built CLI against the simulator over real HTTP, for the spec's scenarios
+ * Issue 3, end to end: the built CLI against the simulator over real HTTP, for the D24 scenarios
  * 2 (no 401 across several token lifetimes), 3 (page 65 recovered by scaled backoff), 4 (page 78
  * becomes a json_parse_error gap after 3 attempts), and lossless 17-digit ids.
  */
@@ -70,7 +70,7 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-describe('spec scenario 2: proactive refresh across several token lifetimes', () => {
+describe('scenario 2 (D24): proactive refresh across several token lifetimes', () => {
   let result: CliResult;
   let stats: SimStats;
   let dbPath: string;
@@ -119,7 +119,7 @@ describe('spec scenario 2: proactive refresh across several token lifetimes', ()
   });
 });
 
-describe('spec scenarios 3 and 4, and lossless ids, in one 80-page batch of the seed profile', () => {
+describe('scenarios 3 and 4 (D24), and lossless ids, in one 80-page batch of the seed profile', () => {
   let result: CliResult;
   let stats: SimStats;
   let dbPath: string;

@@ -1,5 +1,5 @@
 /**
- * kill -9 at 10 seeded random moments during a full extraction (issue 4, NFR-5). Each killed run is
+ * kill -9 at 10 seeded random moments during a full extraction (issue 4, D6, D10). Each killed run is
  * followed by one that must take the dead run's lock over at once, resume from the last committed
  * checkpoint and lose at most 10 pages of work; the end result must be exact and intact.
  *

@@ -1,5 +1,5 @@
 /**
- * Spec scenario 1 end to end (issue 4): the built CLI against the `seed` simulator (3,362 systems,
+ * Scenario 1 (D24) end to end (issue 4): the built CLI against the `seed` simulator (3,362 systems,
  * 135 pages of 25, scripted faults on pages 15, 23, 65, 78, 120 and 125), run the way cron runs it:
  * three batches of 50 pages, then a fourth run that finds the target met. The simulator's request
  * log proves which pages each run fetched; the SQLite file proves what was stored.
@@ -71,7 +71,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-describe('spec scenario 1: three runs of 50 pages converge on the whole inventory', () => {
+describe('scenario 1 (D24): three runs of 50 pages converge on the whole inventory', () => {
   it('serves the 3,362 systems of the seed profile', () => {
     expect(groundTruth).toHaveLength(3362);
     expect(new Set(groundTruth).size).toBe(3362);

@@ -1,5 +1,5 @@
 /**
- * Issue 5, end to end: Slack notifications (FR-6, D9) of the BUILT CLI against the simulator's
+ * Issue 5, end to end: Slack notifications (D9) of the BUILT CLI against the simulator's
  * webhook sink (`sim.stats().slackMessages`).
  *
  * Slack's one-message-per-minute limit in a real run: the notifier runs on the child's real clock, so
@@ -29,7 +29,7 @@ function only<T>(items: readonly T[]): T {
 }
 
 describe("Slack: the messages of the seed profile's three-run extraction", () => {
-  // The spec's convergence timeline: 3,362 systems, 135 pages, 50 per run. Seed faults: timeouts on
+  // Scenario 1's convergence timeline (D24): 3,362 systems, 135 pages, 50 per run. Seed faults: timeouts on
   // pages 15 and 23 (recovered), two 503s on page 65 (recovered), three bad answers on pages 78, 120
   // and 125 (gaps, recovered by the sweep in run 3).
   let sim: Simulator;
@@ -65,7 +65,7 @@ describe("Slack: the messages of the seed profile's three-run extraction", () =>
     expect(texts.filter((_, index) => index % 2 === 0).every((text) => text.startsWith('🔄'))).toBe(true);
   });
 
-  it('sends exactly the FR-6 texts', () => {
+  it('sends exactly the D9 texts', () => {
     // ETA depends on this machine's pace; it is checked on its own below.
     const withoutEta = texts.map((text) => text.replace(/^- ETA: .*$/m, '- ETA: <eta>'));
     expect(withoutEta).toEqual([
