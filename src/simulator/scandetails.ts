@@ -19,7 +19,7 @@ function positiveInt(value: string | null): number | null {
 
 /**
  * Lower-case `page` and `pagelimit` only, as api/1.4 expects: a camelCase `pageLimit` is ignored and
- * the default of 25 applies (some servers ignore pagelimit, D23).
+ * the default of 25 applies (the D23 parameter-case quirk).
  */
 export function parsePageQuery(query: URLSearchParams): PageQuery {
   const limit = Math.min(positiveInt(query.get('pagelimit')) ?? DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT);
