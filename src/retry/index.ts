@@ -2,7 +2,7 @@
 export { computeBackoffMs } from './backoff.ts';
 export { classifyAttempt } from './classify.ts';
 export type { AttemptFailure, Classification, ClassifyContext, DeferReason } from './classify.ts';
-export { actionOf, decideNext } from './decide.ts';
+export { actionOf, applyLimits, decideNext } from './decide.ts';
 export type { AttemptState, RetryDecision } from './decide.ts';
 export { createPacer } from './pacer.ts';
 export type { Pacer } from './pacer.ts';

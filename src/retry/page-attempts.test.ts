@@ -203,6 +203,7 @@ describe('fetchPageWithRetry: 429 and Retry-After', () => {
     });
     expect(sleepsOf(t.clock)).toEqual([]);
     expect(t.failures()[0]?.fields).toMatchObject({ action: 'defer_run', error_type: 'rate_limit_deferred' });
+    expect(t.failedClasses).toEqual(['rate_limit_deferred']);
   });
 
   it('a daily-quota answer defers at once', async () => {

@@ -9,7 +9,7 @@ import type { Clock } from '../platform/clock.ts';
 import { ExtractorError } from '../platform/errors.ts';
 import { classifyAttempt } from './classify.ts';
 import type { AttemptFailure, DeferReason } from './classify.ts';
-import { decideNext } from './decide.ts';
+import { applyLimits, decideNext } from './decide.ts';
 import type { RetryPolicy } from './policy.ts';
 import { reportFailure } from './report-failure.ts';
 import type { TokenSource } from './token-source.ts';
@@ -59,13 +59,10 @@ export async function fetchPageWithRetry(page: number, ctx: PageRetryContext): P
     signal.throwIfAborted();
     const token = await tokens.getAccessToken(signal);
     const result = await client.fetchScanDetailsPage(page, token, signal);
-    const classified = classifyAttempt(result, {
-      nowMs: clock.nowMs(),
-      maxRetryAfterS: policy.maxRetryAfterS,
-    });
+    const classified = classifyAttempt(result, { nowMs: clock.nowMs() });
     if (classified.kind === 'ok') return { kind: 'ok', page: classified.value, attempts: attempt };
 
-    const { failure } = classified;
+    const failure = applyLimits(classified.failure, policy);
     const isAuth = failure.errorType === '401_unauthorized' || failure.errorType === '403_forbidden';
     consecutiveAuthFailures = isAuth ? consecutiveAuthFailures + 1 : 0;
     const decision = decideNext(failure, { attempt, consecutiveAuthFailures, previousWasForbidden }, policy);
