@@ -16,7 +16,7 @@ import {
 } from '../../test/support/fake-fetch.ts';
 import { createPageSource } from './page-source.ts';
 
-/** One page fetched through the real page source: a 503, a 401 replay, then a page with one record lacking a resource_id. */
+/** One page through the real page source: a 503, a 401 replay, then a page with a record lacking resource_id. */
 async function runPage(level: LogLevelName): Promise<{ samples: Map<string, number>; lines: string[] }> {
   const clock = new FakeClock();
   const fake = createFakeFetch([

@@ -1,9 +1,9 @@
 /**
  * D4 as a pure function: one attempt's result → what it saw. No policy here: a 429 is a 429 with its
  * parsed Retry-After, however long; decide.ts applies PMP_MAX_RETRY_AFTER_S and the other limits, and
- * chooses what to do. Every attempt is classified on its own. Precedence, most specific first: transport failures; a
- * daily-quota answer (any status); auth (401 or an in-body auth code, any status); 403 / scope errors;
- * 429; 5xx; other non-2xx; then the body of a 2xx.
+ * chooses what to do. Every attempt is classified on its own. Precedence, most specific first:
+ * transport failures; a daily-quota answer (any status); auth (401 or an in-body auth code, any
+ * status); 403 / scope errors; 429; 5xx; other non-2xx; then the body of a 2xx.
  *
  * Two choices the table leaves open: a 2xx JSON `status: "error"` that is neither auth nor quota nor
  * throttling is "JSON without the records array" → json_parse_error (retried, then a gap); and a body

@@ -251,7 +251,7 @@ describe('fetchPageWithRetry: auth (D3)', () => {
     expect(t.failures()[0]?.fields).toMatchObject({ action: 'refresh_token', delay_ms: 0, attempt: 1 });
   });
 
-  it('tells onAttemptFailed of every failed attempt, the 401 replay and the last attempt of a gap included', async () => {
+  it('calls onAttemptFailed for every failed attempt: 401 replay and last attempt of a gap too', async () => {
     const t = setup([unauthorized, status(503), CORRUPT, CORRUPT]);
     expect(await t.run()).toMatchObject({ kind: 'gap', errorType: 'json_parse_error', attempts: 3 });
     expect(t.failedClasses).toEqual([
