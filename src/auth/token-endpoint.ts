@@ -1,6 +1,6 @@
 import type { RefreshTokenCredentials } from '../config/index.ts';
 import type { Clock } from '../platform/clock.ts';
-import { ExtractorError } from '../platform/errors.ts';
+import { errorCodeOf, ExtractorError } from '../platform/errors.ts';
 import type { FetchLike } from '../platform/http.ts';
 import { computeBackoffMs } from '../retry/index.ts';
 import type { TokenResponse } from './access-token.ts';
@@ -79,6 +79,6 @@ export async function requestAccessToken(options: TokenEndpointOptions): Promise
 function describeTransportError(error: unknown, timeoutMs: number): string {
   if (!(error instanceof Error)) return 'network error';
   if (error.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
-  const code = (error.cause as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? `network error ${code}` : `network error (${error.name})`;
+  const code = errorCodeOf(error.cause);
+  return code === null ? `network error (${error.name})` : `network error ${code}`;
 }
