@@ -10,6 +10,7 @@ import type { ProcessIO, SimulatorFactory } from './cli/io.ts';
 import { runCli } from './cli/run-cli.ts';
 import type { ProfileName } from './simulator/index.ts';
 import { systemClock } from './platform/clock.ts';
+import { errorCodeOf } from './platform/errors.ts';
 import { PACKAGE_VERSION } from './version.ts';
 
 const controller = new AbortController();
@@ -43,7 +44,7 @@ const io: ProcessIO = {
       return true;
     } catch (error) {
       // EPERM: it exists but belongs to someone else.
-      return (error as NodeJS.ErrnoException).code === 'EPERM';
+      return errorCodeOf(error) === 'EPERM';
     }
   },
 };

@@ -4,13 +4,8 @@
  * ECONNRESET; a body cut short → `terminated` + UND_ERR_SOCKET. The message is built from codes only:
  * undici messages never carry headers, and we add no URL, so the token cannot leak through here.
  */
+import { errorCodeOf } from '../platform/errors.ts';
 import type { TransportAttempt, TransportFailure } from './attempt-result.ts';
-
-function errorCode(error: unknown): string | null {
-  if (typeof error !== 'object' || error === null) return null;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : null;
-}
 
 function causeOf(error: unknown): unknown {
   return error instanceof Error ? error.cause : undefined;
@@ -32,7 +27,7 @@ export interface TransportContext {
 }
 
 export function describeTransportError(error: unknown, context: TransportContext): TransportAttempt {
-  const code = errorCode(causeOf(error)) ?? errorCode(error);
+  const code = errorCodeOf(causeOf(error)) ?? errorCodeOf(error);
   let failure: TransportFailure;
   if (context.timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     failure = 'timeout';

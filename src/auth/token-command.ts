@@ -1,4 +1,4 @@
-import { ExtractorError } from '../platform/errors.ts';
+import { errorCodeOf, ExtractorError } from '../platform/errors.ts';
 import { isPlausibleToken, isRecord, parseTtlS, type TokenResponse } from './access-token.ts';
 import { runShellCommand, type RunCommand } from './run-command.ts';
 
@@ -23,8 +23,7 @@ export async function fetchTokenFromCommand(options: TokenCommandOptions): Promi
   try {
     result = await run(options.command, options.timeoutMs, options.signal);
   } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    throw fail(`could not be started (${typeof code === 'string' ? code : 'spawn failed'})`);
+    throw fail(`could not be started (${errorCodeOf(error) ?? 'spawn failed'})`);
   }
   if (options.signal?.aborted === true) throw options.signal.reason;
   if (result.timedOut) throw fail(`timed out after ${options.timeoutMs} ms and was killed`);

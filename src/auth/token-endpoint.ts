@@ -1,7 +1,8 @@
 import type { RefreshTokenCredentials } from '../config/index.ts';
 import type { Clock } from '../platform/clock.ts';
-import { ExtractorError } from '../platform/errors.ts';
+import { errorCodeOf, ExtractorError } from '../platform/errors.ts';
 import type { FetchLike } from '../platform/http.ts';
+import { computeBackoffMs } from '../retry/index.ts';
 import type { TokenResponse } from './access-token.ts';
 import { classifyTokenAnswer } from './token-answer.ts';
 
@@ -14,7 +15,7 @@ export interface TokenEndpointOptions {
   /** Whole-request timeout per attempt, body included, ms. */
   timeoutMs: number;
   signal?: AbortSignal;
-  /** Delay before retry n is backoffBaseMs × 2^(n-1): 1 s, 2 s, 4 s by default. */
+  /** Retry n waits computeBackoffMs(n, backoffBaseMs), the page loop's schedule: 1 s, 2 s, 4 s by default. */
   backoffBaseMs?: number;
   /** Retries after the first attempt for 5xx / network / non-JSON answers; default 3 (D3). */
   retries?: number;
@@ -39,7 +40,7 @@ export async function requestAccessToken(options: TokenEndpointOptions): Promise
   let lastDetail = '';
 
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    if (attempt > 1) await clock.sleep(baseMs * 2 ** (attempt - 2), signal);
+    if (attempt > 1) await clock.sleep(computeBackoffMs(attempt - 1, baseMs), signal);
     options.beforeRequest?.();
     const body = new URLSearchParams({
       grant_type: 'refresh_token',
@@ -78,6 +79,6 @@ export async function requestAccessToken(options: TokenEndpointOptions): Promise
 function describeTransportError(error: unknown, timeoutMs: number): string {
   if (!(error instanceof Error)) return 'network error';
   if (error.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
-  const code = (error.cause as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? `network error ${code}` : `network error (${error.name})`;
+  const code = errorCodeOf(error.cause);
+  return code === null ? `network error (${error.name})` : `network error ${code}`;
 }

@@ -83,7 +83,7 @@ export function composeRun(args: {
   });
   return {
     tokens,
-    pages: createPageSource({ client, tokens, clock: io.clock, policy, secrets }),
+    pages: createPageSource({ client, tokens, clock: io.clock, policy, secrets, metrics }),
     observer: createRunObserver({ progress, slack, metrics }),
     metrics,
     slack,

@@ -7,12 +7,11 @@ import type { RunSummary } from '../extract/run-outcome.ts';
 import {
   runPostExtractionHook,
   writeMetricsFile,
-  type AttemptCounts,
+  type FlushableEventLogger,
   type RunMetrics,
   type SlackNotifier,
-  type TallyingEventLogger,
 } from '../observability/index.ts';
-import type { ErrorType, TokenRefreshReason } from '../observability/events.ts';
+import type { TokenRefreshReason } from '../observability/events.ts';
 import type { Store } from '../store/index.ts';
 import type { ExitCode } from './exit-codes.ts';
 import type { ProcessIO } from './io.ts';
@@ -20,7 +19,7 @@ import type { ProcessIO } from './io.ts';
 export async function finishRun(args: {
   io: ProcessIO;
   config: Config;
-  logger: TallyingEventLogger;
+  logger: FlushableEventLogger;
   store: Store;
   summaries: readonly RunSummary[];
   code: ExitCode;
@@ -40,9 +39,7 @@ export async function finishRun(args: {
     duration_ms: durationMs,
   });
   if (config.metricsFile !== null) {
-    const failedAttempts = logger.failedAttemptsByClass();
-    metrics.recordsRejected(logger.recordsRejected());
-    fillMetrics(metrics, summaries, failedAttempts, args.tokens.stats().refreshes, code, {
+    fillMetrics(metrics, summaries, args.tokens.stats().refreshes, code, {
       nowMs: io.clock.nowMs(),
       durationMs,
     });
@@ -70,7 +67,6 @@ export async function finishRun(args: {
 function fillMetrics(
   metrics: RunMetrics,
   summaries: readonly RunSummary[],
-  failedAttempts: AttemptCounts,
   refreshes: Record<TokenRefreshReason, number>,
   code: number,
   time: { nowMs: number; durationMs: number },
@@ -84,10 +80,7 @@ function fillMetrics(
   for (const summary of summaries) {
     for (let i = 0; i < summary.pagesOk; i += 1) metrics.pageDone('ok');
   }
-  // Every failed attempt the log reported, by class, retries that later succeeded included.
-  for (const [errorType, count] of Object.entries(failedAttempts) as [ErrorType, number][]) {
-    for (let i = 0; i < count; i += 1) metrics.retry(errorType);
-  }
+  // Failed attempts and rejected records were counted by the page source as they happened.
   for (const [reason, count] of Object.entries(refreshes) as [TokenRefreshReason, number][]) {
     for (let i = 0; i < count; i += 1) metrics.tokenRefresh(reason);
   }

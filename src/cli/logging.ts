@@ -11,9 +11,7 @@ import {
   redactText,
   SecretRegistry,
   SECRET_VARIABLES,
-  withAttemptTally,
   type FlushableEventLogger,
-  type TallyingEventLogger,
 } from '../observability/index.ts';
 import { DEFER_REASONS, ExtractorError, isExtractorError } from '../platform/errors.ts';
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.ts';
@@ -23,7 +21,7 @@ import type { ExtractFlags } from './parse-args.ts';
 /** Environment values that are secrets whatever happens later (scrubbed from every line and message). */
 
 export type RunLogging =
-  | { ok: true; config: Config; logger: TallyingEventLogger; secrets: SecretRegistry }
+  | { ok: true; config: Config; logger: FlushableEventLogger; secrets: SecretRegistry }
   | { ok: false; code: ExitCode };
 
 export function openRunLogger(io: ProcessIO, flags: ExtractFlags): RunLogging {
@@ -59,9 +57,7 @@ export function openRunLogger(io: ProcessIO, flags: ExtractFlags): RunLogging {
       );
     }
   }
-  const logger = withAttemptTally(
-    createEventLogger({ destination, clock: io.clock, level: config.logLevel, secrets }),
-  );
+  const logger = createEventLogger({ destination, clock: io.clock, level: config.logLevel, secrets });
   return { ok: true, config, logger, secrets };
 }
 

@@ -1,13 +1,19 @@
 /**
  * Adapts the retry layer (one page, all its attempts, D4) to the extraction loop's PageSource port,
  * reports records the mapper had to reject, so no system disappears without a trace, and redacts
- * what a gap row will store.
+ * what a gap row will store. Failed attempts and rejected records are counted into the metrics
+ * here, as they happen, never from the log (whose level and allow-list must not change a metric).
  */
 import type { ApiClient } from '../api/index.ts';
 import type { PageResult, PageSource } from '../extract/ports.ts';
 import type { Clock } from '../platform/clock.ts';
-import { redactText, type SecretRegistry } from '../observability/index.ts';
-import { fetchPageWithRetry, type RetryPolicy, type TokenSource } from '../retry/index.ts';
+import { redactText, type RunMetrics, type SecretRegistry } from '../observability/index.ts';
+import {
+  fetchPageWithRetry,
+  type AttemptFailure,
+  type RetryPolicy,
+  type TokenSource,
+} from '../retry/index.ts';
 
 export function createPageSource(deps: {
   client: Pick<ApiClient, 'fetchScanDetailsPage'>;
@@ -16,15 +22,20 @@ export function createPageSource(deps: {
   policy: RetryPolicy;
   /** Gap rows are stored: their message and sample get the same redaction as log lines (D8). */
   secrets: SecretRegistry;
+  metrics: Pick<RunMetrics, 'retry' | 'recordsRejected'>;
 }): PageSource {
-  const { secrets, ...retryDeps } = deps;
+  const { secrets, metrics, ...retryDeps } = deps;
+  const onAttemptFailed = (failure: AttemptFailure): void => {
+    metrics.retry(failure.errorType);
+  };
   return {
     async fetchPage(page, signal, logger): Promise<PageResult> {
-      const outcome = await fetchPageWithRetry(page, { ...retryDeps, logger, signal });
+      const outcome = await fetchPageWithRetry(page, { ...retryDeps, logger, signal, onAttemptFailed });
       switch (outcome.kind) {
         case 'ok': {
           const parsed = outcome.page;
           if (parsed.rejects.length > 0) {
+            metrics.recordsRejected(parsed.rejects.length);
             logger.emit('records_rejected', {
               page,
               count: parsed.rejects.length,

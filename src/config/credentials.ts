@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { ExtractorError } from '../platform/errors.ts';
+import { errorCodeOf, ExtractorError } from '../platform/errors.ts';
 import { expandHome } from './fields.ts';
 import { parseCredentialsFile } from './credentials-file.ts';
 
@@ -105,8 +105,7 @@ function readCredentialsFile(path: string, io: CredentialsIo): RefreshTokenCrede
 
 /** Only the error code (ENOENT, EACCES, ...): fs messages are safe, but codes are all an operator needs. */
 function errno(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'unreadable';
+  return errorCodeOf(error) ?? 'unreadable';
 }
 
 /** The secret strings a log scrubber must redact wherever they appear. */

@@ -27,7 +27,6 @@ describe('observability public surface', () => {
         'runPostExtractionHook',
         'sanitizeSample',
         'validateWebhookUrl',
-        'withAttemptTally',
         'writeMetricsFile',
       ].sort(),
     );

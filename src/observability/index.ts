@@ -4,8 +4,6 @@ export { EVENT_FIELDS } from './event-fields.ts';
 export type { LogLevelName } from './levels.ts';
 export { createEventLogger, createSyncFdDestination } from './logger.ts';
 export type { EventLoggerOptions, FlushableEventLogger, LogDestination } from './logger.ts';
-export { withAttemptTally } from './attempt-tally.ts';
-export type { AttemptCounts, TallyingEventLogger } from './attempt-tally.ts';
 export { REDACTED, SecretRegistry } from './secrets.ts';
 export { redactPii, redactText, sanitizeSample, SAMPLE_MAX_CHARS } from './redact.ts';
 export { openDailyLogFile } from './log-file.ts';

@@ -41,6 +41,15 @@ export function isExtractorError(error: unknown): error is ExtractorError {
   return error instanceof ExtractorError;
 }
 
+/**
+ * The string `code` of a thrown value (ENOENT, ECONNREFUSED, UND_ERR_SOCKET, ELOCKED...), or null
+ * when it has none. Codes, unlike messages, never carry a path, URL or header.
+ */
+export function errorCodeOf(error: unknown): string | null {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return null;
+  return typeof error.code === 'string' ? error.code : null;
+}
+
 /** Error codes that mean "come back later" (exit 3), with the `run_deferred` reason they log. */
 export const DEFER_REASONS: Readonly<
   Partial<Record<ExtractorErrorCode, EventMap['run_deferred']['reason']>>

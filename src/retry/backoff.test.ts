@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeBackoffMs } from './backoff.ts';
+import { computeBackoffMs, MAX_BACKOFF_MS } from './backoff.ts';
 
 describe('computeBackoffMs', () => {
   it('doubles from the base: 1 s, 2 s, 4 s (D2)', () => {
@@ -9,5 +9,12 @@ describe('computeBackoffMs', () => {
   it('scales with the base and treats attempt < 1 as the first', () => {
     expect(computeBackoffMs(2, 50)).toBe(100);
     expect(computeBackoffMs(0, 1000)).toBe(1000);
+  });
+
+  it("is capped at Node's longest timer, however large the base or the attempt", () => {
+    expect(computeBackoffMs(10, 10_000_000)).toBe(MAX_BACKOFF_MS);
+    expect(computeBackoffMs(5000, 1000)).toBe(MAX_BACKOFF_MS);
+    expect(computeBackoffMs(10, 1000)).toBe(512_000);
+    expect(computeBackoffMs(3, 0)).toBe(0);
   });
 });

@@ -5,7 +5,7 @@ import { scanDetailsPayload } from '../../test/support/fake-fetch.ts';
 import { classifyAttempt } from './classify.ts';
 
 const NOW_MS = Date.UTC(2026, 10, 26, 12, 0, 0);
-const CONTEXT = { nowMs: NOW_MS, maxRetryAfterS: 300 };
+const CONTEXT = { nowMs: NOW_MS };
 
 function http(
   status: number,
@@ -72,8 +72,8 @@ describe('classifyAttempt: D4 rows', () => {
       '403_forbidden',
     ],
     ['429 without Retry-After', http(429, 'Too Many Requests'), '429_rate_limit'],
-    ['429 Retry-After 300 (= max)', http(429, '', { retryAfter: '300' }), '429_rate_limit'],
-    ['429 Retry-After 301 (> max)', http(429, '', { retryAfter: '301' }), 'rate_limit_deferred'],
+    // However long the wait: PMP_MAX_RETRY_AFTER_S is decide.ts's (applyLimits), not classification's.
+    ['429 Retry-After 3600', http(429, '', { retryAfter: '3600' }), '429_rate_limit'],
     [
       'daily quota error_code',
       http(200, json({ status: 'error', error_code: 'API_LIMIT_EXCEEDED' })),
@@ -163,7 +163,7 @@ describe('classifyAttempt: D4 rows', () => {
     });
   });
 
-  it('marks why a run is deferred', () => {
+  it('marks a daily quota as deferred; long waits keep their class and parsed Retry-After', () => {
     const quota = classifyAttempt(
       http(200, json({ status: 'error', error_code: 'API_LIMIT_EXCEEDED' })),
       CONTEXT,
@@ -171,10 +171,15 @@ describe('classifyAttempt: D4 rows', () => {
     const long = classifyAttempt(http(429, '', { retryAfter: '3600' }), CONTEXT);
     const longThrottle = classifyAttempt(http(200, THROTTLE_HTML, { retryAfter: '900' }), CONTEXT);
     expect(quota.kind === 'failure' && quota.failure.deferReason).toBe('daily_quota');
-    expect(long.kind === 'failure' && long.failure.deferReason).toBe('rate_limited');
+    expect(long.kind === 'failure' && long.failure).toMatchObject({
+      errorType: '429_rate_limit',
+      retryAfterMs: 3_600_000,
+      deferReason: null,
+    });
     expect(longThrottle.kind === 'failure' && longThrottle.failure).toMatchObject({
-      errorType: 'rate_limit_deferred',
-      deferReason: 'rate_limited',
+      errorType: 'throttled',
+      retryAfterMs: 900_000,
+      deferReason: null,
     });
   });
 

@@ -1,8 +1,9 @@
 /**
- * D4 as a pure function: one attempt's result → its class. Every attempt is classified on its own;
- * what to do about it is decide.ts's job. Precedence, most specific first: transport failures; a
- * daily-quota answer (any status); auth (401 or an in-body auth code, any status); 403 / scope errors;
- * 429; 5xx; other non-2xx; then the body of a 2xx.
+ * D4 as a pure function: one attempt's result → what it saw. No policy here: a 429 is a 429 with its
+ * parsed Retry-After, however long; decide.ts applies PMP_MAX_RETRY_AFTER_S and the other limits, and
+ * chooses what to do. Every attempt is classified on its own. Precedence, most specific first:
+ * transport failures; a daily-quota answer (any status); auth (401 or an in-body auth code, any
+ * status); 403 / scope errors; 429; 5xx; other non-2xx; then the body of a 2xx.
  *
  * Two choices the table leaves open: a 2xx JSON `status: "error"` that is neither auth nor quota nor
  * throttling is "JSON without the records array" → json_parse_error (retried, then a gap); and a body
@@ -31,7 +32,7 @@ export interface AttemptFailure {
   responseSample: string | null;
   /** Server-requested wait from Retry-After, already parsed; null when absent or unusable. */
   retryAfterMs: number | null;
-  /** Set only for `rate_limit_deferred`. */
+  /** Set only for `rate_limit_deferred`: here `daily_quota`; decide.ts's limits add `rate_limited`. */
   deferReason: 'rate_limited' | 'daily_quota' | null;
 }
 
@@ -40,8 +41,6 @@ export type Classification<T> = { kind: 'ok'; value: T } | { kind: 'failure'; fa
 export interface ClassifyContext {
   /** Local clock, used for an HTTP-date Retry-After when the response has no Date header. */
   nowMs: number;
-  /** PMP_MAX_RETRY_AFTER_S: a longer Retry-After is `rate_limit_deferred`. */
-  maxRetryAfterS: number;
 }
 
 function httpLabel(result: HttpAttempt<unknown>): string {
@@ -80,7 +79,6 @@ export function classifyAttempt<T>(result: AttemptResult<T>, context: ClassifyCo
   if (success && body.kind === 'parsed') return { kind: 'ok', value: body.value };
 
   const retryAfterMs = parseRetryAfterMs(result.retryAfter, context.nowMs, result.date);
-  const retryAfterTooLong = retryAfterMs !== null && retryAfterMs > context.maxRetryAfterS * 1000;
   const fail = (
     errorType: ErrorType,
     deferReason: AttemptFailure['deferReason'] = null,
@@ -105,16 +103,14 @@ export function classifyAttempt<T>(result: AttemptResult<T>, context: ClassifyCo
   if (isDailyQuota(code, text)) return fail('rate_limit_deferred', 'daily_quota');
   if (status === 401 || isAuthErrorCode(code) || mentionsInvalidToken(text)) return fail('401_unauthorized');
   if (status === 403 || isScopeErrorCode(code)) return fail('403_forbidden');
-  if (status === 429)
-    return retryAfterTooLong ? fail('rate_limit_deferred', 'rate_limited') : fail('429_rate_limit');
+  if (status === 429) return fail('429_rate_limit');
   if (status >= 500) return fail('5xx_server_error');
   if (!success) return fail('unknown_error');
 
   switch (body.kind) {
     case 'not_json':
     case 'api_error':
-      if (!looksThrottled(text)) return fail('json_parse_error');
-      return retryAfterTooLong ? fail('rate_limit_deferred', 'rate_limited') : fail('throttled');
+      return looksThrottled(text) ? fail('throttled') : fail('json_parse_error');
     case 'invalid':
     case 'too_large':
     case 'parsed':

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorType } from '../observability/events.ts';
 import type { AttemptFailure } from './classify.ts';
-import { actionOf, decideNext } from './decide.ts';
+import { actionOf, applyLimits, decideNext } from './decide.ts';
 import { DEFAULT_RETRY_POLICY } from './policy.ts';
 
 const failure = (errorType: ErrorType, extra: Partial<AttemptFailure> = {}): AttemptFailure => ({
@@ -14,6 +14,48 @@ const failure = (errorType: ErrorType, extra: Partial<AttemptFailure> = {}): Att
   ...extra,
 });
 const state = { attempt: 1, consecutiveAuthFailures: 0, previousWasForbidden: false };
+
+describe('applyLimits', () => {
+  const policy = { maxRetryAfterS: 300 };
+
+  it.each<[string, AttemptFailure, string]>([
+    ['429 Retry-After 300 s (= max)', failure('429_rate_limit', { retryAfterMs: 300_000 }), '429_rate_limit'],
+    [
+      '429 Retry-After 301 s (> max)',
+      failure('429_rate_limit', { retryAfterMs: 301_000 }),
+      'rate_limit_deferred',
+    ],
+    ['429 without Retry-After', failure('429_rate_limit'), '429_rate_limit'],
+    [
+      'throttle page, Retry-After 900 s',
+      failure('throttled', { retryAfterMs: 900_000 }),
+      'rate_limit_deferred',
+    ],
+    ['throttle page, Retry-After 60 s', failure('throttled', { retryAfterMs: 60_000 }), 'throttled'],
+    [
+      '503 Retry-After 900 s (not a wait we honour)',
+      failure('5xx_server_error', { retryAfterMs: 900_000 }),
+      '5xx_server_error',
+    ],
+  ])('%s → %s', (_label, seen, expected) => {
+    expect(applyLimits(seen, policy).errorType).toBe(expected);
+  });
+
+  it('marks a wait past the limit rate_limited and keeps what the attempt saw', () => {
+    const seen = failure('throttled', { retryAfterMs: 900_000, httpStatus: 200, errorMessage: 'HTTP 200' });
+    expect(applyLimits(seen, policy)).toEqual({
+      ...seen,
+      errorType: 'rate_limit_deferred',
+      deferReason: 'rate_limited',
+    });
+    expect(applyLimits(seen, { maxRetryAfterS: 900 })).toBe(seen);
+  });
+
+  it('leaves a daily quota deferred as classified', () => {
+    const quota = failure('rate_limit_deferred', { deferReason: 'daily_quota', retryAfterMs: 600_000 });
+    expect(applyLimits(quota, policy)).toBe(quota);
+  });
+});
 
 describe('decideNext', () => {
   it('aborts a 403 after three consecutive auth failures even without a previous 403', () => {

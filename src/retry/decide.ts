@@ -1,6 +1,7 @@
 /**
- * What to do after a failed attempt (D3 + D4), as a pure function with an exhaustive switch on the
- * error class. The loop in page-attempts.ts only executes the decision.
+ * The policy half of D3 + D4, as pure functions: applyLimits turns what an attempt saw into its class
+ * under the configured limits, and decideNext chooses what to do with an exhaustive switch on that
+ * class. The loop in page-attempts.ts only executes the decision.
  */
 import type { ErrorType, FailureAction } from '../observability/events.ts';
 import { computeBackoffMs } from './backoff.ts';
@@ -34,6 +35,23 @@ function assertNever(value: never): never {
 
 const toSeconds = (ms: number): number => Math.ceil(ms / 1000);
 
+/**
+ * A 429 or a throttle page asking for a longer wait than maxRetryAfterS (PMP_MAX_RETRY_AFTER_S,
+ * seconds) is not slept through: its class becomes `rate_limit_deferred` (rate_limited), so the run
+ * stops and resumes later. A wait of exactly maxRetryAfterS is still waited out.
+ */
+export function applyLimits(
+  seen: AttemptFailure,
+  policy: Pick<RetryPolicy, 'maxRetryAfterS'>,
+): AttemptFailure {
+  const waitable = seen.errorType === '429_rate_limit' || seen.errorType === 'throttled';
+  const tooLong = seen.retryAfterMs !== null && seen.retryAfterMs > policy.maxRetryAfterS * 1000;
+  return waitable && tooLong
+    ? { ...seen, errorType: 'rate_limit_deferred', deferReason: 'rate_limited' }
+    : seen;
+}
+
+/** `failure` is the attempt's class after applyLimits: the one the log and the metrics report. */
 export function decideNext(failure: AttemptFailure, state: AttemptState, policy: RetryPolicy): RetryDecision {
   const lastAttempt = state.attempt >= policy.maxAttempts;
   const exhausted = `attempt ${state.attempt} of ${policy.maxAttempts} failed`;

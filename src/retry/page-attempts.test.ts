@@ -72,10 +72,21 @@ function setup(
   const logger = recordingLogger();
   const controller = new AbortController();
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
+  const failedClasses: string[] = [];
   const run = () =>
-    fetchPageWithRetry(1, { client, tokens, clock, logger, policy, signal: controller.signal });
+    fetchPageWithRetry(1, {
+      client,
+      tokens,
+      clock,
+      logger,
+      policy,
+      signal: controller.signal,
+      onAttemptFailed: (failure) => {
+        failedClasses.push(failure.errorType);
+      },
+    });
   const failures = () => logger.events.filter((event) => event.type === 'page_extraction_failed');
-  return { run, clock, fake, tokens, logger, controller, failures };
+  return { run, clock, fake, tokens, logger, controller, failures, failedClasses };
 }
 
 const sleepsOf = (clock: Clock): number[] => (clock instanceof FakeClock ? clock.sleeps : []);
@@ -192,6 +203,7 @@ describe('fetchPageWithRetry: 429 and Retry-After', () => {
     });
     expect(sleepsOf(t.clock)).toEqual([]);
     expect(t.failures()[0]?.fields).toMatchObject({ action: 'defer_run', error_type: 'rate_limit_deferred' });
+    expect(t.failedClasses).toEqual(['rate_limit_deferred']);
   });
 
   it('a daily-quota answer defers at once', async () => {
@@ -237,6 +249,18 @@ describe('fetchPageWithRetry: auth (D3)', () => {
       'Zoho-oauthtoken token-1',
     ]);
     expect(t.failures()[0]?.fields).toMatchObject({ action: 'refresh_token', delay_ms: 0, attempt: 1 });
+  });
+
+  it('calls onAttemptFailed for every failed attempt: 401 replay and last attempt of a gap too', async () => {
+    const t = setup([unauthorized, status(503), CORRUPT, CORRUPT]);
+    expect(await t.run()).toMatchObject({ kind: 'gap', errorType: 'json_parse_error', attempts: 3 });
+    expect(t.failedClasses).toEqual([
+      '401_unauthorized',
+      '5xx_server_error',
+      'json_parse_error',
+      'json_parse_error',
+    ]);
+    expect(t.failedClasses).toEqual(t.failures().map((event) => event.fields['error_type']));
   });
 
   it('an in-body auth error on HTTP 200 is handled like a 401', async () => {

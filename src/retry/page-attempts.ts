@@ -8,8 +8,8 @@ import type { ErrorType, EventLogger } from '../observability/events.ts';
 import type { Clock } from '../platform/clock.ts';
 import { ExtractorError } from '../platform/errors.ts';
 import { classifyAttempt } from './classify.ts';
-import type { DeferReason } from './classify.ts';
-import { decideNext } from './decide.ts';
+import type { AttemptFailure, DeferReason } from './classify.ts';
+import { applyLimits, decideNext } from './decide.ts';
 import type { RetryPolicy } from './policy.ts';
 import { reportFailure } from './report-failure.ts';
 import type { TokenSource } from './token-source.ts';
@@ -42,6 +42,12 @@ export interface PageRetryContext {
   logger: EventLogger;
   policy: RetryPolicy;
   signal: AbortSignal;
+  /**
+   * Called once per failed attempt, with its class, before the loop acts on it (cockatiel's
+   * onRetry / onGiveUp in one): 401 replays and the last attempt of a gap included. Metrics count
+   * here, not from log lines, so the log level cannot change them.
+   */
+  onAttemptFailed: (failure: AttemptFailure) => void;
 }
 
 export async function fetchPageWithRetry(page: number, ctx: PageRetryContext): Promise<PageOutcome> {
@@ -53,17 +59,15 @@ export async function fetchPageWithRetry(page: number, ctx: PageRetryContext): P
     signal.throwIfAborted();
     const token = await tokens.getAccessToken(signal);
     const result = await client.fetchScanDetailsPage(page, token, signal);
-    const classified = classifyAttempt(result, {
-      nowMs: clock.nowMs(),
-      maxRetryAfterS: policy.maxRetryAfterS,
-    });
+    const classified = classifyAttempt(result, { nowMs: clock.nowMs() });
     if (classified.kind === 'ok') return { kind: 'ok', page: classified.value, attempts: attempt };
 
-    const { failure } = classified;
+    const failure = applyLimits(classified.failure, policy);
     const isAuth = failure.errorType === '401_unauthorized' || failure.errorType === '403_forbidden';
     consecutiveAuthFailures = isAuth ? consecutiveAuthFailures + 1 : 0;
     const decision = decideNext(failure, { attempt, consecutiveAuthFailures, previousWasForbidden }, policy);
     previousWasForbidden = failure.errorType === '403_forbidden';
+    ctx.onAttemptFailed(failure);
     reportFailure(logger, { page, attempt, maxAttempts: policy.maxAttempts, failure, decision });
 
     switch (decision.kind) {

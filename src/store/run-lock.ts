@@ -7,7 +7,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import lockfile from 'proper-lockfile';
-import { ExtractorError } from '../platform/errors.ts';
+import { errorCodeOf, ExtractorError } from '../platform/errors.ts';
 import { ensureParentDir } from './file-modes.ts';
 
 export interface RunLockOptions {
@@ -39,11 +39,6 @@ export interface RunLock {
   release(): Promise<void>;
 }
 
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  return typeof error.code === 'string' ? error.code : undefined;
-}
-
 /** Takes the lock at once or throws `lock_held` (no retries: a second cron run must exit quickly). */
 export async function acquireRunLock(dbPath: string, options: RunLockOptions = {}): Promise<RunLock> {
   const lockPath = `${dbPath}.lock`;
@@ -62,7 +57,7 @@ export async function acquireRunLock(dbPath: string, options: RunLockOptions = {
     try {
       releaseLock = await take();
     } catch (error) {
-      if (errorCode(error) !== 'ELOCKED' || !holderIsDead(ownerPath, options.owner)) throw error;
+      if (errorCodeOf(error) !== 'ELOCKED' || !holderIsDead(ownerPath, options.owner)) throw error;
       rmSync(lockPath, { recursive: true, force: true });
       releaseLock = await take();
     }
@@ -71,7 +66,7 @@ export async function acquireRunLock(dbPath: string, options: RunLockOptions = {
     if (options.owner !== undefined) writeOwner(ownerPath, options.owner);
     else rmSync(ownerPath, { force: true });
   } catch (error) {
-    if (errorCode(error) === 'ELOCKED') {
+    if (errorCodeOf(error) === 'ELOCKED') {
       throw new ExtractorError(
         'lock_held',
         `Another pmp-extractor run holds ${lockPath}; this run stops and the next one continues. ` +
@@ -94,7 +89,7 @@ export async function acquireRunLock(dbPath: string, options: RunLockOptions = {
         await releaseLock();
       } catch (error) {
         // Already gone (compromised or removed): nothing left to release.
-        if (errorCode(error) !== 'ERELEASED' && errorCode(error) !== 'ENOTACQUIRED') throw error;
+        if (errorCodeOf(error) !== 'ERELEASED' && errorCodeOf(error) !== 'ENOTACQUIRED') throw error;
       }
     },
   };
