@@ -1,12 +1,7 @@
 export type { CliOverrides, Config, LogLevel } from './config.ts';
-export {
-  DEFAULT_ACCOUNTS_URL,
-  DEFAULT_DB_PATH,
-  DEFAULT_SERVER_URL,
-  LOG_LEVELS,
-  TOKEN_BUDGET_WINDOW_MS,
-  ZOHO_TOKEN_LIMIT,
-} from './config.ts';
+export { LOG_LEVELS } from './config.ts';
+export type { Setting, SettingKey } from './settings.ts';
+export { CREDENTIAL_VARIABLES, flagName, LIMITS, SETTING_LIST, SETTINGS, shownDefault } from './settings.ts';
 export { loadConfig } from './load-config.ts';
 export { expandHome } from './fields.ts';
 export type {
