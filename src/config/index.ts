@@ -1,7 +1,10 @@
 export type { CliOverrides, Config, LogLevel } from './config.ts';
 export { LOG_LEVELS } from './config.ts';
-export type { Setting, SettingKey } from './settings.ts';
-export { CREDENTIAL_VARIABLES, flagName, LIMITS, SETTING_LIST, SETTINGS, shownDefault } from './settings.ts';
+export { LIMITS } from './limits.ts';
+export type { Setting } from './setting.ts';
+export { flagName, shownDefault } from './setting.ts';
+export type { SettingKey } from './settings.ts';
+export { CREDENTIAL_VARIABLES, SETTING_LIST, SETTINGS } from './settings.ts';
 export { loadConfig } from './load-config.ts';
 export { expandHome } from './fields.ts';
 export type {

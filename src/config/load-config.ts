@@ -1,7 +1,8 @@
 import type { CliOverrides, Config } from './config.ts';
 import { createEnvReader, type EnvReader } from './env-reader.ts';
 import type { Field } from './fields.ts';
-import { flagName, SETTING_LIST, type Setting } from './settings.ts';
+import { flagName, type Setting } from './setting.ts';
+import { SETTING_LIST } from './settings.ts';
 
 /**
  * env + CLI flags → validated Config (decision D2), one value per entry of the settings table.

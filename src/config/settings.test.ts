@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './load-config.ts';
-import { flagName, SETTING_LIST, SETTINGS, shownDefault } from './settings.ts';
+import { flagName, shownDefault } from './setting.ts';
+import { SETTING_LIST, SETTINGS } from './settings.ts';
 
 interface Row {
   env: string;

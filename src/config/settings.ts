@@ -6,93 +6,161 @@
  * of its own: modules take their options as required, from Config (style: ky's types/retry.ts).
  */
 import type { Config } from './config.ts';
-import { filePath, httpUrl, logLevel, percent, text, wholeNumber } from './fields.ts';
-import type { Field } from './fields.ts';
+import {
+  filePath,
+  flagSwitch,
+  httpUrl,
+  logLevel,
+  percent,
+  text,
+  tokenBudget,
+  wholeNumber as whole,
+} from './fields.ts';
+import { LIMITS } from './limits.ts';
+import type { Setting, SettingsFor } from './setting.ts';
 
-/** Not settings: fixed by Zoho's, Slack's or our own terms, kept here so no module hides a default. */
-export const LIMITS = {
-  /** Zoho allows 10 access-token requests per 10 minutes and blocks the client beyond that. */
-  zohoTokenLimit: 10,
-  /** The rolling window of that limit, ms. */
-  tokenBudgetWindowMs: 600_000,
-  /** Token endpoint retries after the first attempt for 5xx / network / non-JSON answers (D3). */
-  tokenEndpointRetries: 3,
-  /** Per-POST timeout of a Slack notification (D9), ms. */
-  slackTimeoutMs: 5000,
-  /** Minimum spacing between Slack POSTs (FR-6: one per minute), ms; messages in between merge. */
-  slackMinIntervalMs: 60_000,
-  /** A hook still running after its time limit gets SIGTERM, then SIGKILL this much later, ms. */
-  hookKillGraceMs: 5000,
-} as const;
-
-export interface Setting<T> {
-  /** The environment variable; null for a flag-only switch. */
-  env: string | null;
-  /** The overriding CLI flag as commander spells it, e.g. `--db <path>`. */
-  flag?: string;
-  /** The allowed form; a function when parsing needs the home directory (`~` in paths). */
-  field: Field<T> | ((homeDir: string) => Field<T>);
-  /** Written as an operator would write the variable, and parsed by `field`; null = unset. */
-  default: string | null;
-  /** What an unset (null) default means, as --help and the README show it: stdout, none, off. */
-  unset?: string;
-  /** One line for --help. */
-  help: string;
-  /** The value is never echoed in an error message. */
-  secret?: true;
-}
-
-/** One entry per Config field; a nullable field has no default and says what unset means. */
-type SettingsFor<C> = {
-  [K in keyof C]-?: Setting<NonNullable<C[K]>> &
-    (null extends C[K] ? { default: null; unset: string } : { default: string });
-};
-
-const whole = wholeNumber;
-
-/** PMP_TOKEN_BUDGET sets the request count; the window is Zoho's and fixed. */
-const tokenBudget: Field<Config['tokenBudget']> = {
-  schema: whole(1, LIMITS.zohoTokenLimit).schema.transform((maxRequests) => ({
-    maxRequests,
-    windowMs: LIMITS.tokenBudgetWindowMs,
-  })),
-  // Capped at Zoho's own limit: a higher budget would only let Zoho lock the client out.
-  expect: whole(1, LIMITS.zohoTokenLimit).expect,
-};
-
-/** A switch: the flag's presence (commander's `true`) turns it on. */
-const flagSwitch: Field<boolean> = {
-  schema: text.schema.transform((raw) => raw === 'true'),
-  expect: 'a switch',
-};
-
-// prettier-ignore
 export const SETTINGS = {
-  serverUrl: { env: 'PMP_SERVER_URL', field: httpUrl, default: 'https://patch.manageengine.com.au', help: 'PMP Cloud API base' },
-  accountsUrl: { env: 'PMP_ACCOUNTS_URL', field: httpUrl, default: 'https://accounts.zoho.com.au', help: 'Zoho accounts server' },
-  dbPath: { env: 'PMP_DB_PATH', flag: '--db <path>', field: filePath, default: '~/.maia/databases/intelligence/pmp_config.db', help: 'SQLite database path' },
-  batchPages: { env: 'PMP_BATCH_PAGES', flag: '--batch-pages <n>', field: whole(1, 10_000), default: '50', help: 'pages per run' },
+  serverUrl: {
+    env: 'PMP_SERVER_URL',
+    field: httpUrl,
+    default: 'https://patch.manageengine.com.au',
+    help: 'PMP Cloud API base',
+  },
+  accountsUrl: {
+    env: 'PMP_ACCOUNTS_URL',
+    field: httpUrl,
+    default: 'https://accounts.zoho.com.au',
+    help: 'Zoho accounts server',
+  },
+  dbPath: {
+    env: 'PMP_DB_PATH',
+    flag: '--db <path>',
+    field: filePath,
+    default: '~/.maia/databases/intelligence/pmp_config.db',
+    help: 'SQLite database path',
+  },
+  batchPages: {
+    env: 'PMP_BATCH_PAGES',
+    flag: '--batch-pages <n>',
+    field: whole(1, 10_000),
+    default: '50',
+    help: 'pages per run',
+  },
   pageSize: { env: 'PMP_PAGE_SIZE', field: whole(1, 1000), default: '25', help: 'pagelimit sent to the API' },
-  pageDelayMs: { env: 'PMP_PAGE_DELAY_MS', field: whole(0), default: '250', help: 'min spacing of request starts, ms' },
-  requestTimeoutMs: { env: 'PMP_REQUEST_TIMEOUT_MS', field: whole(1), default: '30000', help: 'whole-request timeout, body too, ms' },
+  pageDelayMs: {
+    env: 'PMP_PAGE_DELAY_MS',
+    field: whole(0),
+    default: '250',
+    help: 'min spacing of request starts, ms',
+  },
+  requestTimeoutMs: {
+    env: 'PMP_REQUEST_TIMEOUT_MS',
+    field: whole(1),
+    default: '30000',
+    help: 'whole-request timeout, body too, ms',
+  },
   maxAttempts: { env: 'PMP_MAX_ATTEMPTS', field: whole(1, 10), default: '3', help: 'attempts per page' },
-  backoffBaseMs: { env: 'PMP_BACKOFF_BASE_MS', field: whole(0), default: '1000', help: 'backoff = base x 2^(attempt-1), ms' },
-  maxRetryAfterS: { env: 'PMP_MAX_RETRY_AFTER_S', field: whole(0), default: '300', help: 'a longer Retry-After defers the run, s' },
-  throttleWaitMs: { env: 'PMP_THROTTLE_WAIT_MS', field: whole(0), default: '60000', help: 'wait after an HTML throttle page, ms' },
+  backoffBaseMs: {
+    env: 'PMP_BACKOFF_BASE_MS',
+    field: whole(0),
+    default: '1000',
+    help: 'backoff = base x 2^(attempt-1), ms',
+  },
+  maxRetryAfterS: {
+    env: 'PMP_MAX_RETRY_AFTER_S',
+    field: whole(0),
+    default: '300',
+    help: 'a longer Retry-After defers the run, s',
+  },
+  throttleWaitMs: {
+    env: 'PMP_THROTTLE_WAIT_MS',
+    field: whole(0),
+    default: '60000',
+    help: 'wait after an HTML throttle page, ms',
+  },
   targetPct: { env: 'PMP_TARGET_PCT', field: percent, default: '95', help: 'coverage target, percent' },
-  logFile: { env: 'PMP_LOG_FILE', flag: '--log-file <path>', field: filePath, default: null, unset: 'stdout', help: 'write JSON logs to a daily file instead of stdout' },
-  logLevel: { env: 'PMP_LOG_LEVEL', flag: '--log-level <level>', field: logLevel, default: 'info', help: 'debug|info|warning|error|critical' },
-  logRetentionDays: { env: 'PMP_LOG_RETENTION_DAYS', field: whole(1, 3650), default: '14', help: 'day log files older than this are pruned' },
-  metricsFile: { env: 'PMP_METRICS_FILE', flag: '--metrics-file <path>', field: filePath, default: null, unset: 'none', help: 'write Prometheus textfile metrics' },
+  logFile: {
+    env: 'PMP_LOG_FILE',
+    flag: '--log-file <path>',
+    field: filePath,
+    default: null,
+    unset: 'stdout',
+    help: 'write JSON logs to a daily file instead of stdout',
+  },
+  logLevel: {
+    env: 'PMP_LOG_LEVEL',
+    flag: '--log-level <level>',
+    field: logLevel,
+    default: 'info',
+    help: 'debug|info|warning|error|critical',
+  },
+  logRetentionDays: {
+    env: 'PMP_LOG_RETENTION_DAYS',
+    field: whole(1, 3650),
+    default: '14',
+    help: 'day log files older than this are pruned',
+  },
+  metricsFile: {
+    env: 'PMP_METRICS_FILE',
+    flag: '--metrics-file <path>',
+    field: filePath,
+    default: null,
+    unset: 'none',
+    help: 'write Prometheus textfile metrics',
+  },
   // 10 MiB: far above a 1000-record page, far below what would strain memory.
-  maxBodyBytes: { env: 'PMP_MAX_BODY_BYTES', field: whole(1), default: '10485760', help: 'response body cap, bytes' },
-  tokenBudget: { env: 'PMP_TOKEN_BUDGET', field: tokenBudget, default: String(LIMITS.zohoTokenLimit), help: 'token requests per 10 minutes' },
-  maxShrinkPct: { env: 'PMP_MAX_SHRINK_PCT', field: whole(1, 100), default: '50', help: 'a pass this much below the last published one is not published' },
-  tokenCommandTimeoutMs: { env: 'PMP_TOKEN_COMMAND_TIMEOUT_MS', field: whole(1), default: '30000', help: 'time limit of PMP_TOKEN_COMMAND, ms' },
-  slackWebhookUrl: { env: 'SLACK_WEBHOOK_URL', field: text, default: null, unset: 'off', help: 'enables Slack notifications', secret: true },
-  postExtractionHook: { env: 'POST_EXTRACTION_HOOK', field: text, default: null, unset: 'none', help: 'shell command run after a run that changed data' },
-  hookTimeoutMs: { env: 'PMP_HOOK_TIMEOUT_MS', field: whole(1), default: '300000', help: 'time limit of the hook, ms' },
-  untilComplete: { env: null, flag: '--until-complete', field: flagSwitch, default: 'false', help: 'keep running batches until the target is met or the pass ends' },
+  maxBodyBytes: {
+    env: 'PMP_MAX_BODY_BYTES',
+    field: whole(1),
+    default: '10485760',
+    help: 'response body cap, bytes',
+  },
+  tokenBudget: {
+    env: 'PMP_TOKEN_BUDGET',
+    field: tokenBudget,
+    default: String(LIMITS.zohoTokenLimit),
+    help: 'token requests per 10 minutes',
+  },
+  maxShrinkPct: {
+    env: 'PMP_MAX_SHRINK_PCT',
+    field: whole(1, 100),
+    default: '50',
+    help: 'a pass this much below the last published one is not published',
+  },
+  tokenCommandTimeoutMs: {
+    env: 'PMP_TOKEN_COMMAND_TIMEOUT_MS',
+    field: whole(1),
+    default: '30000',
+    help: 'time limit of PMP_TOKEN_COMMAND, ms',
+  },
+  slackWebhookUrl: {
+    env: 'SLACK_WEBHOOK_URL',
+    field: text,
+    default: null,
+    unset: 'off',
+    help: 'enables Slack notifications',
+    secret: true,
+  },
+  postExtractionHook: {
+    env: 'POST_EXTRACTION_HOOK',
+    field: text,
+    default: null,
+    unset: 'none',
+    help: 'shell command run after a run that changed data',
+  },
+  hookTimeoutMs: {
+    env: 'PMP_HOOK_TIMEOUT_MS',
+    field: whole(1),
+    default: '300000',
+    help: 'time limit of the hook, ms',
+  },
+  untilComplete: {
+    env: null,
+    flag: '--until-complete',
+    field: flagSwitch,
+    default: 'false',
+    help: 'keep running batches until the target is met or the pass ends',
+  },
 } as const satisfies SettingsFor<Config>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -101,16 +169,6 @@ export type SettingKey = keyof typeof SETTINGS;
 export const SETTING_LIST: readonly (readonly [SettingKey, Setting<unknown>])[] = Object.entries(
   SETTINGS,
 ) as [SettingKey, Setting<unknown>][];
-
-/** The flag's name alone: `--db <path>` → `--db`. */
-export function flagName(setting: Setting<unknown>): string | undefined {
-  return setting.flag?.split(' ')[0];
-}
-
-/** How the default reads in --help and the README. */
-export function shownDefault(setting: Setting<unknown>): string {
-  return setting.default ?? setting.unset ?? 'none';
-}
 
 /** Credentials are not settings (credentials.ts resolves them, first match wins); listed for --help. */
 export const CREDENTIAL_VARIABLES: readonly { env: string; help: string }[] = [
