@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeServers, listen } from '../../test/support/test-server.ts';
 import { FakeClock } from '../../test/support/fake-clock.ts';
+import { API_CLIENT_DEFAULTS } from '../../test/support/settings.ts';
 import { createPacer } from '../retry/index.ts';
 import { createApiClient } from './api-client.ts';
 
@@ -10,7 +11,13 @@ const TOKEN = 'canary-access-token-2000.xyz';
 afterEach(closeServers);
 
 function clientFor(baseUrl: string) {
-  return createApiClient({ baseUrl, fetch, pacer: createPacer(new FakeClock(), 0), timeoutMs: 200 });
+  return createApiClient({
+    baseUrl,
+    fetch,
+    pacer: createPacer(new FakeClock(), 0),
+    ...API_CLIENT_DEFAULTS,
+    timeoutMs: 200,
+  });
 }
 
 const signal = new AbortController().signal;

@@ -7,6 +7,7 @@ import {
   textResponse,
 } from '../../test/support/fake-fetch.ts';
 import type { ScriptStep } from '../../test/support/fake-fetch.ts';
+import { API_CLIENT_DEFAULTS } from '../../test/support/settings.ts';
 import { createPacer } from '../retry/index.ts';
 import { createApiClient } from './api-client.ts';
 import type { ApiClientOptions } from './api-client.ts';
@@ -20,6 +21,7 @@ function clientWith(script: ScriptStep[], options: Partial<ApiClientOptions> = {
     baseUrl: 'https://pmp.test/',
     fetch: fake.fetch,
     pacer: createPacer(clock, 0),
+    ...API_CLIENT_DEFAULTS,
     ...options,
   });
   return { client, fake, clock };
@@ -86,6 +88,7 @@ describe('createApiClient (scripted fetch)', () => {
       baseUrl: 'https://pmp.test',
       fetch: fake.fetch,
       pacer: createPacer(clock, 250),
+      ...API_CLIENT_DEFAULTS,
     });
     await client.fetchScanDetailsPage(1, TOKEN, signal);
     await client.fetchScanDetailsPage(2, TOKEN, signal);

@@ -9,7 +9,7 @@ import type { AttemptResult, BodyOutcome } from './attempt-result.ts';
 import { RESPONSE_SAMPLE_CHARS } from './attempt-result.ts';
 import { parseScanDetailsPage } from './parse-page.ts';
 import type { ParsedPage } from './parse-page.ts';
-import { DEFAULT_MAX_BODY_BYTES, readBodyCapped } from './read-body.ts';
+import { readBodyCapped } from './read-body.ts';
 import { parseServerProperties } from './server-properties.ts';
 import type { ServerProperties } from './server-properties.ts';
 import { describeTransportError } from './transport-error.ts';
@@ -24,12 +24,12 @@ export interface ApiClientOptions {
   baseUrl: string;
   fetch: FetchLike;
   pacer: RequestPacer;
-  /** Whole-request timeout, body included. Default 30000 ms (D2 PMP_REQUEST_TIMEOUT_MS). */
-  timeoutMs?: number;
-  /** Body cap. Default 10 MB. */
-  maxBodyBytes?: number;
-  /** `pagelimit` sent to the API. Default 25 (D2 PMP_PAGE_SIZE). */
-  pageSize?: number;
+  /** Whole-request timeout, body included, ms (Config.requestTimeoutMs). */
+  timeoutMs: number;
+  /** Body cap, bytes (Config.maxBodyBytes). */
+  maxBodyBytes: number;
+  /** `pagelimit` sent to the API (Config.pageSize). */
+  pageSize: number;
 }
 
 export interface ApiClient {
@@ -42,14 +42,9 @@ export interface ApiClient {
   fetchServerProperties(accessToken: string, signal: AbortSignal): Promise<AttemptResult<ServerProperties>>;
 }
 
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-export const DEFAULT_PAGE_SIZE = 25;
-
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const { timeoutMs, maxBodyBytes, pageSize } = options;
 
   async function request<T>(
     pathAndQuery: string,

@@ -1,5 +1,5 @@
 /** Public surface of the PMP API layer; other folders import only from here. */
-export { createApiClient, DEFAULT_PAGE_SIZE, DEFAULT_REQUEST_TIMEOUT_MS } from './api-client.ts';
+export { createApiClient } from './api-client.ts';
 export type { ApiClient, ApiClientOptions, RequestPacer } from './api-client.ts';
 export { RESPONSE_SAMPLE_CHARS } from './attempt-result.ts';
 export type {
@@ -17,7 +17,7 @@ export { normalizeRecord } from './normalize-record.ts';
 export type { NormalizeResult, RejectedRecord } from './normalize-record.ts';
 export { parseScanDetailsPage } from './parse-page.ts';
 export type { PageRequest, ParsedPage } from './parse-page.ts';
-export { DEFAULT_MAX_BODY_BYTES, readBodyCapped } from './read-body.ts';
+export { readBodyCapped } from './read-body.ts';
 export type { BodyReadResult, ReadBodyOptions } from './read-body.ts';
 export { parseServerProperties } from './server-properties.ts';
 export type { ServerProperties } from './server-properties.ts';

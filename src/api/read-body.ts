@@ -5,15 +5,13 @@
  * request aborted so the socket stops delivering. Stream errors (timeout, truncation) are thrown.
  */
 
-/** Default cap: 10 MB. A 25-record page is tens of KB; anything near this is not a page. */
-export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
-
 export type BodyReadResult =
   | { kind: 'complete'; text: string; bytes: number }
   /** `bytesRead` is what was consumed before stopping (0 when Content-Length alone decided). */
   | { kind: 'too_large'; bytesRead: number; limitBytes: number };
 
 export interface ReadBodyOptions {
+  /** Cap, bytes (Config.maxBodyBytes). */
   maxBytes: number;
   /** Aborts the underlying request so the connection is torn down, not drained. */
   abortRequest: () => void;

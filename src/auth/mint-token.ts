@@ -14,7 +14,10 @@ export interface MintOptions {
   clock: Clock;
   budget: TokenBudget;
   timeoutMs: number;
-  backoffBaseMs?: number;
+  /** Token endpoint backoff base, ms (Config.backoffBaseMs). */
+  backoffBaseMs: number;
+  /** Token endpoint retries after the first attempt (LIMITS.tokenEndpointRetries). */
+  endpointRetries: number;
   commandTimeoutMs: number;
   runCommand?: RunCommand;
 }
@@ -44,10 +47,11 @@ export function createMint(options: MintOptions): Mint {
       fetch: options.fetch,
       clock: options.clock,
       timeoutMs: options.timeoutMs,
+      backoffBaseMs: options.backoffBaseMs,
+      retries: options.endpointRetries,
       beforeRequest: () => {
         options.budget.take();
       },
-      ...(options.backoffBaseMs === undefined ? {} : { backoffBaseMs: options.backoffBaseMs }),
       ...(signal === undefined ? {} : { signal }),
     });
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
+import { DEFAULT_CONFIG } from '../../test/support/settings.ts';
+import { LIMITS } from '../config/index.ts';
 import { ExtractorError } from '../platform/errors.ts';
 import type { FetchLike } from '../platform/http.ts';
 import { requestAccessToken } from './token-endpoint.ts';
@@ -41,6 +43,8 @@ async function run(fetch: FetchLike, clock = new FakeClock(), extra = {}): Promi
     fetch,
     clock,
     timeoutMs: 1000,
+    backoffBaseMs: DEFAULT_CONFIG.backoffBaseMs,
+    retries: LIMITS.tokenEndpointRetries,
     ...extra,
   });
 }

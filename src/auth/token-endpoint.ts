@@ -15,16 +15,13 @@ export interface TokenEndpointOptions {
   /** Whole-request timeout per attempt, body included, ms. */
   timeoutMs: number;
   signal?: AbortSignal;
-  /** Retry n waits computeBackoffMs(n, backoffBaseMs), the page loop's schedule: 1 s, 2 s, 4 s by default. */
-  backoffBaseMs?: number;
-  /** Retries after the first attempt for 5xx / network / non-JSON answers; default 3 (D3). */
-  retries?: number;
+  /** Retry n waits computeBackoffMs(n, backoffBaseMs), the page loop's schedule (Config.backoffBaseMs). */
+  backoffBaseMs: number;
+  /** Retries after the first attempt for 5xx / network / non-JSON answers (LIMITS.tokenEndpointRetries, D3). */
+  retries: number;
   /** Runs before every HTTP request (the persisted token budget); throwing stops the refresh. */
   beforeRequest?: () => void;
 }
-
-const DEFAULT_BACKOFF_BASE_MS = 1000;
-const DEFAULT_RETRIES = 3;
 
 /**
  * Zoho refresh-token grant: POST {accountsUrl}/oauth/v2/token. The secrets travel in a form body,
@@ -34,8 +31,8 @@ const DEFAULT_RETRIES = 3;
  */
 export async function requestAccessToken(options: TokenEndpointOptions): Promise<TokenResponse> {
   const { accountsUrl, credentials, clock, signal } = options;
-  const baseMs = options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
-  const attempts = 1 + (options.retries ?? DEFAULT_RETRIES);
+  const baseMs = options.backoffBaseMs;
+  const attempts = 1 + options.retries;
   const url = `${accountsUrl}/oauth/v2/token`;
   let lastDetail = '';
 

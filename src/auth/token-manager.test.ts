@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
+import { DEFAULT_CONFIG } from '../../test/support/settings.ts';
+import { LIMITS } from '../config/index.ts';
 import type { Credentials } from '../config/index.ts';
 import type { EventLogger, Level } from '../observability/events.ts';
 import { ExtractorError } from '../platform/errors.ts';
@@ -56,6 +58,9 @@ function harness(
     store,
     timeoutMs: 1000,
     commandTimeoutMs: 1000,
+    backoffBaseMs: DEFAULT_CONFIG.backoffBaseMs,
+    endpointRetries: LIMITS.tokenEndpointRetries,
+    tokenBudget: DEFAULT_CONFIG.tokenBudget,
     ...overrides,
   };
   const refreshes = (): Captured[] => events.filter((e) => e.type === 'token_refresh');

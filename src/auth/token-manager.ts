@@ -7,8 +7,8 @@ export interface TokenManagerOptions extends Omit<MintOptions, 'budget'> {
   logger: EventLogger;
   /** Persisted token-request counter (the Store, or an in-memory fake in tests). */
   store: TokenBudgetStore;
-  /** Config.tokenBudget; default Zoho's 10 requests per 600 000 ms. */
-  tokenBudget?: { maxRequests: number; windowMs: number };
+  /** Token requests allowed per rolling window (Config.tokenBudget). */
+  tokenBudget: { maxRequests: number; windowMs: number };
   /** Told every new access token, e.g. so the log scrubber can redact it. */
   onNewToken?: (accessToken: string) => void;
 }
@@ -57,8 +57,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     store: options.store,
     clock,
     logger,
-    maxRequests: options.tokenBudget?.maxRequests ?? 10,
-    windowMs: options.tokenBudget?.windowMs ?? 600_000,
+    maxRequests: options.tokenBudget.maxRequests,
+    windowMs: options.tokenBudget.windowMs,
   });
   const mint = createMint({ ...options, budget });
   const source = options.credentials.kind;

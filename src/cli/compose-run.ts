@@ -4,7 +4,7 @@
  */
 import { createApiClient } from '../api/index.ts';
 import { createTokenManager } from '../auth/index.ts';
-import type { Config, Credentials } from '../config/index.ts';
+import { LIMITS, type Config, type Credentials } from '../config/index.ts';
 import type { PageSource } from '../extract/ports.ts';
 import {
   createProgressReporter,
@@ -48,6 +48,7 @@ export function composeRun(args: {
     timeoutMs: config.requestTimeoutMs,
     commandTimeoutMs: config.tokenCommandTimeoutMs,
     backoffBaseMs: config.backoffBaseMs,
+    endpointRetries: LIMITS.tokenEndpointRetries,
     tokenBudget: config.tokenBudget,
     // Access tokens change during a run; each one is scrubbed from every later log line.
     onNewToken: (token) => {
@@ -75,6 +76,8 @@ export function composeRun(args: {
     clock: io.clock,
     logger,
     secrets,
+    timeoutMs: LIMITS.slackTimeoutMs,
+    minIntervalMs: LIMITS.slackMinIntervalMs,
   });
   const progress = createProgressReporter({
     stream: io.stderr as NodeJS.WritableStream,

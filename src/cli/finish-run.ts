@@ -2,7 +2,7 @@
  * After the batches: one `run_complete` event, the Prometheus textfile, a Slack flush and the
  * POST_EXTRACTION_HOOK (D10: only after a run that changed data; its failure is a WARNING only).
  */
-import type { Config } from '../config/index.ts';
+import { LIMITS, type Config } from '../config/index.ts';
 import type { RunSummary } from '../extract/run-outcome.ts';
 import {
   runPostExtractionHook,
@@ -60,6 +60,7 @@ export async function finishRun(args: {
       clock: io.clock,
       logger,
       timeoutMs: config.hookTimeoutMs,
+      killGraceMs: LIMITS.hookKillGraceMs,
     });
   }
 }

@@ -6,7 +6,8 @@ import {
   SecretRegistry,
   type LogLevelName,
 } from '../observability/index.ts';
-import { createPacer, DEFAULT_RETRY_POLICY } from '../retry/index.ts';
+import { createPacer } from '../retry/index.ts';
+import { API_CLIENT_DEFAULTS, DEFAULT_RETRY_POLICY } from '../../test/support/settings.ts';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import {
   createFakeFetch,
@@ -45,6 +46,7 @@ async function runPage(level: LogLevelName): Promise<{ samples: Map<string, numb
       baseUrl: 'https://pmp.test',
       fetch: fake.fetch,
       pacer: createPacer(clock, 0),
+      ...API_CLIENT_DEFAULTS,
     }),
     tokens: {
       getAccessToken: () => Promise.resolve('token'),

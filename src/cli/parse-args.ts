@@ -3,6 +3,7 @@
  * streams). Usage errors become `{ kind: 'exit', code: 1 }`; --help and --version become code 0.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { SETTING_LIST } from '../config/index.ts';
 import { ENVIRONMENT_HELP } from './help-text.ts';
 
 export interface ExtractFlags {
@@ -26,6 +27,9 @@ export interface Output {
 }
 
 const PROFILES = ['clean', 'seed', 'chaos', 'realistic'];
+
+/** What commander hands an action: option values by commander's attribute names. */
+type CommandOptions = Readonly<Record<string, unknown>>;
 
 export function parseArgs(
   argv: readonly string[],
@@ -54,7 +58,7 @@ export function parseArgs(
     )
     .option('--json', 'with --status: print one JSON object')
     .option('--reset', 'start a new snapshot at page 1 (history is kept)')
-    .action((options: ExtractFlags & { status?: boolean; json?: boolean; reset?: boolean }) => {
+    .action((options: CommandOptions & { status?: boolean; json?: boolean; reset?: boolean }) => {
       const flags = pickFlags(options);
       if (options.json === true && options.status !== true) {
         program.error('error: --json only goes with --status');
@@ -85,7 +89,7 @@ export function parseArgs(
     .description('start the simulator and run a full extraction against it (no credentials needed)')
     .addOption(new Option('--profile <name>', 'fault profile').choices(PROFILES).default('seed'))
     .option('--seed <n>', 'random seed', '1')
-    .action((options: ExtractFlags & { profile: string; seed: string }) => {
+    .action((options: CommandOptions & { profile: string; seed: string }) => {
       chosen.command = {
         kind: 'demo',
         flags: pickFlags(options),
@@ -102,24 +106,25 @@ export function parseArgs(
   return chosen.command ?? { kind: 'exit', code: 1 };
 }
 
+/** The settings that have a flag, in table order (`--db`, `--batch-pages`, ..., `--until-complete`). */
+const FLAG_SETTINGS = SETTING_LIST.flatMap(([key, setting]) =>
+  setting.flag === undefined ? [] : [{ key, setting, spec: setting.flag }],
+);
+
 function addExtractFlags(command: Command): Command {
-  return command
-    .option('--db <path>', 'SQLite database path (PMP_DB_PATH)')
-    .option('--batch-pages <n>', 'pages per run (PMP_BATCH_PAGES)')
-    .option('--log-file <path>', 'write JSON logs to a daily file instead of stdout (PMP_LOG_FILE)')
-    .option('--log-level <level>', 'debug|info|warning|error|critical (PMP_LOG_LEVEL)')
-    .option('--metrics-file <path>', 'write Prometheus textfile metrics (PMP_METRICS_FILE)')
-    .option('--until-complete', 'keep running batches until the target is met or the pass ends');
+  for (const { setting, spec } of FLAG_SETTINGS) {
+    command.option(spec, setting.env === null ? setting.help : `${setting.help} (${setting.env})`);
+  }
+  return command;
 }
 
-function pickFlags(options: ExtractFlags & { db?: string }): ExtractFlags {
-  const flags: ExtractFlags = {};
-  if (options.db !== undefined) flags.dbPath = options.db;
-  if (options.batchPages !== undefined) flags.batchPages = options.batchPages;
-  if (options.logFile !== undefined) flags.logFile = options.logFile;
-  if (options.logLevel !== undefined) flags.logLevel = options.logLevel;
-  if (options.metricsFile !== undefined) flags.metricsFile = options.metricsFile;
-  if (options.untilComplete === true) flags.untilComplete = true;
+/** commander's option names (`db`, `batchPages`) → the Config field each flag overrides. */
+function pickFlags(options: CommandOptions): ExtractFlags {
+  const flags: Record<string, unknown> = {};
+  for (const { key, spec } of FLAG_SETTINGS) {
+    const value = options[new Option(spec).attributeName()];
+    if (value !== undefined && value !== false) flags[key] = value;
+  }
   return flags;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The validated run configuration (decision D2). Every knob has a default that suits the real
- * PMP Cloud / Zoho API; environment variables set them and CLI flags override the environment.
- * Credentials are resolved separately (credentials.ts) because `--status` needs none.
+ * PMP Cloud / Zoho API, listed with its variable, flag and form in settings.ts; environment
+ * variables set them and CLI flags override the environment. Credentials are resolved separately
+ * (credentials.ts) because `--status` needs none.
  */
 
 export const LOG_LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
@@ -62,11 +63,3 @@ export interface CliOverrides {
   metricsFile?: string;
   untilComplete?: boolean;
 }
-
-export const DEFAULT_SERVER_URL = 'https://patch.manageengine.com.au';
-export const DEFAULT_ACCOUNTS_URL = 'https://accounts.zoho.com.au';
-export const DEFAULT_DB_PATH = '~/.maia/databases/intelligence/pmp_config.db';
-
-/** Zoho allows 10 access-token requests per 10 minutes and blocks the client beyond that. */
-export const ZOHO_TOKEN_LIMIT = 10;
-export const TOKEN_BUDGET_WINDOW_MS = 600_000;

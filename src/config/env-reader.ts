@@ -14,10 +14,13 @@ export interface ReadOptions {
 }
 
 export interface EnvReader {
-  /** The parsed value, or `fallback` when unset; a bad value is recorded and `fallback` returned. */
-  read<T>(name: string, field: Field<T>, fallback: T, options?: ReadOptions): T;
+  /**
+   * The parsed value, or `fallback` when unset; a bad value is recorded and `fallback` returned.
+   * `name` null: a flag-only setting, read from the flag alone.
+   */
+  read<T>(name: string | null, field: Field<T>, fallback: T, options?: ReadOptions): T;
   /** Like read() but with no default: null when unset. */
-  readOptional<T>(name: string, field: Field<T>, options?: ReadOptions): T | null;
+  readOptional<T>(name: string | null, field: Field<T>, options?: ReadOptions): T | null;
   /** Throws config_invalid listing every bad variable at once, so one fix-up round suffices. */
   throwIfInvalid(): void;
 }
@@ -29,17 +32,21 @@ const MAX_ECHO_CHARS = 80;
 export function createEnvReader(env: Readonly<Record<string, string | undefined>>): EnvReader {
   const problems: string[] = [];
 
-  function rawValue(name: string, flag: FlagSource | undefined): { label: string; raw: string } | null {
+  function rawValue(
+    name: string | null,
+    flag: FlagSource | undefined,
+  ): { label: string; raw: string } | null {
     if (flag?.value !== undefined) {
       const raw = String(flag.value).trim();
       if (raw !== '') return { label: flag.name, raw };
     }
     // Empty (or blank) environment variables count as unset: cron files often export FOO= .
+    if (name === null) return null;
     const raw = env[name]?.trim();
     return raw === undefined || raw === '' ? null : { label: name, raw };
   }
 
-  function readOptional<T>(name: string, field: Field<T>, options: ReadOptions = {}): T | null {
+  function readOptional<T>(name: string | null, field: Field<T>, options: ReadOptions = {}): T | null {
     const source = rawValue(name, options.flag);
     if (source === null) return null;
     const parsed = field.schema.safeParse(source.raw);

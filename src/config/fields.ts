@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LOG_LEVELS, type LogLevel } from './config.ts';
+import { LIMITS } from './limits.ts';
 
 /**
  * One kind of configuration value: a zod schema that parses the raw string, and the expected form
@@ -82,3 +83,19 @@ export function expandHome(path: string, homeDir: string): string {
 
 /** Any non-empty text, kept verbatim (hook commands, webhook URLs). */
 export const text: Field<string> = { schema: z.string(), expect: 'text' };
+
+/** PMP_TOKEN_BUDGET: the request count, capped at Zoho's own limit; the window is Zoho's and fixed. */
+export const tokenBudget: Field<{ maxRequests: number; windowMs: number }> = {
+  // A higher budget would only let Zoho lock the client out.
+  schema: wholeNumber(1, LIMITS.zohoTokenLimit).schema.transform((maxRequests) => ({
+    maxRequests,
+    windowMs: LIMITS.tokenBudgetWindowMs,
+  })),
+  expect: wholeNumber(1, LIMITS.zohoTokenLimit).expect,
+};
+
+/** A flag-only switch: commander's `true` when the flag is given. */
+export const flagSwitch: Field<boolean> = {
+  schema: z.string().transform((raw) => raw === 'true'),
+  expect: 'a switch',
+};

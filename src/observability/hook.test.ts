@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../test/support/settings.ts';
+import { LIMITS } from '../config/index.ts';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import type { Clock } from '../platform/clock.ts';
 import { runPostExtractionHook } from './hook.ts';
@@ -55,6 +57,8 @@ function run(overrides: Partial<PostExtractionHookOptions> & { command: string }
     baseEnv: { PATH: '/usr/bin:/bin' },
     clock,
     logger,
+    timeoutMs: DEFAULT_CONFIG.hookTimeoutMs,
+    killGraceMs: LIMITS.hookKillGraceMs,
     ...overrides,
   });
   return { result, events };

@@ -26,9 +26,10 @@ export interface PostExtractionHookOptions {
   baseEnv: Readonly<Record<string, string | undefined>>;
   clock: Clock;
   logger: EventLogger;
-  /** Time limit, ms (default 5 min); then SIGTERM, and SIGKILL after `killGraceMs`. */
-  timeoutMs?: number;
-  killGraceMs?: number;
+  /** Time limit, ms (Config.hookTimeoutMs); then SIGTERM, and SIGKILL after `killGraceMs`. */
+  timeoutMs: number;
+  /** ms (LIMITS.hookKillGraceMs). */
+  killGraceMs: number;
   spawn?: HookSpawn;
 }
 
@@ -76,10 +77,10 @@ export async function runPostExtractionHook(options: PostExtractionHookOptions):
     });
   });
 
-  const timeoutMs = options.timeoutMs ?? 300_000;
+  const { timeoutMs } = options;
   const outcome = await raceTimer(ended, clock, timeoutMs);
   const timedOut = outcome === 'timeout';
-  const ending = timedOut ? await stop(child, ended, clock, options.killGraceMs ?? 5_000) : outcome;
+  const ending = timedOut ? await stop(child, ended, clock, options.killGraceMs) : outcome;
   // A grandchild may still hold the pipe open; our end must not keep the process alive.
   destroyStream(child.stderr);
 

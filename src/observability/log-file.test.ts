@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
+import { DEFAULT_CONFIG } from '../../test/support/settings.ts';
 import { openDailyLogFile } from './log-file.ts';
 import { createEventLogger } from './logger.ts';
 import { SecretRegistry } from './secrets.ts';
@@ -17,11 +18,14 @@ afterEach(() => {
 
 const NOV_26 = Date.UTC(2026, 10, 26, 23, 59, 0);
 
+/** The default (PMP_LOG_RETENTION_DAYS), 14 days. */
+const retentionDays = DEFAULT_CONFIG.logRetentionDays;
+
 describe('openDailyLogFile', () => {
   it('writes to base-YYYY-MM-DD.ext for the UTC run date, mode 0600 in a 0700 folder', () => {
     const clock = new FakeClock(NOV_26);
     const logDir = join(root, 'logs', 'nested');
-    const file = openDailyLogFile({ path: join(logDir, 'pmp.log'), clock });
+    const file = openDailyLogFile({ path: join(logDir, 'pmp.log'), clock, retentionDays });
     file.destination.write('{"a":1}\n');
     file.close();
     expect(file.path).toBe(join(logDir, 'pmp-2026-11-26.log'));
@@ -36,7 +40,7 @@ describe('openDailyLogFile', () => {
     const path = join(root, 'pmp.log');
     writeFileSync(join(root, 'pmp-2026-11-26.log'), 'old\n', { mode: 0o644 });
     for (const run of [1, 2]) {
-      const file = openDailyLogFile({ path, clock });
+      const file = openDailyLogFile({ path, clock, retentionDays });
       const logger = createEventLogger({
         destination: file.destination,
         clock,
@@ -57,10 +61,10 @@ describe('openDailyLogFile', () => {
 
   it('starts a new file on the next UTC day', () => {
     const clock = new FakeClock(NOV_26);
-    const first = openDailyLogFile({ path: join(root, 'pmp.log'), clock });
+    const first = openDailyLogFile({ path: join(root, 'pmp.log'), clock, retentionDays });
     first.close();
     clock.advance(60_000 * 2);
-    const second = openDailyLogFile({ path: join(root, 'pmp.log'), clock });
+    const second = openDailyLogFile({ path: join(root, 'pmp.log'), clock, retentionDays });
     second.close();
     expect(second.path).toBe(join(root, 'pmp-2026-11-27.log'));
   });
@@ -76,7 +80,11 @@ describe('openDailyLogFile', () => {
     ];
     const prune = ['pmp-2026-11-11.log', 'pmp-2025-01-01.log'];
     for (const name of [...keep, ...prune]) writeFileSync(join(root, name), 'x');
-    const file = openDailyLogFile({ path: join(root, 'pmp.log'), clock: new FakeClock(NOV_26) });
+    const file = openDailyLogFile({
+      path: join(root, 'pmp.log'),
+      clock: new FakeClock(NOV_26),
+      retentionDays,
+    });
     file.close();
     expect([...file.prunedPaths].sort()).toEqual(prune.map((name) => join(root, name)).sort());
     expect(readdirSync(root).sort()).toEqual([...keep, 'pmp-2026-11-26.log'].sort());

@@ -8,8 +8,8 @@ export interface DailyLogFileOptions {
   /** The configured `--log-file`, e.g. /var/log/pmp.log; the date goes before the extension. */
   path: string;
   clock: Clock;
-  /** Files of the same base name dated more than this many days before today are deleted. */
-  retentionDays?: number;
+  /** Files of the same base name dated more than this many days before today are deleted (Config.logRetentionDays). */
+  retentionDays: number;
 }
 
 export interface DailyLogFile {
@@ -21,7 +21,6 @@ export interface DailyLogFile {
   close(): void;
 }
 
-const DEFAULT_RETENTION_DAYS = 14;
 const DAY_MS = 86_400_000;
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
@@ -33,7 +32,7 @@ const DIR_MODE = 0o700;
  * is operational data about a customer estate); a created parent folder is 0700.
  */
 export function openDailyLogFile(options: DailyLogFileOptions): DailyLogFile {
-  const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  const { retentionDays } = options;
   const dir = dirname(options.path);
   const ext = extname(options.path);
   const base = basename(options.path, ext);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
+import { LIMITS } from '../config/index.ts';
 import type { FetchLike } from '../platform/http.ts';
 import { createEventLogger } from './logger.ts';
 import { SecretRegistry } from './secrets.ts';
@@ -30,7 +31,16 @@ function setup(overrides: Partial<SlackNotifierOptions> = {}, answer = (): Promi
     level: 'debug',
     secrets,
   });
-  const notifier = createSlackNotifier({ url: URL_SECRET, fetch, clock, logger, secrets, ...overrides });
+  const notifier = createSlackNotifier({
+    url: URL_SECRET,
+    fetch,
+    clock,
+    logger,
+    secrets,
+    timeoutMs: LIMITS.slackTimeoutMs,
+    minIntervalMs: LIMITS.slackMinIntervalMs,
+    ...overrides,
+  });
   const events = (): Record<string, unknown>[] =>
     chunks.map((line) => JSON.parse(line) as Record<string, unknown>);
   return { calls, clock, notifier, events, chunks, secrets };

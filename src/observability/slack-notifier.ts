@@ -20,10 +20,10 @@ export interface SlackNotifierOptions {
   clock: Clock;
   logger: EventLogger;
   secrets: SecretRegistry;
-  /** Per-POST timeout, ms (D9: 5 s). */
-  timeoutMs?: number;
-  /** Minimum spacing between POSTs, ms (D9: one per minute); messages in between are merged. */
-  minIntervalMs?: number;
+  /** Per-POST timeout, ms (LIMITS.slackTimeoutMs, D9). */
+  timeoutMs: number;
+  /** Minimum spacing between POSTs, ms (LIMITS.slackMinIntervalMs, D9); messages in between are merged. */
+  minIntervalMs: number;
 }
 
 export interface SlackFlushOptions {
@@ -62,8 +62,8 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
     fetch: options.fetch,
     clock: options.clock,
     logger: options.logger,
-    timeoutMs: options.timeoutMs ?? 5000,
-    minIntervalMs: options.minIntervalMs ?? 60_000,
+    timeoutMs: options.timeoutMs,
+    minIntervalMs: options.minIntervalMs,
   });
   const milestonesDone = new Set<number>();
   let lastCoveragePct: number | null = null;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorType } from '../observability/events.ts';
+import { DEFAULT_RETRY_POLICY } from '../../test/support/settings.ts';
 import type { AttemptFailure } from './classify.ts';
 import { actionOf, applyLimits, decideNext } from './decide.ts';
-import { DEFAULT_RETRY_POLICY } from './policy.ts';
 
 const failure = (errorType: ErrorType, extra: Partial<AttemptFailure> = {}): AttemptFailure => ({
   errorType,

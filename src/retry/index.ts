@@ -8,7 +8,7 @@ export { createPacer } from './pacer.ts';
 export type { Pacer } from './pacer.ts';
 export { fetchPageWithRetry } from './page-attempts.ts';
 export type { PageOutcome, PageRetryContext } from './page-attempts.ts';
-export { DEFAULT_RETRY_POLICY, MAX_CONSECUTIVE_AUTH_FAILURES } from './policy.ts';
+export { MAX_CONSECUTIVE_AUTH_FAILURES } from './policy.ts';
 export type { RetryPolicy } from './policy.ts';
 export { parseRetryAfterMs } from './retry-after.ts';
 export type { TokenSource } from './token-source.ts';

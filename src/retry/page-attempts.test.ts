@@ -13,9 +13,9 @@ import {
   textResponse,
 } from '../../test/support/fake-fetch.ts';
 import type { ScriptStep } from '../../test/support/fake-fetch.ts';
+import { API_CLIENT_DEFAULTS, DEFAULT_RETRY_POLICY } from '../../test/support/settings.ts';
 import { createPacer } from './pacer.ts';
 import { fetchPageWithRetry } from './page-attempts.ts';
-import { DEFAULT_RETRY_POLICY } from './policy.ts';
 import type { RetryPolicy } from './policy.ts';
 import type { TokenSource } from './token-source.ts';
 
@@ -67,7 +67,12 @@ function setup(
   const clock = options.clock ?? new FakeClock();
   const fake = createFakeFetch(script);
   const pacer = createPacer(clock, options.spacingMs ?? 0);
-  const client = createApiClient({ baseUrl: 'https://pmp.test', fetch: fake.fetch, pacer });
+  const client = createApiClient({
+    baseUrl: 'https://pmp.test',
+    fetch: fake.fetch,
+    pacer,
+    ...API_CLIENT_DEFAULTS,
+  });
   const tokens = countingTokens();
   const logger = recordingLogger();
   const controller = new AbortController();

@@ -1,4 +1,4 @@
-/** Retry policy knobs (D2). Defaults suit the real API. */
+/** Retry policy knobs (D2), from Config; their defaults are in config/settings.ts. */
 export interface RetryPolicy {
   /** Attempts per page (PMP_MAX_ATTEMPTS). Auth refresh-and-replay does not spend one. */
   maxAttempts: number;
@@ -9,13 +9,6 @@ export interface RetryPolicy {
   /** Wait after an HTML / non-JSON "please wait" page (PMP_THROTTLE_WAIT_MS), in ms. */
   throttleWaitMs: number;
 }
-
-export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
-  maxAttempts: 3,
-  backoffBaseMs: 1000,
-  maxRetryAfterS: 300,
-  throttleWaitMs: 60_000,
-};
 
 /** Three consecutive auth failures (401 / in-body auth / 403) abort the run (D3). */
 export const MAX_CONSECUTIVE_AUTH_FAILURES = 3;

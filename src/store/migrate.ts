@@ -62,7 +62,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    description: 'extraction_checkpoints and extraction_gaps (FR-7) with resume and sweep columns',
+    description: 'extraction_checkpoints and extraction_gaps (D7) with resume and sweep columns',
     up(db) {
       db.exec(CREATE_CHECKPOINTS);
       db.exec(CREATE_GAPS);
