@@ -10,6 +10,7 @@ import {
   createProgressReporter,
   createRunMetrics,
   createSlackNotifier,
+  shouldDrawProgressBar,
   type FlushableEventLogger,
   type RunMetrics,
   type SecretRegistry,
@@ -81,7 +82,11 @@ export function composeRun(args: {
   });
   const progress = createProgressReporter({
     stream: io.stderr as NodeJS.WritableStream,
-    isTTY: io.stderr.isTTY === true,
+    isTTY: shouldDrawProgressBar({
+      stderrIsTTY: io.stderr.isTTY === true,
+      stdoutIsTTY: io.stdout.isTTY === true,
+      logToFile: config.logFile !== null,
+    }),
     clock: io.clock,
   });
   return {

@@ -12,7 +12,8 @@ export interface TextOutput {
 export interface ProcessIO {
   argv: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
-  stdout: TextOutput;
+  /** `isTTY`: stdout is a terminal (then the progress bar is not drawn over the JSON lines). */
+  stdout: TextOutput & { isTTY?: boolean };
   /**
    * The file descriptor behind `stdout` (1 in main.ts), or null. Log lines are written to it
    * synchronously, so none are lost to an async pipe when the process exits.

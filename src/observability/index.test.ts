@@ -26,6 +26,7 @@ describe('observability public surface', () => {
         'redactText',
         'runPostExtractionHook',
         'sanitizeSample',
+        'shouldDrawProgressBar',
         'validateWebhookUrl',
         'writeMetricsFile',
       ].sort(),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import { EVENT_FIELDS } from './event-fields.ts';
+import { describeEvent } from './event-messages.ts';
 import { DEFAULT_LEVELS } from './events.ts';
 import type { EventMap, EventType } from './events.ts';
 import type { LogLevelName } from './levels.ts';
@@ -114,11 +115,12 @@ describe('createEventLogger', () => {
       timestamp: '2025-11-26T17:30:00.123Z',
       event_type: type,
       ...fields,
+      msg: describeEvent(type, fields),
     });
     expect([...EVENT_FIELDS[type]].sort()).toEqual(Object.keys(fields).sort());
   });
 
-  it('writes exactly one JSON object per line and nothing else (no pid, hostname, msg, time)', () => {
+  it('writes exactly one JSON object per line and nothing else (no pid, hostname, time), msg last', () => {
     const { logger, chunks } = setup();
     logger.emit('run_complete', SAMPLES.run_complete);
     logger.emit('gap_recovered', SAMPLES.gap_recovered);
@@ -127,7 +129,9 @@ describe('createEventLogger', () => {
       expect(chunk.endsWith('\n')).toBe(true);
       expect(chunk.slice(0, -1)).not.toContain('\n');
       const parsed = JSON.parse(chunk) as Record<string, unknown>;
-      for (const noise of ['pid', 'hostname', 'msg', 'time']) expect(parsed).not.toHaveProperty(noise);
+      for (const noise of ['pid', 'hostname', 'time']) expect(parsed).not.toHaveProperty(noise);
+      expect(Object.keys(parsed).at(-1)).toBe('msg');
+      expect(parsed['msg']).toMatch(/^\S.{10,}$/);
     }
   });
 
@@ -173,6 +177,7 @@ describe('createEventLogger', () => {
       timestamp: '2025-11-26T17:30:00.123Z',
       event_type: 'slack_failed',
       ...SAMPLES.slack_failed,
+      msg: 'Slack message not delivered: webhook answered HTTP 500',
     });
   });
 

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import type { Clock } from '../platform/clock.ts';
 import { EVENT_FIELDS } from './event-fields.ts';
+import { describeEvent } from './event-messages.ts';
 import { DEFAULT_LEVELS } from './events.ts';
 import type { EventLogger, EventMap, EventType, Level } from './events.ts';
 import { PINO_LEVEL_VALUES, toLevelName } from './levels.ts';
@@ -33,8 +34,10 @@ type PinoEvents = pino.Logger<LogLevelName>;
 /**
  * Renders every event as one JSON line: `level` (DEBUG…CRITICAL), `timestamp` (UTC ISO with ms and
  * Z, from the injected clock), `event_type`, `snapshot_id` when bound, then the event's allow-listed
- * fields with every string scrubbed of secrets, emails and IPs and cut to 1 KB. No pid, hostname,
- * msg or numeric time. Consumers must read keys by name: pino writes `level` before `timestamp`.
+ * fields with every string scrubbed of secrets, emails and IPs and cut to 1 KB, and last `msg`: a
+ * short sentence for people (event-messages.ts), scrubbed the same way, so `pino-pretty` shows
+ * something useful. No pid, hostname or numeric time. Consumers must read keys by name: pino writes
+ * `level` before `timestamp`.
  */
 export function createEventLogger(options: EventLoggerOptions): FlushableEventLogger {
   const { destination, clock, secrets } = options;
@@ -76,7 +79,8 @@ function bind(
         if (value !== undefined) line[key] = sanitizeValue(value, secrets);
       }
       try {
-        output[toLevelName(level ?? DEFAULT_LEVELS[type])](line);
+        const msg = redactText(describeEvent(type, fields), secrets);
+        output[toLevelName(level ?? DEFAULT_LEVELS[type])](line, msg);
       } catch {
         // A full disk or closed pipe must not take the extraction down with it.
       }

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
-import { createProgressReporter, estimateRemainingMs } from './progress.ts';
+import { createProgressReporter, estimateRemainingMs, shouldDrawProgressBar } from './progress.ts';
 
 class CaptureStream extends Writable {
   readonly chunks: string[] = [];
@@ -64,5 +64,18 @@ describe('estimateRemainingMs', () => {
     expect(estimateRemainingMs(10, 5, 20_000)).toBe(10_000);
     expect(estimateRemainingMs(0, 5, 20_000)).toBeNull();
     expect(estimateRemainingMs(3, -1, 1_000)).toBe(0);
+  });
+});
+
+describe('shouldDrawProgressBar', () => {
+  it('draws on a terminal unless the JSON lines go to that terminal too', () => {
+    // Interactive with --log-file, or stdout piped (to pino-pretty, a file): the bar alone.
+    expect(shouldDrawProgressBar({ stderrIsTTY: true, stdoutIsTTY: false, logToFile: false })).toBe(true);
+    expect(shouldDrawProgressBar({ stderrIsTTY: true, stdoutIsTTY: true, logToFile: true })).toBe(true);
+    // JSON lines on the terminal: no bar to cut into them.
+    expect(shouldDrawProgressBar({ stderrIsTTY: true, stdoutIsTTY: true, logToFile: false })).toBe(false);
+    // cron, or `2>&1 | pino-pretty`: stderr is not a terminal.
+    expect(shouldDrawProgressBar({ stderrIsTTY: false, stdoutIsTTY: false, logToFile: true })).toBe(false);
+    expect(shouldDrawProgressBar({ stderrIsTTY: false, stdoutIsTTY: true, logToFile: false })).toBe(false);
   });
 });

@@ -22,6 +22,25 @@ export interface ProgressReporterOptions {
   clock: Clock;
 }
 
+/** What the process's output is connected to, for {@link shouldDrawProgressBar}. */
+export interface TerminalSetup {
+  stderrIsTTY: boolean;
+  stdoutIsTTY: boolean;
+  /** `--log-file` / `PMP_LOG_FILE` is set, so the JSON lines do not go to stdout. */
+  logToFile: boolean;
+}
+
+/**
+ * Whether to draw the bar. Only on a terminal (cron gets nothing on stderr), and not when the JSON
+ * lines go to a terminal too: the bar redraws its line in place, so every log line written under it
+ * would be cut into or glued to a bar frame. The choice: then the JSON lines stay exactly as in a
+ * file (pipe them through pino-pretty to read them) and the bar is left out; with `--log-file`, or
+ * with stdout piped elsewhere, the terminal shows the bar alone.
+ */
+export function shouldDrawProgressBar(terminal: TerminalSetup): boolean {
+  return terminal.stderrIsTTY && (terminal.logToFile || !terminal.stdoutIsTTY);
+}
+
 const FORMAT =
   'PMP {bar} page {value}/{total} | systems {systems} | coverage {coverage}% | ETA {eta_text} | errors {errors}';
 

@@ -545,6 +545,7 @@ describe('the schema validator itself', () => {
     page: 51,
     error_type: '5xx_server_error',
     attempts: 3,
+    msg: 'page 51 skipped after 3 attempts (5xx_server_error); recorded as a gap',
   };
   const line = (change: Record<string, unknown>): string => JSON.stringify({ ...good, ...change });
 
@@ -562,6 +563,7 @@ describe('the schema validator itself', () => {
     ['a field the allow-list does not name', { access_token: 'x' }, /access_token/],
     ['a missing field', { attempts: undefined }, /attempts/],
     ['a missing snapshot_id on a snapshot event', { snapshot_id: undefined }, /snapshot_id/],
+    ['a missing msg', { msg: undefined }, /msg/],
     ['a wrong type', { page: '51' }, /page/],
     ['an unknown error class', { error_type: 'teapot' }, /error_type/],
   ])('rejects %s', (_name, change, message) => {

@@ -2,7 +2,7 @@
  * The JSON event schema (D8, README "Events") as a zod validator, for end-to-end tests that read the
  * built CLI's stdout or log file. Every line must be one object with `timestamp` (UTC ISO 8601 with
  * milliseconds and `Z`), `level` (one of the five names), `event_type` (the closed set), `snapshot_id`
- * where the event belongs to a snapshot, and exactly the fields EVENT_FIELDS allows for that event.
+ * where the event belongs to a snapshot, exactly the fields EVENT_FIELDS allows for that event, and `msg`.
  *
  * The field schemas below are written out by hand (types, ranges, enums), and the mapped type
  * `FieldSchemas` makes the compiler check that they name exactly the fields of EVENT_FIELDS: a field
@@ -186,12 +186,14 @@ function lineSchema(type: EventType): z.ZodType {
     level: z.enum(LEVELS),
     event_type: z.literal(type),
     snapshot_id: SNAPSHOT_EVENTS.has(type) ? pageNumber : pageNumber.optional(),
+    // A short sentence for people (pino-pretty); machines read the fields.
+    msg: text.min(1).max(1024),
   };
   const optional = OPTIONAL_FIELDS[type] ?? [];
   for (const [field, schema] of Object.entries(FIELD_SCHEMAS[type])) {
     shape[field] = optional.includes(field) ? schema.optional() : schema;
   }
-  // Strict: a key the allow-list does not name (a token, a raw response, pino's pid/msg) fails.
+  // Strict: a key the allow-list does not name (a token, a raw response, pino's pid) fails.
   return z.strictObject(shape);
 }
 
@@ -203,6 +205,7 @@ export type LogEvent<K extends EventType = EventType> = {
   level: Level;
   event_type: K;
   snapshot_id?: number;
+  msg: string;
 } & EventMap[K];
 
 export type AnyLogEvent = { [K in EventType]: LogEvent<K> }[EventType];
