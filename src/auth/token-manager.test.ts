@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
+import { recordingLogger, type RecordedEvent } from '../../test/support/recording-logger.ts';
 import type { Credentials } from '../config/index.ts';
-import type { EventLogger, Level } from '../observability/events.ts';
 import { ExtractorError } from '../platform/errors.ts';
 import type { FetchLike } from '../platform/http.ts';
 import type { TokenSource } from '../retry/index.ts';
@@ -17,24 +17,13 @@ const credentials: Credentials = {
   refreshToken: REFRESH,
 };
 
-interface Captured {
-  type: string;
-  fields: Record<string, unknown>;
-  level: Level | undefined;
-}
-
 function harness(
   overrides: Partial<TokenManagerOptions> = {},
   body: (n: number) => unknown = tokenBody(3600),
 ) {
   const clock = new FakeClock();
-  const events: Captured[] = [];
-  const logger: EventLogger = {
-    emit: (type, fields, level) => {
-      events.push({ type, fields, level });
-    },
-    withSnapshot: () => logger,
-  };
+  const logger = recordingLogger();
+  const events = logger.events;
   let calls = 0;
   const fetch: FetchLike = () => {
     calls++;
@@ -58,7 +47,7 @@ function harness(
     commandTimeoutMs: 1000,
     ...overrides,
   };
-  const refreshes = (): Captured[] => events.filter((e) => e.type === 'token_refresh');
+  const refreshes = (): RecordedEvent[] => events.filter((e) => e.type === 'token_refresh');
   return {
     clock,
     events,
