@@ -23,8 +23,7 @@ export class RunContext {
   readonly tally: RunTally;
   /** Replaced, never edited: the next value comes from a rule in pass-state.ts. */
   position: PassPosition;
-  systems: number;
-  coveragePct: number;
+  private committed: { systems: number; coveragePct: number };
 
   constructor(deps: ExtractDeps, options: ExtractOptions, snapshotId: number, checkpoint: Checkpoint) {
     this.deps = deps;
@@ -39,9 +38,18 @@ export class RunContext {
     });
     this.startMs = deps.clock.nowMs();
     this.position = positionOf(checkpoint);
-    this.systems = checkpoint.systems_extracted;
-    this.coveragePct = checkpoint.coverage_pct;
+    this.committed = { systems: checkpoint.systems_extracted, coveragePct: checkpoint.coverage_pct };
     this.tally = new RunTally(options.batchPages);
+  }
+
+  /** Distinct systems stored in this snapshot, as of the last commit. */
+  get systems(): number {
+    return this.committed.systems;
+  }
+
+  /** Coverage of the snapshot as of the last commit, in percent. */
+  get coveragePct(): number {
+    return this.committed.coveragePct;
   }
 
   /**
@@ -70,8 +78,7 @@ export class RunContext {
   commit(): CommitResult {
     this.position = clampedToTotal(this.position);
     const result = this.committer.commit(this.position, this.deps.clock.nowMs());
-    this.systems = result.systems_extracted;
-    this.coveragePct = result.coverage_pct;
+    this.committed = { systems: result.systems_extracted, coveragePct: result.coverage_pct };
     return result;
   }
 
