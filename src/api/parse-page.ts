@@ -1,5 +1,6 @@
 /**
- * Body text of `GET /api/1.4/patch/scandetails` → ParsedPage (D5). `total` may be a number or a
+ * Body text of `GET /api/1.4/patch/scandetails` → ParsedPage (D5): the one page type from here to the
+ * extraction loop (the retry layer and the page source pass it on untouched). `total` may be a number or a
  * numeric string; `limit` and `page` fall back to what was requested when the API does not echo them.
  */
 import type { SystemRecord } from '../store/store.ts';
@@ -22,6 +23,8 @@ export interface ParsedPage {
   ids: string[];
   /** Records that could not be mapped (no id): the caller counts and logs them. */
   rejects: RejectedRecord[];
+  /** Records the page carried, including the rejected ones (drives short-page detection). */
+  receivedCount: number;
 }
 
 export interface PageRequest {
@@ -49,5 +52,6 @@ export function parseScanDetailsPage(text: string, request: PageRequest): BodyOu
     else rejects.push(result.reject);
   });
   const ids = records.map((record) => record.resource_id);
-  return { kind: 'parsed', value: { page, limit, total, records, ids, rejects } };
+  const receivedCount = rawRecords.length;
+  return { kind: 'parsed', value: { page, limit, total, records, ids, rejects, receivedCount } };
 }

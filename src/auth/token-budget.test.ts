@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
-import type { EventLogger } from '../observability/events.ts';
+import { recordingLogger } from '../../test/support/recording-logger.ts';
 import { ExtractorError } from '../platform/errors.ts';
 import { createTokenBudget, type TokenBudgetStore } from './token-budget.ts';
 
@@ -15,23 +15,11 @@ function memoryStore(): TokenBudgetStore & { times: number[] } {
   };
 }
 
-function captureLogger(): EventLogger & { events: unknown[] } {
-  const events: unknown[] = [];
-  const logger: EventLogger & { events: unknown[] } = {
-    events,
-    emit: (type, fields, level) => {
-      events.push({ type, fields, level });
-    },
-    withSnapshot: () => logger,
-  };
-  return logger;
-}
-
 describe('createTokenBudget', () => {
   it('records before each request, then refuses once the window is full', () => {
     const store = memoryStore();
     const clock = new FakeClock();
-    const logger = captureLogger();
+    const logger = recordingLogger();
     const budget = createTokenBudget({ store, clock, logger, maxRequests: 3, windowMs: 600_000 });
     budget.take();
     budget.take();
@@ -65,7 +53,7 @@ describe('createTokenBudget', () => {
     const budget = createTokenBudget({
       store: memoryStore(),
       clock: new FakeClock(),
-      logger: captureLogger(),
+      logger: recordingLogger(),
       maxRequests: 0,
       windowMs: 90_000,
     });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import { DEFAULT_CONFIG } from '../../test/support/settings.ts';
 import { LIMITS } from '../config/index.ts';
+import { recordingLogger, type RecordedEvent } from '../../test/support/recording-logger.ts';
 import type { Credentials } from '../config/index.ts';
-import type { EventLogger, Level } from '../observability/events.ts';
 import { ExtractorError } from '../platform/errors.ts';
 import type { FetchLike } from '../platform/http.ts';
 import type { TokenSource } from '../retry/index.ts';
@@ -19,24 +19,13 @@ const credentials: Credentials = {
   refreshToken: REFRESH,
 };
 
-interface Captured {
-  type: string;
-  fields: Record<string, unknown>;
-  level: Level | undefined;
-}
-
 function harness(
   overrides: Partial<TokenManagerOptions> = {},
   body: (n: number) => unknown = tokenBody(3600),
 ) {
   const clock = new FakeClock();
-  const events: Captured[] = [];
-  const logger: EventLogger = {
-    emit: (type, fields, level) => {
-      events.push({ type, fields, level });
-    },
-    withSnapshot: () => logger,
-  };
+  const logger = recordingLogger();
+  const events = logger.events;
   let calls = 0;
   const fetch: FetchLike = () => {
     calls++;
@@ -63,7 +52,7 @@ function harness(
     tokenBudget: DEFAULT_CONFIG.tokenBudget,
     ...overrides,
   };
-  const refreshes = (): Captured[] => events.filter((e) => e.type === 'token_refresh');
+  const refreshes = (): RecordedEvent[] => events.filter((e) => e.type === 'token_refresh');
   return {
     clock,
     events,

@@ -42,17 +42,7 @@ export function createPageSource(deps: {
               reasons: [...new Set(parsed.rejects.map((reject) => reject.reason))].join('; '),
             });
           }
-          return {
-            kind: 'ok',
-            failedAttempts: outcome.attempts - 1,
-            page: {
-              page: parsed.page,
-              limit: parsed.limit,
-              total: parsed.total,
-              records: parsed.records,
-              receivedCount: parsed.records.length + parsed.rejects.length,
-            },
-          };
+          return { kind: 'ok', failedAttempts: outcome.attempts - 1, page: parsed };
         }
         case 'gap':
           return {

@@ -2,14 +2,14 @@
  * The CLI in-process, against a real simulator and a real SQLite file: the same composition main.ts
  * runs, with process facilities replaced by captures. (test/e2e/ runs the built binary as a child.)
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../simulator/index.ts';
 import { systemClock } from '../platform/clock.ts';
 import type { ProcessIO, SimulatorFactory } from './io.ts';
 import { runCli } from './run-cli.ts';
+import { tempDir } from '../../test/support/temp-dir.ts';
 
 const sims: Simulator[] = [];
 afterEach(async () => {
@@ -87,7 +87,7 @@ function eventTypes(stdout: string): string[] {
 
 describe('runCli in-process', () => {
   it('extracts a small inventory until complete, then reports status as text and JSON', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pmp-cli-'));
+    const dir = tempDir('pmp-cli-');
     const sim = await startSim({ profile: 'clean', settings: { systems: 130 } });
     const dbPath = join(dir, 'x.db');
     const metricsPath = join(dir, 'm.prom');
@@ -124,7 +124,7 @@ describe('runCli in-process', () => {
   });
 
   it('exits 1 with a message naming the variable on invalid configuration', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pmp-cli-'));
+    const dir = tempDir('pmp-cli-');
     const run = capture([], { PMP_BATCH_PAGES: 'lots', PMP_DB_PATH: join(dir, 'x.db') }, dir);
     expect(await runCli(run.io, simulatorFactory)).toBe(1);
     expect(run.stderr()).toContain('PMP_BATCH_PAGES');
@@ -132,7 +132,7 @@ describe('runCli in-process', () => {
   });
 
   it('exits 1 without credentials, explains the three ways to give them, and records the exit code', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pmp-cli-'));
+    const dir = tempDir('pmp-cli-');
     const metricsPath = join(dir, 'm.prom');
     const run = capture(['--metrics-file', metricsPath], { PMP_DB_PATH: join(dir, 'x.db') }, dir);
     expect(await runCli(run.io, simulatorFactory)).toBe(1);
@@ -141,14 +141,14 @@ describe('runCli in-process', () => {
   });
 
   it('reports an empty database without creating one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pmp-cli-'));
+    const dir = tempDir('pmp-cli-');
     const run = capture(['--status'], { PMP_DB_PATH: join(dir, 'none.db') }, dir);
     expect(await runCli(run.io, simulatorFactory)).toBe(0);
     expect(run.stdout()).toContain('no extraction has run yet');
   });
 
   it('stops on abort with exit 3 and saves what it has', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pmp-cli-'));
+    const dir = tempDir('pmp-cli-');
     const sim = await startSim({ profile: 'clean', settings: { systems: 500, latencyMs: [20, 20] } });
     const run = capture(['--batch-pages', '100'], simEnv(sim, join(dir, 'x.db')), dir);
     setTimeout(() => {
@@ -163,7 +163,7 @@ describe('runCli in-process', () => {
   });
 
   it('runs the demo end to end and prints the status table', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pmp-cli-'));
+    const dir = tempDir('pmp-cli-');
     const run = capture(['demo', '--profile', 'clean'], {}, dir);
     expect(await runCli(run.io, simulatorFactory)).toBe(0);
     expect(run.stdout()).toContain('3,362 of 3,362');
@@ -171,7 +171,7 @@ describe('runCli in-process', () => {
   });
 
   it('serves the simulator until the signal', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pmp-cli-'));
+    const dir = tempDir('pmp-cli-');
     const run = capture(['simulate', '--profile', 'clean'], {}, dir);
     const done = runCli(run.io, simulatorFactory);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -184,7 +184,7 @@ describe('runCli in-process', () => {
   });
 
   it('rejects a bad simulate port and unknown flags', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pmp-cli-'));
+    const dir = tempDir('pmp-cli-');
     const bad = capture(['simulate', '--port', 'x'], {}, dir);
     expect(await runCli(bad.io, simulatorFactory)).toBe(1);
     const unknown = capture(['--nope'], {}, dir);

@@ -1,17 +1,17 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExtractorError } from '../platform/errors.ts';
 import { resolveCredentials, secretValues } from './credentials.ts';
+import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
 
 const SECRET = 'canary-secret-Zx81';
 const REFRESH = 'canary-refresh-Qp42';
 const TRIO = { PMP_CLIENT_ID: '1000.ABC', PMP_CLIENT_SECRET: SECRET, PMP_REFRESH_TOKEN: REFRESH };
 
-const dir = mkdtempSync(join(tmpdir(), 'pmp-cred-'));
+const dir = tempDir('pmp-cred-');
 afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 function writeFile(name: string, content: string, mode: number): string {

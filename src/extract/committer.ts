@@ -4,16 +4,9 @@
  * page; D6's cadence is every 10 pages, plus a final commit at batch end or on interruption.
  */
 import type { EventLogger } from '../observability/events.ts';
-import type {
-  Checkpoint,
-  CommitBatch,
-  CommitResult,
-  GapRecord,
-  Store,
-  SystemRecord,
-} from '../store/store.ts';
+import type { CommitBatch, CommitResult, GapRecord, Store, SystemRecord } from '../store/store.ts';
+import type { PassPosition } from './pass-state.ts';
 
-type PassPosition = CommitBatch['checkpoint'];
 type GapRetry = CommitBatch['gapRetries'][number];
 
 export class Committer {
@@ -84,16 +77,4 @@ export class Committer {
     });
     return result;
   }
-}
-
-/** The pass position stored with a checkpoint, taken from the checkpoint row. */
-export function positionOf(checkpoint: Checkpoint): PassPosition {
-  return {
-    last_page: checkpoint.last_page,
-    total_systems: checkpoint.total_systems,
-    total_pages: checkpoint.total_pages,
-    page_limit: checkpoint.page_limit,
-    pass_complete: checkpoint.pass_complete,
-    previous_coverage_pct: checkpoint.previous_coverage_pct,
-  };
 }

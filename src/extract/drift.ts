@@ -41,7 +41,7 @@ export async function reconcileDrift(args: {
   while (page >= 1 && probePage - page < MAX_DRIFT_STEP_BACK_PAGES) {
     const result = await args.pages.fetchPage(page, args.signal, args.logger);
     if (result.kind !== 'ok') return { kind: 'unreadable', page };
-    const ids = result.page.records.map((record) => record.resource_id);
+    const ids = result.page.ids;
     if (page === probePage && sameIds(ids, store.idsOnPage(snapshotId, page)))
       return { kind: 'aligned', pages };
     pages.push({ page, systems: result.page.records });

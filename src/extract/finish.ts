@@ -19,9 +19,9 @@ export function finish(ctx: RunContext): RunSummary {
   // snapshots.extraction_duration_ms is the whole pass (first batch to close), not this run's share.
   const passMs = deps.clock.nowMs() - (deps.store.currentSnapshot()?.created_at_ms ?? ctx.startMs);
   log.emit('batch_complete', {
-    pages_attempted: ctx.pagesAttempted,
-    pages_ok: ctx.pagesOk,
-    pages_failed: ctx.pagesFailed,
+    pages_attempted: ctx.tally.pagesAttempted,
+    pages_ok: ctx.tally.pagesOk,
+    pages_failed: ctx.tally.pagesFailed,
     systems_extracted: ctx.systems,
     total_systems: ctx.position.total_systems,
     coverage_pct: ctx.coveragePct,
@@ -79,9 +79,9 @@ export function summarize(ctx: RunContext, outcome: RunOutcome, targetMet: boole
   return {
     outcome,
     snapshotId: ctx.snapshotId,
-    pagesAttempted: ctx.pagesAttempted,
-    pagesOk: ctx.pagesOk,
-    pagesFailed: ctx.pagesFailed,
+    pagesAttempted: ctx.tally.pagesAttempted,
+    pagesOk: ctx.tally.pagesOk,
+    pagesFailed: ctx.tally.pagesFailed,
     systemsExtracted: ctx.systems,
     totalSystems: ctx.position.total_systems,
     coveragePct: ctx.coveragePct,

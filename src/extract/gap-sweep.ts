@@ -5,41 +5,41 @@
  */
 import type { RunContext } from './run-context.ts';
 import type { GapRow } from '../store/store.ts';
+import { withTotals } from './pass-state.ts';
 import type { DeferResult } from './ports.ts';
+import { readPage } from './read-page.ts';
 
 export type SweepStop = { kind: 'done' } | { kind: 'budget' } | { kind: 'defer'; result: DeferResult };
 
 export async function runGapSweep(ctx: RunContext): Promise<SweepStop> {
-  const { deps, options, log } = ctx;
+  const { options, log } = ctx;
   const open = openGaps(ctx)
     .filter((gap) => gap.retry_sweeps < options.maxGapSweeps)
     .sort((a, b) => a.retry_sweeps - b.retry_sweeps || a.page_num - b.page_num);
   for (const gap of open) {
     options.signal.throwIfAborted();
-    if (ctx.budget <= 0) return { kind: 'budget' };
+    if (ctx.tally.budget <= 0) return { kind: 'budget' };
     const page = gap.page_num;
-    const result = await deps.pages.fetchPage(page, options.signal, log);
-    ctx.recordRequest(page, result);
-    if (result.kind === 'defer') return { kind: 'defer', result };
-    if (result.kind === 'ok') {
-      ctx.pagesOk += 1;
-      ctx.observeTotals(result.page);
-      const retry = { page_num: page, resolved: true, attempts: result.failedAttempts + 1 };
-      ctx.committer.addGapRetry(retry, result.page.records);
-      log.emit('gap_recovered', { page, sweep: gap.retry_sweeps + 1, systems: result.page.records.length });
-    } else {
-      const retry = {
-        page_num: page,
-        resolved: false,
-        attempts: result.attempts,
-        error_type: result.errorType,
-        error_message: result.errorMessage,
-      };
-      ctx.committer.addGapRetry(retry, null);
-      ctx.recordFailure(page, result);
-    }
-    ctx.reportProgress(page);
-    ctx.commitIfDue();
+    const step = await readPage(ctx, page, {
+      ok: (fetched, failedAttempts) => {
+        ctx.position = withTotals(ctx.position, fetched);
+        const retry = { page_num: page, resolved: true, attempts: failedAttempts + 1 };
+        ctx.committer.addGapRetry(retry, fetched.records);
+        log.emit('gap_recovered', { page, sweep: gap.retry_sweeps + 1, systems: fetched.records.length });
+        return 'stored';
+      },
+      gap: (result) => {
+        const retry = {
+          page_num: page,
+          resolved: false,
+          attempts: result.attempts,
+          error_type: result.errorType,
+          error_message: result.errorMessage,
+        };
+        ctx.committer.addGapRetry(retry, null);
+      },
+    });
+    if (step.kind === 'defer') return step;
   }
   return { kind: 'done' };
 }

@@ -5,86 +5,83 @@
  * cap of total pages + 10, and the batch budget bounds the loop even before any total is known.
  * An empty or short page BEFORE the last page is not taken for the end (that would silently drop the
  * rest of the pass): its records are kept and it is recorded as a gap, so a sweep reads it again.
+ * The rules that move the position are in pass-state.ts; this file only sequences them.
  */
-import { totalPagesOf } from './coverage.ts';
 import { reconcileDrift } from './drift.ts';
 import { openGaps } from './gap-sweep.ts';
-import type { DeferResult, FetchedPage } from './ports.ts';
+import { afterPage, atPage, endedPastLast, shortPageReason, withTotals } from './pass-state.ts';
+import type { DeferResult, ParsedPage } from './ports.ts';
+import { readPage, type PageUse } from './read-page.ts';
 import type { RunContext } from './run-context.ts';
 
 export type PagingStop =
   { kind: 'budget' } | { kind: 'pass_complete' } | { kind: 'defer'; result: DeferResult };
 
 export async function runPaging(ctx: RunContext): Promise<PagingStop> {
-  const { deps, options, log } = ctx;
-  let firstPageIds: string[] | null = null;
+  const { deps, options } = ctx;
+  let firstPageIds: readonly string[] | null = null;
   // `total` of the previous page read by this loop; a change means inventory drift during the pass.
   // (Changes between runs are the resume drift check's job, so the checkpoint's total is not compared.)
   let previousTotal: number | null = null;
   // Pages with an open gap row (e.g. re-read after a checkpoint reset): reading one resolves its gap.
   const openGapPages = new Set(openGaps(ctx).map((gap) => gap.page_num));
+
+  const storePage = async (page: number, fetched: ParsedPage, failedAttempts: number): Promise<PageUse> => {
+    if (page === 1) firstPageIds = fetched.ids;
+    else firstPageIds ??= deps.store.idsOnPage(ctx.snapshotId, 1);
+    const ended = endedPastLast(ctx.position, page, fetched, firstPageIds);
+    if (ended !== null) {
+      // Past the end: the API answered with nothing new. The previous page was the last one.
+      ctx.position = ended;
+      return 'past_end';
+    }
+    ctx.position = withTotals(ctx.position, fetched);
+    if (openGapPages.delete(page)) {
+      const retry = { page_num: page, resolved: true, attempts: failedAttempts + 1 };
+      ctx.committer.addGapRetry(retry, fetched.records);
+    } else {
+      ctx.committer.addPage(page, fetched.records);
+    }
+    recordIfShort(ctx, fetched);
+    const changed = previousTotal !== null && fetched.total !== previousTotal;
+    previousTotal = fetched.total;
+    if (changed && !(await recheckAfterChange(ctx, page))) return 'moved_back';
+    ctx.position = afterPage(ctx.position, page);
+    return 'stored';
+  };
+
   while (!ctx.position.pass_complete) {
     // SIGINT/SIGTERM stop the run after the current page, whatever the page source does with it.
     options.signal.throwIfAborted();
-    if (ctx.budget <= 0) return { kind: 'budget' };
+    if (ctx.tally.budget <= 0) return { kind: 'budget' };
     const page = ctx.position.last_page + 1;
-    const result = await deps.pages.fetchPage(page, options.signal, log);
-    ctx.recordRequest(page, result);
-    if (result.kind === 'defer') return { kind: 'defer', result };
-    if (result.kind === 'gap') {
-      ctx.committer.addGap({
-        page_num: page,
-        error_type: result.errorType,
-        error_message: result.errorMessage,
-        response_sample: result.responseSample,
-        attempts: result.attempts,
-      });
-      ctx.recordFailure(page, result);
-    } else {
-      const fetched = result.page;
-      const ids = fetched.records.map((record) => record.resource_id);
-      if (page === 1) firstPageIds = ids;
-      else firstPageIds ??= deps.store.idsOnPage(ctx.snapshotId, 1);
-      // The page's own total decides where the pass ends (it may have changed since the last page).
-      const lastByTotal = totalPagesOf(fetched.total, fetched.limit) ?? page;
-      if ((page > 1 && repeats(ids, firstPageIds)) || (fetched.receivedCount === 0 && page > lastByTotal)) {
-        // Past the end: the API answered with nothing new. The previous page was the last one.
-        ctx.observeTotals(fetched);
-        ctx.position.pass_complete = true;
-        break;
-      }
-      ctx.pagesOk += 1;
-      ctx.observeTotals(fetched);
-      if (openGapPages.delete(page)) {
-        ctx.committer.addGapRetry(
-          { page_num: page, resolved: true, attempts: result.failedAttempts + 1 },
-          fetched.records,
-        );
-      } else {
-        ctx.committer.addPage(page, fetched.records);
-      }
-      recordIfShort(ctx, fetched);
-      const changed = previousTotal !== null && fetched.total !== previousTotal;
-      previousTotal = fetched.total;
-      if (changed && !(await recheckAfterChange(ctx, page))) continue;
-    }
-    ctx.position.last_page = page;
-    const totalPages = ctx.position.total_pages;
-    if (totalPages !== null && page >= totalPages) ctx.position.pass_complete = true;
-    ctx.reportProgress(page);
-    ctx.commitIfDue();
+    const step = await readPage(ctx, page, {
+      ok: (fetched, failedAttempts) => storePage(page, fetched, failedAttempts),
+      gap: (result) => {
+        ctx.committer.addGap({
+          page_num: page,
+          error_type: result.errorType,
+          error_message: result.errorMessage,
+          response_sample: result.responseSample,
+          attempts: result.attempts,
+        });
+        ctx.position = afterPage(ctx.position, page);
+      },
+    });
+    if (step.kind === 'defer') return step;
+    if (step.kind === 'past_end') break;
   }
   return { kind: 'pass_complete' };
 }
 
 /** A page with fewer records than `limit` before the last page has lost systems: make it a gap (D12). */
-function recordIfShort(ctx: RunContext, fetched: FetchedPage): void {
-  const lastByTotal = ctx.position.total_pages ?? fetched.page;
-  if (fetched.receivedCount >= fetched.limit || fetched.page >= lastByTotal) return;
+function recordIfShort(ctx: RunContext, fetched: ParsedPage): void {
+  const reason = shortPageReason(ctx.position, fetched);
+  if (reason === null) return;
   const gap = {
     kind: 'gap' as const,
     errorType: 'unknown_error' as const,
-    errorMessage: `page ${fetched.page} returned ${fetched.receivedCount} of ${fetched.limit} records before the last page (${lastByTotal}, total ${fetched.total})`,
+    errorMessage: reason,
     responseSample: null,
     attempts: 1,
     httpStatus: 200,
@@ -105,7 +102,7 @@ function recordIfShort(ctx: RunContext, fetched: FetchedPage): void {
  * run does (drift.ts), so the shift cannot hide a system. False when the pass was moved back.
  */
 async function recheckAfterChange(ctx: RunContext, page: number): Promise<boolean> {
-  ctx.position.last_page = page;
+  ctx.position = atPage(ctx.position, page);
   ctx.commit();
   const drift = await reconcileDrift({
     store: ctx.deps.store,
@@ -117,8 +114,4 @@ async function recheckAfterChange(ctx: RunContext, page: number): Promise<boolea
   });
   ctx.applyDrift(drift);
   return drift.kind === 'aligned';
-}
-
-function repeats(ids: readonly string[], firstPageIds: readonly string[]): boolean {
-  return ids.length > 0 && ids.length === firstPageIds.length && ids.every((id, i) => id === firstPageIds[i]);
 }

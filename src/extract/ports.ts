@@ -6,26 +6,21 @@
 import type { Clock } from '../platform/clock.ts';
 import type { ErrorType, EventLogger } from '../observability/events.ts';
 import type { DeferReason, PageOutcome } from '../retry/index.ts';
-import type { Store, SystemRecord } from '../store/store.ts';
+import type { ParsedPage } from '../api/index.ts';
+import type { Store } from '../store/store.ts';
 
-/** One page as the API returned it, already parsed and normalised. */
-export interface FetchedPage {
-  page: number;
-  /** `limit` the API echoed (records per page). */
-  limit: number;
-  /** `total` the API reported on this page (systems across all pages). */
-  total: number;
-  records: readonly SystemRecord[];
-  /** Records the page carried, including any rejected by normalisation (drives short-page detection). */
-  receivedCount: number;
-}
+/**
+ * One page as the API client parsed and normalised it (api/parse-page.ts): the same value reaches the
+ * loop untouched, with its ids and received count computed once, there.
+ */
+export type { ParsedPage } from '../api/index.ts';
 
 /** A page that exhausted its attempts: the retry layer's gap (its sample redacted by the page source). */
 export type GapResult = Extract<PageOutcome, { kind: 'gap' }>;
 
 /** Result of fetching one page with all its attempts (D4). Auth aborts are thrown, not returned. */
 export type PageResult =
-  | { kind: 'ok'; page: FetchedPage; failedAttempts: number }
+  | { kind: 'ok'; page: ParsedPage; failedAttempts: number }
   | GapResult
   | {
       kind: 'defer';

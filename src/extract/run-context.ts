@@ -1,15 +1,17 @@
 /**
- * The mutable state of one run, shared by the paging loop, the gap sweep and the finish step.
- * Everything durable lives in the store; this only carries the pass position between commits and
- * the run's counters.
+ * What one run shares between the paging loop, the gap sweep and the finish step: its ports and
+ * options, the pass position (a value, replaced by the rules in pass-state.ts), the run's tally, and
+ * the commit. Everything durable lives in the store.
  */
 import type { EventLogger } from '../observability/events.ts';
 import type { Checkpoint, CommitResult } from '../store/store.ts';
-import { Committer, positionOf } from './committer.ts';
+import { Committer } from './committer.ts';
 import type { DriftOutcome } from './drift.ts';
 import { coveragePct } from '../store/index.ts';
-import { etaMinutesOf, totalPagesOf } from './coverage.ts';
-import type { ExtractDeps, ExtractOptions, FetchedPage, GapResult, PageResult } from './ports.ts';
+import { etaMinutesOf } from './coverage.ts';
+import { afterDrift, clampedToTotal, positionOf, type PassPosition } from './pass-state.ts';
+import type { ExtractDeps, ExtractOptions, GapResult } from './ports.ts';
+import { RunTally } from './run-tally.ts';
 
 export class RunContext {
   readonly deps: ExtractDeps;
@@ -18,16 +20,10 @@ export class RunContext {
   readonly snapshotId: number;
   readonly committer: Committer;
   readonly startMs: number;
-  position: ReturnType<typeof positionOf>;
-  systems: number;
-  coveragePct: number;
-  /** Page requests this batch may still make (gap retries count too; the drift probe does not). */
-  budget: number;
-  pagesAttempted = 0;
-  pagesOk = 0;
-  pagesFailed = 0;
-  failedAttempts = 0;
-  readonly errorPages: number[] = [];
+  readonly tally: RunTally;
+  /** Replaced, never edited: the next value comes from a rule in pass-state.ts. */
+  position: PassPosition;
+  private committed: { systems: number; coveragePct: number };
 
   constructor(deps: ExtractDeps, options: ExtractOptions, snapshotId: number, checkpoint: Checkpoint) {
     this.deps = deps;
@@ -42,16 +38,18 @@ export class RunContext {
     });
     this.startMs = deps.clock.nowMs();
     this.position = positionOf(checkpoint);
-    this.systems = checkpoint.systems_extracted;
-    this.coveragePct = checkpoint.coverage_pct;
-    this.budget = options.batchPages;
+    this.committed = { systems: checkpoint.systems_extracted, coveragePct: checkpoint.coverage_pct };
+    this.tally = new RunTally(options.batchPages);
   }
 
-  /** Takes `total` and `limit` from every page (D5: the total may change during a pass). */
-  observeTotals(page: FetchedPage): void {
-    this.position.total_systems = page.total;
-    this.position.page_limit = page.limit;
-    this.position.total_pages = totalPagesOf(page.total, page.limit);
+  /** Distinct systems stored in this snapshot, as of the last commit. */
+  get systems(): number {
+    return this.committed.systems;
+  }
+
+  /** Coverage of the snapshot as of the last commit, in percent. */
+  get coveragePct(): number {
+    return this.committed.coveragePct;
   }
 
   /**
@@ -62,21 +60,12 @@ export class RunContext {
     if (outcome.kind !== 'unreadable') {
       for (const page of outcome.pages) this.committer.addPage(page.page, page.systems);
     }
-    if (outcome.kind === 'aligned') return;
-    this.position.last_page = outcome.kind === 'lost' ? 0 : outcome.page - 1;
-    this.position.pass_complete = false;
-  }
-
-  /** Books one page request against the batch budget, and its failed attempts against the run. */
-  recordRequest(page: number, result: PageResult): void {
-    this.budget -= 1;
-    this.pagesAttempted += 1;
-    this.countFailedAttempts(page, result);
+    this.position = afterDrift(this.position, outcome);
   }
 
   /** A page that exhausted its attempts (in the pass or again in a sweep): counted, logged, reported. */
   recordFailure(page: number, result: GapResult): void {
-    this.pagesFailed += 1;
+    this.tally.pageFailed();
     this.log.emit('page_skipped', { page, error_type: result.errorType, attempts: result.attempts });
     this.deps.observer.pageFailed({
       page,
@@ -86,27 +75,10 @@ export class RunContext {
     });
   }
 
-  /** Counts failed attempts and the pages that had them (`errors_total`, Slack's error pages). */
-  private countFailedAttempts(page: number, result: PageResult): void {
-    const failed = result.kind === 'gap' ? result.attempts : result.failedAttempts;
-    if (failed === 0) return;
-    this.failedAttempts += failed;
-    if (!this.errorPages.includes(page)) this.errorPages.push(page);
-  }
-
   commit(): CommitResult {
-    // Deletions can shrink `total` after the pass went past the new last page (a gap sweep, or the
-    // last page of the pass, reporting fewer systems). Every page up to the new end has been read,
-    // so the pass stands at its end; stored as is, last_page > total_pages would fail validation
-    // next run and restart the whole pass as a "corrupt" checkpoint.
-    const { last_page: lastPage, total_pages: totalPages } = this.position;
-    if (totalPages !== null && lastPage > totalPages) {
-      this.position.last_page = totalPages;
-      this.position.pass_complete = true;
-    }
+    this.position = clampedToTotal(this.position);
     const result = this.committer.commit(this.position, this.deps.clock.nowMs());
-    this.systems = result.systems_extracted;
-    this.coveragePct = result.coverage_pct;
+    this.committed = { systems: result.systems_extracted, coveragePct: result.coverage_pct };
     return result;
   }
 
@@ -124,7 +96,7 @@ export class RunContext {
       ? 0
       : etaMinutesOf({
           elapsedMs: this.deps.clock.nowMs() - this.startMs,
-          pagesDone: this.pagesAttempted,
+          pagesDone: this.tally.pagesAttempted,
           page,
           totalPages,
         });
@@ -135,7 +107,7 @@ export class RunContext {
       systems_extracted: systems,
       total_systems: totalSystems,
       progress_pct: progressPct,
-      errors_total: this.failedAttempts,
+      errors_total: this.tally.failedAttempts,
       eta_minutes: etaMinutes,
     });
     this.deps.observer.pageDone({
@@ -144,8 +116,8 @@ export class RunContext {
       systems,
       totalSystems,
       coveragePct: progressPct,
-      errorsTotal: this.failedAttempts,
-      errorPages: this.errorPages,
+      errorsTotal: this.tally.failedAttempts,
+      errorPages: this.tally.errorPages,
       etaMinutes,
     });
   }

@@ -1,29 +1,20 @@
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../test/support/settings.ts';
 import { LIMITS } from '../config/index.ts';
-import { FakeClock } from '../../test/support/fake-clock.ts';
-import type { Clock } from '../platform/clock.ts';
+import { FakeClock, patientClock } from '../../test/support/fake-clock.ts';
 import { runPostExtractionHook } from './hook.ts';
 import type { HookChild, HookSpawn, PostExtractionHookOptions } from './hook.ts';
 import { createEventLogger } from './logger.ts';
 import { SecretRegistry } from './secrets.ts';
+import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
 
 /** A clock whose timers never fire on their own: the hook always finishes before its limit. */
-const patientClock: Clock = {
-  nowMs: () => 1_000,
-  sleep: (_delayMs, signal) =>
-    new Promise((_resolve, reject) => {
-      signal?.addEventListener('abort', () => {
-        reject(new Error('aborted'));
-      });
-    }),
-};
+const patient = patientClock();
 
 const VARIABLES = {
   PMP_SNAPSHOT_ID: 7,
@@ -35,15 +26,15 @@ const VARIABLES = {
 
 let root = '';
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'pmp-hook-'));
+  root = tempDir('pmp-hook-');
 });
 afterEach(() => {
-  rmSync(root, { recursive: true, force: true });
+  removeTempDir(root);
 });
 
 function run(overrides: Partial<PostExtractionHookOptions> & { command: string }) {
   const chunks: string[] = [];
-  const clock = overrides.clock ?? patientClock;
+  const clock = overrides.clock ?? patient;
   const logger = createEventLogger({
     destination: { write: (line: string) => chunks.push(line) },
     clock,

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
@@ -7,13 +6,14 @@ import { DEFAULT_CONFIG } from '../../test/support/settings.ts';
 import { openDailyLogFile } from './log-file.ts';
 import { createEventLogger } from './logger.ts';
 import { SecretRegistry } from './secrets.ts';
+import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
 
 let root = '';
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'pmp-log-'));
+  root = tempDir('pmp-log-');
 });
 afterEach(() => {
-  rmSync(root, { recursive: true, force: true });
+  removeTempDir(root);
 });
 
 const NOV_26 = Date.UTC(2026, 10, 26, 23, 59, 0);

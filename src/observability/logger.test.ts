@@ -1,5 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
@@ -10,6 +9,7 @@ import type { EventMap, EventType } from './events.ts';
 import type { LogLevelName } from './levels.ts';
 import { createEventLogger, createSyncFdDestination } from './logger.ts';
 import { SecretRegistry } from './secrets.ts';
+import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
 
 function setup(level: LogLevelName = 'debug', secrets = new SecretRegistry()) {
   const chunks: string[] = [];
@@ -261,7 +261,7 @@ describe('createEventLogger', () => {
 
 describe('createSyncFdDestination', () => {
   it('writes each line to the descriptor before returning', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pmp-fd-'));
+    const dir = tempDir('pmp-fd-');
     const path = join(dir, 'out.log');
     const fd = openSync(path, 'a');
     const logger = createEventLogger({
@@ -274,6 +274,6 @@ describe('createSyncFdDestination', () => {
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ event_type: 'run_complete' });
     logger.flush();
     closeSync(fd);
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
 });

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRunMetrics } from './metrics.ts';
 import { writeMetricsFile } from './metrics-file.ts';
+import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
 
 /** A sample line of the Prometheus text format: name{label="value",...} value */
 const SAMPLE_LINE =
@@ -27,10 +27,10 @@ function parsePrometheus(text: string): Map<string, number> {
 
 let root = '';
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'pmp-metrics-'));
+  root = tempDir('pmp-metrics-');
 });
 afterEach(() => {
-  rmSync(root, { recursive: true, force: true });
+  removeTempDir(root);
 });
 
 describe('createRunMetrics', () => {

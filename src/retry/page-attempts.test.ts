@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createApiClient } from '../api/index.ts';
-import type { EventLogger, EventMap, EventType, Level } from '../observability/events.ts';
 import { systemClock } from '../platform/clock.ts';
 import type { Clock } from '../platform/clock.ts';
 import { ExtractorError } from '../platform/errors.ts';
 import { FakeClock } from '../../test/support/fake-clock.ts';
+import { recordingLogger } from '../../test/support/recording-logger.ts';
 import {
   createFakeFetch,
   fetchFailed,
@@ -18,24 +18,6 @@ import { createPacer } from './pacer.ts';
 import { fetchPageWithRetry } from './page-attempts.ts';
 import type { RetryPolicy } from './policy.ts';
 import type { TokenSource } from './token-source.ts';
-
-interface LoggedEvent {
-  type: EventType;
-  fields: Record<string, unknown>;
-  level: Level | undefined;
-}
-
-function recordingLogger(): EventLogger & { events: LoggedEvent[] } {
-  const events: LoggedEvent[] = [];
-  const logger = {
-    events,
-    emit<K extends EventType>(type: K, fields: EventMap[K], level?: Level) {
-      events.push({ type, fields: { ...fields }, level });
-    },
-    withSnapshot: () => logger,
-  };
-  return logger;
-}
 
 function countingTokens(): TokenSource & { refreshes: number } {
   const tokens = {

@@ -3,14 +3,14 @@
  * views must survive, and our columns are added beside them.
  */
 import Database from 'better-sqlite3';
-import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from './open-store.ts';
 import { CREATE_SNAPSHOTS } from './schema-downstream.ts';
 import type { CommitBatch } from './store.ts';
 import { SYSTEM_INTEGER_COLUMNS, SYSTEM_TEXT_COLUMNS } from './system-columns.ts';
+import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
 
 // The enhanced schema as the legacy tooling created it: no raw_json / source_page.
 const LEGACY_SYSTEMS = `
@@ -55,11 +55,11 @@ INSERT INTO extraction_checkpoints (snapshot_id, last_page, systems_extracted, c
 let dir: string;
 let path: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pmp-legacy-'));
+  dir = tempDir('pmp-legacy-');
   path = join(dir, 'pmp_config.db');
 });
 afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 function legacyDb(sql: string): void {

@@ -1,17 +1,17 @@
 import Database from 'better-sqlite3';
-import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isExtractorError } from '../platform/errors.ts';
 import { openStore, openStoreReadOnly } from './open-store.ts';
+import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pmp-open-'));
+  dir = tempDir('pmp-open-');
 });
 afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 const mode = (path: string) => statSync(path).mode & 0o777;

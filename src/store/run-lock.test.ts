@@ -1,25 +1,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isExtractorError } from '../platform/errors.ts';
 import { acquireRunLock, type LockOwner, type RunLock } from './run-lock.ts';
+import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
 
 let dir: string;
 let dbPath: string;
 let child: ChildProcess | undefined;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pmp-lock-'));
+  dir = tempDir('pmp-lock-');
   dbPath = join(dir, 'pmp.db');
 });
 afterEach(() => {
   if (child?.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   child = undefined;
-  rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {

@@ -1,12 +1,11 @@
 /** Assertions on the stored rows themselves, read through a second connection as a dashboard would. */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { coveragePct } from './rows.ts';
 import { openStore } from './open-store.ts';
 import type { CommitBatch, Store, SystemRecord } from './store.ts';
+import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
 
 const T0 = Date.UTC(2026, 10, 26, 10, 0, 0, 123);
 let dir: string;
@@ -14,7 +13,7 @@ let store: Store;
 let reader: Database.Database;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pmp-store-'));
+  dir = tempDir('pmp-store-');
   const path = join(dir, 'pmp.db');
   store = openStore({ path });
   reader = new Database(path, { readonly: true });
@@ -22,7 +21,7 @@ beforeEach(() => {
 afterEach(() => {
   reader.close();
   store.close();
-  rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 function commitPage(snapshotId: number, page: number, systems: SystemRecord[], nowMs: number) {

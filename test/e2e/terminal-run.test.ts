@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { ofType, parseEventLine, type AnyLogEvent } from '../support/event-schema.ts';
 import { CLI_PATH } from '../support/run-cli.ts';
-import { obsEnv, runDirs } from './observability-kit.ts';
+import { obsEnv, runDirs } from '../support/validated-run.ts';
 
 const SCRIPT = '/usr/bin/script';
 /** The escape character: any cursor movement or line clearing (the bar's redraws) starts with it. */

@@ -28,3 +28,19 @@ export class FakeClock implements Clock {
     return Promise.resolve();
   }
 }
+
+/**
+ * A clock whose sleep() never returns on its own, only rejects on abort: for code racing a timer
+ * (e.g. the hook's time limit) that must always finish first. Time stands still at `nowMs`.
+ */
+export function patientClock(nowMs = 1_000): Clock {
+  return {
+    nowMs: () => nowMs,
+    sleep: (_delayMs, signal) =>
+      new Promise((_resolve, reject) => {
+        signal?.addEventListener('abort', () => {
+          reject(new Error('aborted'));
+        });
+      }),
+  };
+}

@@ -4,10 +4,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir as makeTempDir } from './temp-dir.ts';
 
 export const CLI_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/main.js');
 
@@ -83,6 +83,7 @@ export function eventsOf(result: CliResult, type: string): Record<string, unknow
   return result.events.filter((event) => event['event_type'] === type);
 }
 
+/** A fresh temp directory for one e2e test (test/support/temp-dir.ts, with the e2e prefix). */
 export function tempDir(prefix = 'pmp-e2e-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return makeTempDir(prefix);
 }

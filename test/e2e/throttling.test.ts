@@ -21,7 +21,7 @@ import {
   storedIds,
   type ProxyEntry,
   type RecordingProxy,
-} from './client-kit.ts';
+} from '../support/recording-proxy.ts';
 
 const PAGE_SIZE = 25;
 const open: { close(): Promise<void> }[] = [];

@@ -15,7 +15,7 @@ import {
   runDirs,
   storedIds,
   withDb,
-} from './client-kit.ts';
+} from '../support/recording-proxy.ts';
 
 interface Run {
   sim: Simulator;

@@ -1,15 +1,17 @@
 /**
- * Shared helpers of the observability-*.test.ts end-to-end files (issue 5): run the built CLI and
- * validate every stdout line against the event schema, a small intercepting HTTP proxy (to capture
- * access tokens, echo secrets back, or alter one page), and read-only access to the child's database.
+ * Helpers of the end-to-end tests of what a run reports (events, Slack, hook, metrics, output): run
+ * the built CLI and validate every stdout line against the event schema, a small intercepting HTTP
+ * proxy (to capture access tokens, echo secrets back, or alter one page), and read-only access to the
+ * child's database.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import type { Simulator } from '../../src/simulator/index.ts';
-import { validateEventStream, type AnyLogEvent } from '../support/event-schema.ts';
-import { fastEnv, runCli, tempDir, type CliResult } from '../support/run-cli.ts';
-export { gapRows, textCells, withDb, type GapRow, type TextCell } from '../support/db.ts';
+import { validateEventStream, type AnyLogEvent } from './event-schema.ts';
+import { fastEnv, runCli, tempDir, type CliResult } from './run-cli.ts';
+export { gapRows, textCells, withDb, type GapRow, type TextCell } from './db.ts';
 
 export interface RunDirs {
   dir: string;
@@ -131,4 +133,10 @@ export async function startProxy(
         });
       }),
   };
+}
+
+/** The one item of a list that must hold exactly one (asserted). */
+export function only<T>(items: readonly T[]): T {
+  expect(items).toHaveLength(1);
+  return items[0] as T;
 }

@@ -17,7 +17,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Fault, type SimSettings, type Simulator } from '../../src/simulator/index.ts';
 import { fetchPage, getToken } from '../../src/simulator/test-kit.ts';
 import { runCli, type CliResult } from '../support/run-cli.ts';
-import { clientEnv, removeTempDirs, runDirs, scratchDir, withDb, withoutTrio } from './client-kit.ts';
+import {
+  clientEnv,
+  removeTempDirs,
+  runDirs,
+  scratchDir,
+  withDb,
+  withoutTrio,
+} from '../support/recording-proxy.ts';
 
 const SEED = 7;
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { ERROR_TYPES } from '../../src/observability/events.ts';
 import { ofType } from '../support/event-schema.ts';
-import { obsEnv, runDirs, runValidated, type RunDirs, type ValidatedRun } from './observability-kit.ts';
+import { obsEnv, runDirs, runValidated, type RunDirs, type ValidatedRun } from '../support/validated-run.ts';
 
 function only<T>(items: readonly T[]): T {
   expect(items).toHaveLength(1);

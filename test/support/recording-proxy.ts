@@ -1,16 +1,17 @@
 /**
- * Shared helpers of the client-*.test.ts end-to-end files (issue 3): a recording HTTP proxy that sees
- * what the simulator's request log does not (response headers such as Retry-After and Date, and the
- * bytes actually delivered), read-only SQLite access to the child's database, and small run helpers.
+ * Helpers of the end-to-end tests of the API client (auth, throttling, retries, secrets): a recording
+ * HTTP proxy that sees what the simulator's request log does not (response headers such as Retry-After
+ * and Date, and the bytes actually delivered), read-only SQLite access to the child's database, and
+ * small run helpers.
  */
 import { createServer, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RequestLogEntry } from '../../src/simulator/index.ts';
-import { fastEnv, tempDir } from '../support/run-cli.ts';
-import { withDb } from '../support/db.ts';
-export { gapRows, textCells, withDb, type GapRow, type TextCell } from '../support/db.ts';
+import { fastEnv, tempDir } from './run-cli.ts';
+import { withDb } from './db.ts';
+export { gapRows, textCells, withDb, type GapRow, type TextCell } from './db.ts';
 
 export const SCANDETAILS_PATH = '/api/1.4/patch/scandetails';
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { ofType, validateEventStream } from '../support/event-schema.ts';
 import { CLI_PATH } from '../support/run-cli.ts';
-import { obsEnv, runDirs, runValidated } from './observability-kit.ts';
+import { obsEnv, runDirs, runValidated } from '../support/validated-run.ts';
 
 const SCRIPT = '/usr/bin/script';
 const DAY_MS = 86_400_000;

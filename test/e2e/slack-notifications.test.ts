@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { ofType } from '../support/event-schema.ts';
-import { obsEnv, runDirs, runValidated, type ValidatedRun } from './observability-kit.ts';
+import { obsEnv, runDirs, runValidated, type ValidatedRun } from '../support/validated-run.ts';
 
 function slackTexts(sim: Simulator): string[] {
   return sim.stats().slackMessages.map((message) => {

@@ -20,7 +20,7 @@ import {
   runDirs,
   storedIds,
   withoutTrio,
-} from './client-kit.ts';
+} from '../support/recording-proxy.ts';
 
 const PAGE_SIZE = 25;
 const sims: Simulator[] = [];

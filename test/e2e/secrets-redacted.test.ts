@@ -20,7 +20,7 @@ import {
   type InterceptingProxy,
   type RunDirs,
   type ValidatedRun,
-} from './observability-kit.ts';
+} from '../support/validated-run.ts';
 
 const CANARY = {
   clientId: '1000.CANARYCLIENTIDQ2M4K8X1R5T9W3Y6',
