@@ -6,8 +6,6 @@
  * `raw_json` can be the exact slice received. Anything it does not handle with certainty is returned
  * as a fallback reason: the caller then uses the lossless path, whose output is the reference.
  */
-import { isSafeNumber } from 'lossless-json';
-
 /** U+0000 cannot appear raw in a JSON string and `\u0000` escapes make the scan fall back, so no real
  * string starts with it after parsing. */
 export const UNSAFE_MARKER = '\u0000';
@@ -38,8 +36,13 @@ export type ScanResult =
 
 /** lossless-json recurses per level; deeper input than this goes to it as today (its own errors). */
 const MAX_DEPTH = 64;
-/** 15-digit integers are always below 2^53; from 16 digits on lossless-json's own test decides. */
+/**
+ * lossless-json keeps an integer as a number iff Number.isSafeInteger(parseInt(text)): always true up
+ * to 15 digits, never from 17 (at least 10^16 > 2^53 - 1, leading zeros being refused), and for 16
+ * digits decided by the same test.
+ */
 const ALWAYS_SAFE_DIGITS = 15;
+const NEVER_SAFE_DIGITS = 17;
 
 const OBJECT = 1;
 const ARRAY = 2;
@@ -88,6 +91,9 @@ export function scanDigitSafe(text: string): ScanResult {
   let recordSpans: number[] = [];
   let elementStart = -1;
   let lastEnd = 0;
+  /** Role of the innermost open container (ROLE_NONE at top level). */
+  let role = ROLE_NONE;
+  let inObject = false;
   let i = 0;
   const fail = (reason: FallbackReason): ScanResult => ({ kind: 'fallback', reason });
   const closeElement = (): void => {
@@ -101,10 +107,9 @@ export function scanDigitSafe(text: string): ScanResult {
       i += 1;
       continue;
     }
-    const role = roles.length === 0 ? ROLE_NONE : (roles[roles.length - 1] ?? ROLE_NONE);
     if (code === 0x2c /* , */) {
       if (role === ROLE_RECORDS) closeElement();
-      expectKey = kinds[kinds.length - 1] === OBJECT;
+      expectKey = inObject;
       i += 1;
       continue;
     }
@@ -117,6 +122,8 @@ export function scanDigitSafe(text: string): ScanResult {
       roles.pop();
       if (kind !== (code === 0x7d ? OBJECT : ARRAY)) return fail('syntax');
       if (role === ROLE_RECORDS) closeElement();
+      role = roles.length === 0 ? ROLE_NONE : (roles[roles.length - 1] ?? ROLE_NONE);
+      inObject = kinds[kinds.length - 1] === OBJECT;
       expectKey = false;
       i += 1;
       lastEnd = i;
@@ -131,7 +138,8 @@ export function scanDigitSafe(text: string): ScanResult {
         if (memberKey === null) return fail('syntax');
       }
       expectKey = false;
-      i = close + 1;
+      // Skip the colon that nearly always follows at once (JSON.parse checks the grammar anyway).
+      i = text.charCodeAt(close + 1) === 0x3a ? close + 2 : close + 1;
       continue;
     }
     // Everything below starts a value.
@@ -152,6 +160,8 @@ export function scanDigitSafe(text: string): ScanResult {
       }
       kinds.push(kind);
       roles.push(childRole);
+      role = childRole;
+      inObject = kind === OBJECT;
       expectKey = kind === OBJECT;
       i += 1;
       continue;
@@ -172,7 +182,7 @@ export function scanDigitSafe(text: string): ScanResult {
       if (text.charCodeAt(digitsStart) === 0x30 && (digits > 1 || code === 0x2d)) return fail('number-form');
       if (digits > ALWAYS_SAFE_DIGITS) {
         const token = text.slice(start, end);
-        if (!isSafeNumber(token)) {
+        if (digits >= NEVER_SAFE_DIGITS || !Number.isSafeInteger(Number(token))) {
           pieces.push(text.slice(copiedUpTo, start), '"\\u0000', token, '"');
           copiedUpTo = end;
         }
