@@ -1,0 +1,202 @@
+/**
+ * One pass over a page's JSON text before `JSON.parse` (issue 11, "digit-safe parser"). Outside strings,
+ * every integer that lossless-json would keep as a LosslessNumber (above 2^53) is rewritten as a string
+ * that starts with UNSAFE_MARKER, so `JSON.parse` keeps all of its digits. The pass also records where
+ * each element of each array under `message_response` starts and ends in the input, so a record's
+ * `raw_json` can be the exact slice received. Anything it does not handle with certainty is returned
+ * as a fallback reason: the caller then uses the lossless path, whose output is the reference.
+ */
+/** U+0000 cannot appear raw in a JSON string and `\u0000` escapes make the scan fall back, so no real
+ * string starts with it after parsing. */
+export const UNSAFE_MARKER = '\u0000';
+
+export type FallbackReason =
+  | 'not-json'
+  | 'replacement-character'
+  | 'nul-escape'
+  | 'number-form'
+  | 'number-key'
+  | 'deep-nesting'
+  | 'syntax'
+  | 'duplicate-keys'
+  | 'records-span'
+  | 'inherited-key';
+
+export type ScanResult =
+  | {
+      kind: 'scanned';
+      /** The text to hand to JSON.parse (the input itself when nothing needed quoting). */
+      jsonText: string;
+      /** Object members seen; JSON.parse keeps fewer only when a key repeats. */
+      memberCount: number;
+      /** Array key under message_response → [start, end) offsets of each element in the input. */
+      spans: ReadonlyMap<string, readonly number[]>;
+    }
+  | { kind: 'fallback'; reason: FallbackReason };
+
+/** lossless-json recurses per level; deeper input than this goes to it as today (its own errors). */
+const MAX_DEPTH = 64;
+/**
+ * lossless-json keeps an integer as a number iff Number.isSafeInteger(parseInt(text)): always true up
+ * to 15 digits, never from 17 (at least 10^16 > 2^53 - 1, leading zeros being refused), and for 16
+ * digits decided by the same test.
+ */
+const ALWAYS_SAFE_DIGITS = 15;
+const NEVER_SAFE_DIGITS = 17;
+
+const OBJECT = 1;
+const ARRAY = 2;
+/** Container roles: the root object, message_response, an array directly under message_response. */
+const ROLE_NONE = 0;
+const ROLE_ROOT = 1;
+const ROLE_RESPONSE = 2;
+const ROLE_RECORDS = 3;
+
+/** Index of the quote that closes the string opened at `open`, or -1. */
+function stringEnd(text: string, open: number): number {
+  let close = text.indexOf('"', open + 1);
+  while (close > 0) {
+    let back = close - 1;
+    while (text.charCodeAt(back) === 0x5c) back -= 1;
+    if ((close - 1 - back) % 2 === 0) return close;
+    close = text.indexOf('"', close + 1);
+  }
+  return -1;
+}
+
+function decodeKey(text: string, open: number, close: number): string | null {
+  const raw = text.slice(open + 1, close);
+  if (!raw.includes('\\')) return raw;
+  try {
+    return JSON.parse(text.slice(open, close + 1)) as string;
+  } catch {
+    return null;
+  }
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+export function scanDigitSafe(text: string): ScanResult {
+  if (text.includes('\\u0000')) return { kind: 'fallback', reason: 'nul-escape' };
+  const kinds: number[] = [];
+  const roles: number[] = [];
+  const spans = new Map<string, number[]>();
+  const pieces: string[] = [];
+  let copiedUpTo = 0;
+  let memberCount = 0;
+  let expectKey = false;
+  let memberKey: string | null = null;
+  let recordSpans: number[] = [];
+  let elementStart = -1;
+  let lastEnd = 0;
+  /** Role of the innermost open container (ROLE_NONE at top level). */
+  let role = ROLE_NONE;
+  let inObject = false;
+  let i = 0;
+  const fail = (reason: FallbackReason): ScanResult => ({ kind: 'fallback', reason });
+  const closeElement = (): void => {
+    if (elementStart >= 0) recordSpans.push(elementStart, lastEnd);
+    elementStart = -1;
+  };
+
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
+    if (code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) {
+      i += 1;
+      continue;
+    }
+    if (code === 0x2c /* , */) {
+      if (role === ROLE_RECORDS) closeElement();
+      expectKey = inObject;
+      i += 1;
+      continue;
+    }
+    if (code === 0x3a /* : */) {
+      i += 1;
+      continue;
+    }
+    if (code === 0x7d /* } */ || code === 0x5d /* ] */) {
+      const kind = kinds.pop();
+      roles.pop();
+      if (kind !== (code === 0x7d ? OBJECT : ARRAY)) return fail('syntax');
+      if (role === ROLE_RECORDS) closeElement();
+      role = roles.length === 0 ? ROLE_NONE : (roles[roles.length - 1] ?? ROLE_NONE);
+      inObject = kinds[kinds.length - 1] === OBJECT;
+      expectKey = false;
+      i += 1;
+      lastEnd = i;
+      continue;
+    }
+    if (code === 0x22 /* " */ && expectKey) {
+      const close = stringEnd(text, i);
+      if (close < 0) return fail('syntax');
+      memberCount += 1;
+      if (role === ROLE_ROOT || role === ROLE_RESPONSE) {
+        memberKey = decodeKey(text, i, close);
+        if (memberKey === null) return fail('syntax');
+      }
+      expectKey = false;
+      // Skip the colon that nearly always follows at once (JSON.parse checks the grammar anyway).
+      i = text.charCodeAt(close + 1) === 0x3a ? close + 2 : close + 1;
+      continue;
+    }
+    // Everything below starts a value.
+    if (expectKey) return code === 0x2d || isDigit(code) ? fail('number-key') : fail('syntax');
+    if (role === ROLE_RECORDS && elementStart < 0) elementStart = i;
+    if (code === 0x7b /* { */ || code === 0x5b /* [ */) {
+      const kind = code === 0x7b ? OBJECT : ARRAY;
+      if (kinds.length >= MAX_DEPTH) return fail('deep-nesting');
+      let childRole = ROLE_NONE;
+      if (kinds.length === 0 && kind === OBJECT) childRole = ROLE_ROOT;
+      else if (role === ROLE_ROOT && kind === OBJECT && memberKey === 'message_response') {
+        childRole = ROLE_RESPONSE;
+      } else if (role === ROLE_RESPONSE && kind === ARRAY && memberKey !== null) {
+        if (spans.has(memberKey)) return fail('duplicate-keys');
+        recordSpans = [];
+        spans.set(memberKey, recordSpans);
+        childRole = ROLE_RECORDS;
+      }
+      kinds.push(kind);
+      roles.push(childRole);
+      role = childRole;
+      inObject = kind === OBJECT;
+      expectKey = kind === OBJECT;
+      i += 1;
+      continue;
+    }
+    if (code === 0x22) {
+      const close = stringEnd(text, i);
+      if (close < 0) return fail('syntax');
+      i = close + 1;
+    } else if (code === 0x2d || isDigit(code)) {
+      const start = i;
+      const digitsStart = code === 0x2d ? i + 1 : i;
+      let end = digitsStart;
+      while (end < text.length && isDigit(text.charCodeAt(end))) end += 1;
+      const next = text.charCodeAt(end);
+      if (next === 0x2e || next === 0x65 || next === 0x45) return fail('number-form');
+      const digits = end - digitsStart;
+      if (digits === 0) return fail('syntax');
+      if (text.charCodeAt(digitsStart) === 0x30 && (digits > 1 || code === 0x2d)) return fail('number-form');
+      if (digits > ALWAYS_SAFE_DIGITS) {
+        const token = text.slice(start, end);
+        if (digits >= NEVER_SAFE_DIGITS || !Number.isSafeInteger(Number(token))) {
+          pieces.push(text.slice(copiedUpTo, start), '"\\u0000', token, '"');
+          copiedUpTo = end;
+        }
+      }
+      i = end;
+    } else if (code >= 0x61 && code <= 0x7a) {
+      while (i < text.length && text.charCodeAt(i) >= 0x61 && text.charCodeAt(i) <= 0x7a) i += 1;
+    } else {
+      return fail('syntax');
+    }
+    lastEnd = i;
+  }
+  if (kinds.length !== 0) return fail('syntax');
+  if (pieces.length > 0) pieces.push(text.slice(copiedUpTo));
+  const jsonText = pieces.length > 0 ? pieces.join('') : text;
+  return { kind: 'scanned', jsonText, memberCount, spans };
+}
