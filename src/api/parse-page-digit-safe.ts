@@ -111,7 +111,10 @@ export function parseScanDetailsPageDetailed(
     else rejects.push(result.reject);
   });
   const ids = records.map((record) => record.resource_id);
-  return done({ kind: 'parsed', value: { page, limit, total, records, ids, rejects } });
+  return done({
+    kind: 'parsed',
+    value: { page, limit, total, records, ids, rejects, receivedCount: rawRecords.length },
+  });
 }
 
 /** Drop-in for parseScanDetailsPage: same signature and output, `raw_json` as received. */
