@@ -2,7 +2,7 @@
  * Body text of `GET /api/1.4/patch/scandetails` → ParsedPage (D5). `total` may be a number or a
  * numeric string; `limit` and `page` fall back to what was requested when the API does not echo them.
  */
-import type { SystemRecord } from '../store/store.ts';
+import type { SystemRecord } from '../store/index.ts';
 import type { BodyOutcome } from './attempt-result.ts';
 import { readCount } from './envelope.ts';
 import { normalizeRecord } from './normalize-record.ts';

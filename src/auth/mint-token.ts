@@ -1,6 +1,5 @@
 import type { Credentials } from '../config/index.ts';
-import type { Clock } from '../platform/clock.ts';
-import type { FetchLike } from '../platform/http.ts';
+import type { Clock, FetchLike } from '../platform/index.ts';
 import type { TokenResponse } from './access-token.ts';
 import type { RunCommand } from './run-command.ts';
 import type { TokenBudget } from './token-budget.ts';

@@ -1,4 +1,4 @@
-import { ExtractorError } from '../platform/errors.ts';
+import { ExtractorError } from '../platform/index.ts';
 import { isPlausibleToken, isRecord, parseTtlS, type TokenResponse } from './access-token.ts';
 
 /** What one token-endpoint answer means (a value, not an exception: style guide point 6). */

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
-import type { EventLogger } from '../observability/events.ts';
-import { ExtractorError } from '../platform/errors.ts';
+import { type EventLogger, ExtractorError } from '../platform/index.ts';
 import { createTokenBudget, type TokenBudgetStore } from './token-budget.ts';
 
 function memoryStore(): TokenBudgetStore & { times: number[] } {

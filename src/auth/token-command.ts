@@ -1,4 +1,4 @@
-import { ExtractorError } from '../platform/errors.ts';
+import { ExtractorError } from '../platform/index.ts';
 import { isPlausibleToken, isRecord, parseTtlS, type TokenResponse } from './access-token.ts';
 import { runShellCommand, type RunCommand } from './run-command.ts';
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
-import { ExtractorError } from '../platform/errors.ts';
-import type { FetchLike } from '../platform/http.ts';
+import { ExtractorError, type FetchLike } from '../platform/index.ts';
 import { requestAccessToken } from './token-endpoint.ts';
 
 const SECRET = 'canary-secret-Zx81';

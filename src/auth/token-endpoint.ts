@@ -1,7 +1,5 @@
 import type { RefreshTokenCredentials } from '../config/index.ts';
-import type { Clock } from '../platform/clock.ts';
-import { ExtractorError } from '../platform/errors.ts';
-import type { FetchLike } from '../platform/http.ts';
+import { type Clock, ExtractorError, type FetchLike } from '../platform/index.ts';
 import type { TokenResponse } from './access-token.ts';
 import { classifyTokenAnswer } from './token-answer.ts';
 

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import type { Credentials } from '../config/index.ts';
-import type { EventLogger, Level } from '../observability/events.ts';
-import { ExtractorError } from '../platform/errors.ts';
-import type { FetchLike } from '../platform/http.ts';
+import { type EventLogger, ExtractorError, type FetchLike, type Level } from '../platform/index.ts';
 import type { TokenSource } from '../retry/index.ts';
 import type { TokenBudgetStore } from './token-budget.ts';
 import { createTokenManager, type TokenManagerOptions } from './token-manager.ts';

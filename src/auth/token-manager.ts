@@ -1,5 +1,4 @@
-import { isExtractorError } from '../platform/errors.ts';
-import type { EventLogger, TokenRefreshReason } from '../observability/events.ts';
+import { type EventLogger, isExtractorError, type TokenRefreshReason } from '../platform/index.ts';
 import { createMint, type MintOptions } from './mint-token.ts';
 import { createTokenBudget, type TokenBudgetStore } from './token-budget.ts';
 

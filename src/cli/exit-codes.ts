@@ -1,6 +1,6 @@
 /** D10's exit codes: the single source of truth for how a run ends. */
-import type { ExtractorErrorCode } from '../platform/errors.ts';
-import type { RunOutcome } from '../extract/run-outcome.ts';
+import type { ExtractorErrorCode } from '../platform/index.ts';
+import type { RunOutcome } from '../extract/index.ts';
 
 export const EXIT = {
   /** Success: a batch ran, the target is already met, or --status / --reset. */

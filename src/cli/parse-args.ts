@@ -3,33 +3,22 @@
  * streams). Usage errors become `{ kind: 'exit', code: 1 }`; --help and --version become code 0.
  */
 import { Command, CommanderError, Option } from 'commander';
+import type { TextOutput } from '../app/index.ts';
+import type { CliOverrides } from '../config/index.ts';
 import { ENVIRONMENT_HELP } from './help-text.ts';
 
-export interface ExtractFlags {
-  dbPath?: string;
-  batchPages?: string;
-  logFile?: string;
-  logLevel?: string;
-  metricsFile?: string;
-  untilComplete?: boolean;
-}
-
 export type ParsedCommand =
-  | { kind: 'extract'; flags: ExtractFlags; reset: boolean }
-  | { kind: 'status'; flags: ExtractFlags; json: boolean }
+  | { kind: 'extract'; flags: CliOverrides; reset: boolean }
+  | { kind: 'status'; flags: CliOverrides; json: boolean }
   | { kind: 'simulate'; profile: string; seed: number; port: number }
-  | { kind: 'demo'; flags: ExtractFlags; profile: string; seed: number }
+  | { kind: 'demo'; flags: CliOverrides; profile: string; seed: number }
   | { kind: 'exit'; code: 0 | 1 };
-
-export interface Output {
-  write(text: string): void;
-}
 
 const PROFILES = ['clean', 'seed', 'chaos', 'realistic'];
 
 export function parseArgs(
   argv: readonly string[],
-  io: { stdout: Output; stderr: Output; version: string },
+  io: { stdout: TextOutput; stderr: TextOutput; version: string },
 ): ParsedCommand {
   // Set by whichever command's action commander runs.
   const chosen: { command: ParsedCommand | null } = { command: null };
@@ -47,14 +36,14 @@ export function parseArgs(
     })
     .showHelpAfterError()
     .addHelpText('after', ENVIRONMENT_HELP);
-  addExtractFlags(program)
+  addCliOverrides(program)
     .option(
       '--status',
       'show snapshot, pages, coverage and gaps from the database (no network, no credentials)',
     )
     .option('--json', 'with --status: print one JSON object')
     .option('--reset', 'start a new snapshot at page 1 (history is kept)')
-    .action((options: ExtractFlags & { status?: boolean; json?: boolean; reset?: boolean }) => {
+    .action((options: CliOverrides & { status?: boolean; json?: boolean; reset?: boolean }) => {
       const flags = pickFlags(options);
       if (options.json === true && options.status !== true) {
         program.error('error: --json only goes with --status');
@@ -81,11 +70,11 @@ export function parseArgs(
         port: toInt(options.port),
       };
     });
-  addExtractFlags(program.command('demo'))
+  addCliOverrides(program.command('demo'))
     .description('start the simulator and run a full extraction against it (no credentials needed)')
     .addOption(new Option('--profile <name>', 'fault profile').choices(PROFILES).default('seed'))
     .option('--seed <n>', 'random seed', '1')
-    .action((options: ExtractFlags & { profile: string; seed: string }) => {
+    .action((options: CliOverrides & { profile: string; seed: string }) => {
       chosen.command = {
         kind: 'demo',
         flags: pickFlags(options),
@@ -102,7 +91,7 @@ export function parseArgs(
   return chosen.command ?? { kind: 'exit', code: 1 };
 }
 
-function addExtractFlags(command: Command): Command {
+function addCliOverrides(command: Command): Command {
   return command
     .option('--db <path>', 'SQLite database path (PMP_DB_PATH)')
     .option('--batch-pages <n>', 'pages per run (PMP_BATCH_PAGES)')
@@ -112,8 +101,8 @@ function addExtractFlags(command: Command): Command {
     .option('--until-complete', 'keep running batches until the target is met or the pass ends');
 }
 
-function pickFlags(options: ExtractFlags & { db?: string }): ExtractFlags {
-  const flags: ExtractFlags = {};
+function pickFlags(options: CliOverrides & { db?: string }): CliOverrides {
+  const flags: CliOverrides = {};
   if (options.db !== undefined) flags.dbPath = options.db;
   if (options.batchPages !== undefined) flags.batchPages = options.batchPages;
   if (options.logFile !== undefined) flags.logFile = options.logFile;

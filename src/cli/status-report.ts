@@ -2,7 +2,7 @@
  * `--status` (D8, NFR-5): reads the database only — no network, no credentials. buildStatus gathers
  * the fields D8 names; renderStatus prints them for humans; `--json` prints the object as is.
  */
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 
 export interface StatusGap {
   page: number;

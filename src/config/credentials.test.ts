@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ExtractorError } from '../platform/errors.ts';
+import { ExtractorError } from '../platform/index.ts';
 import { resolveCredentials, secretValues } from './credentials.ts';
 
 const SECRET = 'canary-secret-Zx81';

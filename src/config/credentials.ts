@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { ExtractorError } from '../platform/errors.ts';
+import { ExtractorError } from '../platform/index.ts';
 import { expandHome } from './fields.ts';
 import { parseCredentialsFile } from './credentials-file.ts';
 

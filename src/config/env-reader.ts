@@ -1,4 +1,4 @@
-import { ExtractorError } from '../platform/errors.ts';
+import { ExtractorError } from '../platform/index.ts';
 import type { Field } from './fields.ts';
 
 /** A CLI flag that overrides an environment variable; `value` undefined means "not given". */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LOG_LEVELS, type LogLevel } from './config.ts';
+import { LOG_LEVELS, type LogLevel } from '../platform/index.ts';
 
 /**
  * One kind of configuration value: a zod schema that parses the raw string, and the expected form

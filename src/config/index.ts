@@ -1,9 +1,8 @@
-export type { CliOverrides, Config, LogLevel } from './config.ts';
+export type { CliOverrides, Config } from './config.ts';
 export {
   DEFAULT_ACCOUNTS_URL,
   DEFAULT_DB_PATH,
   DEFAULT_SERVER_URL,
-  LOG_LEVELS,
   TOKEN_BUDGET_WINDOW_MS,
   ZOHO_TOKEN_LIMIT,
 } from './config.ts';

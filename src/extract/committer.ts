@@ -3,7 +3,7 @@
  * transaction (D6: the checkpoint never runs ahead of the data). The loop asks `due()` after every
  * page; FR-1's cadence is every 10 pages, plus a final commit at batch end or on interruption.
  */
-import type { EventLogger } from '../observability/events.ts';
+import type { EventLogger } from '../platform/index.ts';
 import type {
   Checkpoint,
   CommitBatch,
@@ -11,7 +11,7 @@ import type {
   GapRecord,
   Store,
   SystemRecord,
-} from '../store/store.ts';
+} from '../store/index.ts';
 
 type PassPosition = CommitBatch['checkpoint'];
 type GapRetry = CommitBatch['gapRetries'][number];

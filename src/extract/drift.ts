@@ -7,8 +7,8 @@
  * back one more page, until the ids line up again. Additions shift systems forward onto pages still
  * ahead of us, which the pass reads anyway.
  */
-import type { EventLogger } from '../observability/events.ts';
-import type { Store, SystemRecord } from '../store/store.ts';
+import type { EventLogger } from '../platform/index.ts';
+import type { Store, SystemRecord } from '../store/index.ts';
 import type { PageSource } from './ports.ts';
 
 /** Pages we step back (×25 systems) before giving up on realignment and re-reading the pass. */

@@ -3,10 +3,9 @@
  * implementations (api client + retry loop, token manager, SQLite store, Slack, progress bar);
  * unit tests pass scripted fakes.
  */
-import type { Clock } from '../platform/clock.ts';
-import type { ErrorType, EventLogger } from '../observability/events.ts';
+import type { Clock, ErrorType, EventLogger } from '../platform/index.ts';
 import type { DeferReason, PageOutcome } from '../retry/index.ts';
-import type { Store, SystemRecord } from '../store/store.ts';
+import type { Store, SystemRecord } from '../store/index.ts';
 
 /** One page as the API returned it, already parsed and normalised. */
 export interface FetchedPage {

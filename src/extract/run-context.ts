@@ -3,11 +3,10 @@
  * Everything durable lives in the store; this only carries the pass position between commits and
  * the run's counters.
  */
-import type { EventLogger } from '../observability/events.ts';
-import type { Checkpoint, CommitResult } from '../store/store.ts';
+import type { EventLogger } from '../platform/index.ts';
+import { type Checkpoint, type CommitResult, coveragePct } from '../store/index.ts';
 import { Committer, positionOf } from './committer.ts';
 import type { DriftOutcome } from './drift.ts';
-import { coveragePct } from '../store/index.ts';
 import { etaMinutesOf, totalPagesOf } from './coverage.ts';
 import type { ExtractDeps, ExtractOptions, FetchedPage, GapResult, PageResult } from './ports.ts';
 

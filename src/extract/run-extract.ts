@@ -3,8 +3,7 @@
  * page through the batch, sweep gaps once the pass has reached its end, then close the snapshot or
  * leave it for the next run. No process access: main.ts supplies deps, signal and options.
  */
-import { DEFER_REASONS, isExtractorError } from '../platform/errors.ts';
-import type { EventMap } from '../observability/events.ts';
+import { DEFER_REASONS, type EventMap, isExtractorError } from '../platform/index.ts';
 import { reconcileDrift } from './drift.ts';
 import { finish, summarize } from './finish.ts';
 import { runGapSweep } from './gap-sweep.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import { withAttemptTally } from './attempt-tally.ts';
-import type { EventMap } from './events.ts';
+import type { EventMap } from '../platform/index.ts';
 import { createEventLogger } from './logger.ts';
 import { SecretRegistry } from './secrets.ts';
 

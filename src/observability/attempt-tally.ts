@@ -1,4 +1,4 @@
-import type { ErrorType, EventMap, EventType, Level } from './events.ts';
+import type { ErrorType, EventMap, EventType, Level } from '../platform/index.ts';
 import type { FlushableEventLogger } from './logger.ts';
 
 /** Failed page attempts by D4 class, as the run logged them. */

@@ -1,4 +1,4 @@
-import type { EventMap, EventType } from './events.ts';
+import type { EventMap, EventType } from '../platform/index.ts';
 
 /**
  * The allow-list of fields each event may carry: only these keys reach a log line, so an object

@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
-import type { Clock } from '../platform/clock.ts';
+import type { Clock } from '../platform/index.ts';
 import { runPostExtractionHook } from './hook.ts';
 import type { HookChild, HookSpawn, PostExtractionHookOptions } from './hook.ts';
 import { createEventLogger } from './logger.ts';

@@ -1,7 +1,6 @@
 /** Public surface of the observability layer (D8, D9, D10): other folders import only from here. */
-export * from './events.ts';
+export * from '../platform/index.ts';
 export { EVENT_FIELDS } from './event-fields.ts';
-export type { LogLevelName } from './levels.ts';
 export { createEventLogger, createSyncFdDestination } from './logger.ts';
 export type { EventLoggerOptions, FlushableEventLogger, LogDestination } from './logger.ts';
 export { withAttemptTally } from './attempt-tally.ts';

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { Clock } from '../platform/clock.ts';
+import type { Clock } from '../platform/index.ts';
 
 export interface ProgressUpdate {
   page: number;

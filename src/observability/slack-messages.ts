@@ -1,4 +1,4 @@
-import type { ErrorType } from './events.ts';
+import type { ErrorType } from '../platform/index.ts';
 
 /** Message texts of FR-6, in Slack mrkdwn (`*bold*`). Pure functions: the notifier only sends. */
 

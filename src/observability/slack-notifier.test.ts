@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
-import type { FetchLike } from '../platform/http.ts';
+import type { FetchLike } from '../platform/index.ts';
 import { createEventLogger } from './logger.ts';
 import { SecretRegistry } from './secrets.ts';
 import { createSlackNotifier } from './slack-notifier.ts';

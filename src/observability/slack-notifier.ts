@@ -1,6 +1,4 @@
-import type { Clock } from '../platform/clock.ts';
-import type { FetchLike } from '../platform/http.ts';
-import type { ErrorType, EventLogger } from './events.ts';
+import type { Clock, ErrorType, EventLogger, FetchLike } from '../platform/index.ts';
 import type { SecretRegistry } from './secrets.ts';
 import { createSlackOutbox } from './slack-outbox.ts';
 import {

@@ -10,7 +10,7 @@
  * server did answer, the payload is unusable, and a retry may get a sane page.
  */
 import type { AttemptResult, HttpAttempt } from '../api/index.ts';
-import type { ErrorType } from '../observability/events.ts';
+import type { ErrorType } from '../platform/index.ts';
 import {
   isAuthErrorCode,
   isDailyQuota,

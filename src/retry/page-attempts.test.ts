@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createApiClient } from '../api/index.ts';
-import type { EventLogger, EventMap, EventType, Level } from '../observability/events.ts';
-import { systemClock } from '../platform/clock.ts';
-import type { Clock } from '../platform/clock.ts';
-import { ExtractorError } from '../platform/errors.ts';
+import {
+  type Clock,
+  type EventLogger,
+  type EventMap,
+  type EventType,
+  ExtractorError,
+  type Level,
+  systemClock,
+} from '../platform/index.ts';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import {
   createFakeFetch,

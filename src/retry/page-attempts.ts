@@ -4,9 +4,7 @@
  * waiting rejects with the signal's reason, so the caller can commit and exit.
  */
 import type { ApiClient, ParsedPage } from '../api/index.ts';
-import type { ErrorType, EventLogger } from '../observability/events.ts';
-import type { Clock } from '../platform/clock.ts';
-import { ExtractorError } from '../platform/errors.ts';
+import { type Clock, type ErrorType, type EventLogger, ExtractorError } from '../platform/index.ts';
 import { classifyAttempt } from './classify.ts';
 import type { DeferReason } from './classify.ts';
 import { decideNext } from './decide.ts';

@@ -8,7 +8,7 @@ import {
   parseEnvelope,
   recordsOf,
   startSimulator,
-} from './test-kit.ts';
+} from '../../test/support/simulator-kit.ts';
 
 afterEach(closeAllSimulators);
 

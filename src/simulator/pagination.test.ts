@@ -8,7 +8,7 @@ import {
   rawResourceIds,
   recordsOf,
   startSimulator,
-} from './test-kit.ts';
+} from '../../test/support/simulator-kit.ts';
 
 afterEach(closeAllSimulators);
 

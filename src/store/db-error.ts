@@ -1,4 +1,4 @@
-import { ExtractorError, isExtractorError } from '../platform/errors.ts';
+import { ExtractorError, isExtractorError } from '../platform/index.ts';
 
 /**
  * Wraps a SQLite failure into the boundary error the CLI maps to exit 1. `what` says which operation

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isExtractorError } from '../platform/errors.ts';
+import { isExtractorError } from '../platform/index.ts';
 import { openStore, openStoreReadOnly } from './open-store.ts';
 
 let dir: string;

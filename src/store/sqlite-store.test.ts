@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isExtractorError } from '../platform/errors.ts';
+import { isExtractorError } from '../platform/index.ts';
 import { openStore } from './open-store.ts';
 import type { CommitBatch, SnapshotStatus, Store, SystemRecord } from './store.ts';
 

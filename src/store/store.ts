@@ -3,7 +3,7 @@
  * extraction loop only sees this interface. All methods are synchronous (better-sqlite3 is), and each
  * mutating method is one transaction: a crash leaves either all of it or none of it.
  */
-import type { ErrorType } from '../observability/events.ts';
+import type { ErrorType } from '../platform/index.ts';
 
 export type SnapshotStatus = 'success' | 'partial' | 'failed';
 

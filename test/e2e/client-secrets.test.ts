@@ -15,7 +15,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Fault, type SimSettings, type Simulator } from '../../src/simulator/index.ts';
-import { fetchPage, getToken } from '../../src/simulator/test-kit.ts';
+import { fetchPage, getToken } from '../support/simulator-kit.ts';
 import { runCli, type CliResult } from '../support/run-cli.ts';
 import { clientEnv, removeTempDirs, runDirs, scratchDir, withDb, withoutTrio } from './client-kit.ts';
 

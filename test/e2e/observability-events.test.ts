@@ -17,7 +17,7 @@ import {
   typesSeen,
   validateEventStream,
 } from '../support/event-schema.ts';
-import type { EventType } from '../../src/observability/events.ts';
+import type { EventType } from '../../src/platform/index.ts';
 import {
   obsEnv,
   runDirs,

@@ -19,7 +19,7 @@ import {
   type EventMap,
   type EventType,
   type Level,
-} from '../../src/observability/events.ts';
+} from '../../src/platform/index.ts';
 
 /** `2026-11-26T17:30:00.123Z`: UTC, milliseconds, `Z` (no offset, no micro/nanoseconds). */
 export const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

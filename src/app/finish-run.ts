@@ -3,7 +3,7 @@
  * POST_EXTRACTION_HOOK (D10: only after a run that changed data; its failure is a WARNING only).
  */
 import type { Config } from '../config/index.ts';
-import type { RunSummary } from '../extract/run-outcome.ts';
+import type { RunSummary } from '../extract/index.ts';
 import {
   runPostExtractionHook,
   writeMetricsFile,
@@ -12,9 +12,9 @@ import {
   type SlackNotifier,
   type TallyingEventLogger,
 } from '../observability/index.ts';
-import type { ErrorType, TokenRefreshReason } from '../observability/events.ts';
+import type { ErrorType, TokenRefreshReason } from '../platform/index.ts';
 import type { Store } from '../store/index.ts';
-import type { ExitCode } from './exit-codes.ts';
+import type { ExitCode } from '../cli/exit-codes.ts';
 import type { ProcessIO } from './io.ts';
 
 export async function finishRun(args: {

@@ -3,7 +3,7 @@
  * the variable), then stdout or the daily log file, with every known secret registered for
  * scrubbing before anything can be logged. Also the one place failures become events + exit codes.
  */
-import { loadConfig, type Config } from '../config/index.ts';
+import { type CliOverrides, type Config, loadConfig } from '../config/index.ts';
 import {
   createEventLogger,
   createSyncFdDestination,
@@ -15,10 +15,9 @@ import {
   type FlushableEventLogger,
   type TallyingEventLogger,
 } from '../observability/index.ts';
-import { DEFER_REASONS, ExtractorError, isExtractorError } from '../platform/errors.ts';
-import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.ts';
+import { DEFER_REASONS, ExtractorError, isExtractorError } from '../platform/index.ts';
+import { EXIT, exitCodeForError, type ExitCode } from '../cli/exit-codes.ts';
 import type { ProcessIO } from './io.ts';
-import type { ExtractFlags } from './parse-args.ts';
 
 /** Environment values that are secrets whatever happens later (scrubbed from every line and message). */
 
@@ -26,7 +25,7 @@ export type RunLogging =
   | { ok: true; config: Config; logger: TallyingEventLogger; secrets: SecretRegistry }
   | { ok: false; code: ExitCode };
 
-export function openRunLogger(io: ProcessIO, flags: ExtractFlags): RunLogging {
+export function openRunLogger(io: ProcessIO, flags: CliOverrides): RunLogging {
   const secrets = new SecretRegistry();
   for (const name of SECRET_VARIABLES) secrets.add(io.env[name]);
   const stdout = io.stdoutFd === null ? io.stdout : createSyncFdDestination(io.stdoutFd);

@@ -2,8 +2,7 @@
  * Everything the CLI takes from the process, gathered by src/main.ts (the only file that touches
  * `process`) and passed down explicitly.
  */
-import type { Clock } from '../platform/clock.ts';
-import type { FetchLike } from '../platform/http.ts';
+import type { Clock, FetchLike } from '../platform/index.ts';
 
 export interface TextOutput {
   write(text: string): unknown;

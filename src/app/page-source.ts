@@ -4,8 +4,8 @@
  * what a gap row will store.
  */
 import type { ApiClient } from '../api/index.ts';
-import type { PageResult, PageSource } from '../extract/ports.ts';
-import type { Clock } from '../platform/clock.ts';
+import type { PageResult, PageSource } from '../extract/index.ts';
+import type { Clock } from '../platform/index.ts';
 import { redactText, type SecretRegistry } from '../observability/index.ts';
 import { fetchPageWithRetry, type RetryPolicy, type TokenSource } from '../retry/index.ts';
 

@@ -2,7 +2,7 @@
  * Helpers for the simulator's own tests (and the e2e tests elsewhere): start a simulator, get a token
  * and fetch pages over real HTTP. Not used by production code.
  */
-import { createSimulator, type Simulator, type SimulatorOptions } from './create-simulator.ts';
+import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.ts';
 
 const open: Simulator[] = [];
 
