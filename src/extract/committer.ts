@@ -6,15 +6,13 @@
 import type { EventLogger } from '../platform/index.ts';
 import type {
   Checkpoint,
-  CommitBatch,
   CommitResult,
   GapRecord,
+  GapRetry,
+  PassPosition,
   Store,
   SystemRecord,
 } from '../store/index.ts';
-
-type PassPosition = CommitBatch['checkpoint'];
-type GapRetry = CommitBatch['gapRetries'][number];
 
 export class Committer {
   private pages: { page: number; systems: readonly SystemRecord[] }[] = [];

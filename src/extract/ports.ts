@@ -3,8 +3,8 @@
  * implementations (api client + retry loop, token manager, SQLite store, Slack, progress bar);
  * unit tests pass scripted fakes.
  */
-import type { Clock, ErrorType, EventLogger } from '../platform/index.ts';
-import type { DeferReason, PageOutcome } from '../retry/index.ts';
+import type { Clock, DeferReason, ErrorType, EventLogger } from '../platform/index.ts';
+import type { PageOutcome } from '../retry/index.ts';
 import type { Store, SystemRecord } from '../store/index.ts';
 
 /** One page as the API returned it, already parsed and normalised. */

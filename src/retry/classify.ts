@@ -10,7 +10,7 @@
  * server did answer, the payload is unusable, and a retry may get a sane page.
  */
 import type { AttemptResult, HttpAttempt } from '../api/index.ts';
-import type { ErrorType } from '../platform/index.ts';
+import type { DeferReason, ErrorType } from '../platform/index.ts';
 import {
   isAuthErrorCode,
   isDailyQuota,
@@ -19,8 +19,6 @@ import {
   mentionsInvalidToken,
 } from './body-signals.ts';
 import { parseRetryAfterMs } from './retry-after.ts';
-
-export type DeferReason = 'rate_limited' | 'daily_quota' | 'throttled';
 
 export interface AttemptFailure {
   errorType: ErrorType;
@@ -32,10 +30,13 @@ export interface AttemptFailure {
   /** Server-requested wait from Retry-After, already parsed; null when absent or unusable. */
   retryAfterMs: number | null;
   /** Set only for `rate_limit_deferred`. */
-  deferReason: 'rate_limited' | 'daily_quota' | null;
+  deferReason: QuotaDeferReason | null;
 }
 
 export type Classification<T> = { kind: 'ok'; value: T } | { kind: 'failure'; failure: AttemptFailure };
+
+/** The defer reasons a single response can carry (throttling defers come from the loop). */
+type QuotaDeferReason = Extract<DeferReason, 'rate_limited' | 'daily_quota'>;
 
 export interface ClassifyContext {
   /** Local clock, used for an HTTP-date Retry-After when the response has no Date header. */
@@ -81,10 +82,7 @@ export function classifyAttempt<T>(result: AttemptResult<T>, context: ClassifyCo
 
   const retryAfterMs = parseRetryAfterMs(result.retryAfter, context.nowMs, result.date);
   const retryAfterTooLong = retryAfterMs !== null && retryAfterMs > context.maxRetryAfterS * 1000;
-  const fail = (
-    errorType: ErrorType,
-    deferReason: AttemptFailure['deferReason'] = null,
-  ): Classification<T> => ({
+  const fail = (errorType: ErrorType, deferReason: QuotaDeferReason | null = null): Classification<T> => ({
     kind: 'failure',
     failure: {
       errorType,

@@ -2,9 +2,9 @@
  * What to do after a failed attempt (D3 + D4), as a pure function with an exhaustive switch on the
  * error class. The loop in page-attempts.ts only executes the decision.
  */
-import type { ErrorType, FailureAction } from '../platform/index.ts';
+import type { DeferReason, ErrorType, FailureAction } from '../platform/index.ts';
 import { computeBackoffMs } from './backoff.ts';
-import type { AttemptFailure, DeferReason } from './classify.ts';
+import type { AttemptFailure } from './classify.ts';
 import { MAX_CONSECUTIVE_AUTH_FAILURES } from './policy.ts';
 import type { RetryPolicy } from './policy.ts';
 

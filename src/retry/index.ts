@@ -1,7 +1,7 @@
 /** Public surface of the retry layer: classification (D4), decisions, the page retry loop, pacing. */
 export { computeBackoffMs } from './backoff.ts';
 export { classifyAttempt } from './classify.ts';
-export type { AttemptFailure, Classification, ClassifyContext, DeferReason } from './classify.ts';
+export type { AttemptFailure, Classification, ClassifyContext } from './classify.ts';
 export { actionOf, decideNext } from './decide.ts';
 export type { AttemptState, RetryDecision } from './decide.ts';
 export { createPacer } from './pacer.ts';

@@ -4,9 +4,14 @@
  * waiting rejects with the signal's reason, so the caller can commit and exit.
  */
 import type { ApiClient, ParsedPage } from '../api/index.ts';
-import { type Clock, type ErrorType, type EventLogger, ExtractorError } from '../platform/index.ts';
+import {
+  type Clock,
+  type DeferReason,
+  type ErrorType,
+  type EventLogger,
+  ExtractorError,
+} from '../platform/index.ts';
 import { classifyAttempt } from './classify.ts';
-import type { DeferReason } from './classify.ts';
 import { decideNext } from './decide.ts';
 import type { RetryPolicy } from './policy.ts';
 import { reportFailure } from './report-failure.ts';

@@ -7,10 +7,13 @@ export type {
   CommitBatch,
   CommitResult,
   GapRecord,
+  GapRetry,
   GapRow,
+  PassPosition,
   SnapshotInfo,
   SnapshotStatus,
   Store,
+  SystemColumnValues,
   SystemRecord,
 } from './store.ts';
 export {

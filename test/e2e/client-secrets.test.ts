@@ -52,8 +52,13 @@ const SETTINGS: Partial<SimSettings> = {
   },
 };
 
+interface LabelledRun {
+  label: string;
+  result: CliResult;
+}
+
 interface Outputs {
-  runs: { label: string; result: CliResult }[];
+  runs: LabelledRun[];
   logFiles: string[];
   dbPaths: string[];
   commandTokensFile: string;
@@ -95,7 +100,7 @@ function rawDbFiles(dbPath: string): string[] {
 
 beforeAll(async () => {
   sim = await createSimulator({ profile: 'clean', seed: SEED, settings: SETTINGS });
-  const runs: Outputs['runs'] = [];
+  const runs: LabelledRun[] = [];
   const main = runDirs();
   const logFile = join(scratchDir('pmp-client-log-'), 'pmp.log');
   const slackUrl = `${sim.url}/__sim/slack/T000/B000/${canary.slackPath}`;

@@ -3,7 +3,7 @@
  * validate every stdout line against the event schema, a small intercepting HTTP proxy (to capture
  * access tokens, echo secrets back, or alter one page), and read-only access to the child's database.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Simulator } from '../../src/simulator/index.ts';
@@ -54,7 +54,7 @@ export interface ProxyReply {
 export interface ProxyRequest {
   method: string;
   url: URL;
-  headers: IncomingMessage['headers'];
+  headers: IncomingHttpHeaders;
   body: string;
 }
 
