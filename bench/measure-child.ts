@@ -11,7 +11,7 @@ import { join } from 'node:path';
 const GNU_TIME = '/usr/bin/time';
 
 /** How peak RSS was measured: GNU time's report, polling /proc, or not at all. */
-export type RssMethod = 'gnu-time' | 'proc-poll' | 'none';
+type RssMethod = 'gnu-time' | 'proc-poll' | 'none';
 
 export interface ChildMeasurement {
   code: number | null;

@@ -15,7 +15,7 @@ import type { ServerProperties } from './server-properties.ts';
 import { describeTransportError } from './transport-error.ts';
 
 /** Spaces request starts (see retry/pacer.ts); structural so api does not depend on retry. */
-export interface RequestPacer {
+interface RequestPacer {
   waitTurn(signal?: AbortSignal): Promise<void>;
 }
 
@@ -42,8 +42,8 @@ export interface ApiClient {
   fetchServerProperties(accessToken: string, signal: AbortSignal): Promise<AttemptResult<ServerProperties>>;
 }
 
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-export const DEFAULT_PAGE_SIZE = 25;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const DEFAULT_PAGE_SIZE = 25;
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');

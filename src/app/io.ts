@@ -33,7 +33,7 @@ export interface ProcessIO {
 }
 
 /** The simulator as the CLI sees it. main.ts lazy-loads src/simulator, so extraction never loads it. */
-export interface SimulatorHandle {
+interface SimulatorHandle {
   url: string;
   credentials: { clientId: string; clientSecret: string; refreshToken: string };
   close(): Promise<void>;

@@ -12,7 +12,7 @@ export interface TokenManagerOptions extends Omit<MintOptions, 'budget'> {
   onNewToken?: (accessToken: string) => void;
 }
 
-export interface TokenManagerStats {
+interface TokenManagerStats {
   /** Successful refreshes by reason. */
   refreshes: Record<TokenRefreshReason, number>;
   /** Failed refresh attempts by reason. */

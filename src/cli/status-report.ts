@@ -4,7 +4,7 @@
  */
 import type { Store } from '../store/index.ts';
 
-export interface StatusGap {
+interface StatusGap {
   page: number;
   error_type: string;
   attempts: number;

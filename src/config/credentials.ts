@@ -12,7 +12,7 @@ export interface RefreshTokenCredentials {
 }
 
 /** An external program (an existing OAuth manager, macOS Keychain, ...) that prints an access token. */
-export interface TokenCommandCredentials {
+interface TokenCommandCredentials {
   kind: 'token_command';
   command: string;
 }

@@ -12,7 +12,7 @@ import type { Store, SystemRecord } from '../store/index.ts';
 import type { PageSource } from './ports.ts';
 
 /** Pages we step back (×25 systems) before giving up on realignment and re-reading the pass. */
-export const MAX_DRIFT_STEP_BACK_PAGES = 10;
+const MAX_DRIFT_STEP_BACK_PAGES = 10;
 
 export type DriftOutcome =
   /** Nothing to do, or realigned: store `pages` (re-read with their current records) and go on. */

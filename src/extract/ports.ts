@@ -41,7 +41,7 @@ export interface PageSource {
   fetchPage(page: number, signal: AbortSignal, logger: EventLogger): Promise<PageResult>;
 }
 
-export interface TokenLifecycle {
+interface TokenLifecycle {
   /** A fresh token at batch start (D3), inside the persisted budget. */
   startBatch(signal?: AbortSignal): Promise<unknown>;
 }

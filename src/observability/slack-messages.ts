@@ -4,7 +4,7 @@ import type { ErrorType } from '../platform/index.ts';
 
 const COUNT = new Intl.NumberFormat('en-US');
 
-export function formatCount(value: number): string {
+function formatCount(value: number): string {
   return COUNT.format(value);
 }
 

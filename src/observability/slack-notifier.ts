@@ -24,7 +24,7 @@ export interface SlackNotifierOptions {
   minIntervalMs?: number;
 }
 
-export interface SlackFlushOptions {
+interface SlackFlushOptions {
   /**
    * Wait up to this long (ms) for the rate-limit window before sending what is pending; beyond it
    * the message is sent at once. Default 0: the end of a run is not held up for a notification.

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { validateEventStream, type AnyLogEvent } from '../support/event-schema.ts';
 import { fastEnv, runCli, tempDir, type CliResult } from '../support/run-cli.ts';
-export { gapRows, textCells, withDb, type GapRow, type TextCell } from '../support/db.ts';
+export { gapRows, textCells, withDb } from '../support/db.ts';
 
 export interface RunDirs {
   dir: string;
