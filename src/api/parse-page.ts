@@ -18,8 +18,6 @@ export interface ParsedPage {
   /** Systems matching the query across all pages (not the page count). */
   total: number;
   records: SystemRecord[];
-  /** resource_id of each record, in order (for drift and wrap-around checks). */
-  ids: string[];
   /** Records that could not be mapped (no id): the caller counts and logs them. */
   rejects: RejectedRecord[];
 }
@@ -48,6 +46,5 @@ export function parseScanDetailsPage(text: string, request: PageRequest): BodyOu
     if (result.kind === 'ok') records.push(result.record);
     else rejects.push(result.reject);
   });
-  const ids = records.map((record) => record.resource_id);
-  return { kind: 'parsed', value: { page, limit, total, records, ids, rejects } };
+  return { kind: 'parsed', value: { page, limit, total, records, rejects } };
 }
