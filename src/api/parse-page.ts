@@ -7,7 +7,7 @@ import type { BodyOutcome } from './attempt-result.ts';
 import { readCount } from './envelope.ts';
 import { normalizeRecord } from './normalize-record.ts';
 import type { RejectedRecord } from './normalize-record.ts';
-import { parseEnvelope } from './parse-json-body.ts';
+import { parseEnvelope } from './parse-envelope.ts';
 import { findRecordsArray } from './records-array.ts';
 
 export interface ParsedPage {

@@ -3,7 +3,7 @@
  * POST_EXTRACTION_HOOK (D10: only after a run that changed data; its failure is a WARNING only).
  */
 import type { Config } from '../config/index.ts';
-import type { RunSummary } from '../extract/index.ts';
+import { loggedOutcome, type RunSummary } from '../extract/index.ts';
 import {
   runPostExtractionHook,
   writeMetricsFile,
@@ -36,7 +36,7 @@ export async function finishRun(args: {
   // D8: snapshot_id where known, so a run's last line says which snapshot it worked on.
   (last === null ? logger : logger.withSnapshot(last.snapshotId)).emit('run_complete', {
     exit_code: code,
-    outcome: last?.outcome ?? 'failed',
+    outcome: last === null ? 'failed' : loggedOutcome(last.outcome),
     duration_ms: durationMs,
   });
   if (config.metricsFile !== null) {

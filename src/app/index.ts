@@ -2,4 +2,4 @@
 export { composeRun } from './compose-run.ts';
 export { finishRun, writeMetricsQuietly } from './finish-run.ts';
 export type { ProcessIO, SimulatorFactory, TextOutput } from './io.ts';
-export { openRunLogger, reportFailure } from './logging.ts';
+export { openRunLogger, reportRunFailure } from './logging.ts';

@@ -32,7 +32,7 @@ export function openRunLogger(io: ProcessIO, flags: CliOverrides): RunLogging {
   // Before a usable configuration exists, failures go to stdout at the default level.
   const fail = (error: unknown): RunLogging => {
     const logger = createEventLogger({ destination: stdout, clock: io.clock, level: 'info', secrets });
-    return { ok: false, code: reportFailure(logger, io, secrets, error) };
+    return { ok: false, code: reportRunFailure(logger, io, secrets, error) };
   };
   let config: Config;
   try {
@@ -68,7 +68,7 @@ export function openRunLogger(io: ProcessIO, flags: CliOverrides): RunLogging {
  * Logs a failure as `run_deferred` (exit 3) or `extraction_failed` (exit 1), and writes one
  * human line to stderr. Messages are scrubbed of every registered secret.
  */
-export function reportFailure(
+export function reportRunFailure(
   logger: FlushableEventLogger,
   io: ProcessIO,
   secrets: SecretRegistry,

@@ -1,6 +1,6 @@
 import type { Credentials } from '../config/index.ts';
 import type { Clock, FetchLike } from '../platform/index.ts';
-import type { TokenResponse } from './access-token.ts';
+import type { TokenResponse } from './token-response.ts';
 import type { RunCommand } from './run-command.ts';
 import type { TokenBudget } from './token-budget.ts';
 import { fetchTokenFromCommand } from './token-command.ts';

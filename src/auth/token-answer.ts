@@ -1,5 +1,5 @@
 import { ExtractorError, type ExtractorErrorCode } from '../platform/index.ts';
-import { isPlausibleToken, isRecord, parseTtlS, type TokenResponse } from './access-token.ts';
+import { isPlausibleToken, isRecord, parseTtlS, type TokenResponse } from './token-response.ts';
 
 /** What one token-endpoint answer means (a value, not an exception: style guide point 6). */
 export type TokenAnswer =

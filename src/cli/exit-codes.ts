@@ -21,7 +21,7 @@ export function exitCodeForOutcome(outcome: RunOutcome): ExitCode {
     case 'batch_complete':
     case 'target_met':
       return EXIT.ok;
-    case 'partial':
+    case 'below_target':
       return EXIT.partial;
     case 'deferred':
     case 'interrupted':

@@ -12,7 +12,7 @@ import {
   finishRun,
   openRunLogger,
   type ProcessIO,
-  reportFailure,
+  reportRunFailure,
   writeMetricsQuietly,
 } from '../app/index.ts';
 import { EXIT, exitCodeForOutcome, type ExitCode } from './exit-codes.ts';
@@ -78,14 +78,14 @@ export async function runExtractCommand(
       );
       code = exitCodeForOutcome(lastOf(summaries).outcome);
     } catch (error) {
-      code = reportFailure(logger, io, secrets, error);
+      code = reportRunFailure(logger, io, secrets, error);
     } finally {
       parts.observer.stop();
     }
     await finishRun({ io, config, logger, store: openedStore, summaries, code, startMs, ...parts });
     return code;
   } catch (error) {
-    return await endEarly(reportFailure(logger, io, secrets, error), 'failed');
+    return await endEarly(reportRunFailure(logger, io, secrets, error), 'failed');
   } finally {
     store?.close();
     if (releaseLock !== null) await releaseLock();

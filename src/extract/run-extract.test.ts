@@ -480,7 +480,7 @@ describe('end of the pass', () => {
     h.api.totalOverride = 200;
     const result = await h.run();
 
-    expect(result.summary).toMatchObject({ outcome: 'partial', targetMet: false, coveragePct: 45 });
+    expect(result.summary).toMatchObject({ outcome: 'below_target', targetMet: false, coveragePct: 45 });
     const snapshot = h.store.currentSnapshot();
     expect(snapshot?.status).toBe('failed');
     expect(snapshot?.error_message).toContain('below the 95% target');
@@ -543,7 +543,7 @@ describe('gaps and gap sweeps', () => {
 
     const third = await h.run();
     expect(third.calls).toEqual([2]);
-    expect(third.summary).toMatchObject({ outcome: 'partial', targetMet: false, coveragePct: 75 });
+    expect(third.summary).toMatchObject({ outcome: 'below_target', targetMet: false, coveragePct: 75 });
     expect(h.store.listGaps(1)[0]).toMatchObject({
       retry_sweeps: 3,
       resolved: false,
@@ -1073,7 +1073,7 @@ describe('publishing guard', () => {
     h.api.ids = h.api.ids.slice(0, 40);
     const shrunk = await h.run({ reset: true });
 
-    expect(shrunk.summary.outcome).toBe('partial');
+    expect(shrunk.summary.outcome).toBe('below_target');
     expect(h.store.currentSnapshot()).toMatchObject({ snapshot_id: 2, status: 'failed' });
     expect(h.store.currentSnapshot()?.error_message).toContain('shrank from 100 to 40 systems');
     expect(fieldsOf(shrunk, 'extraction_failed')[0]).toMatchObject({
@@ -1089,6 +1089,6 @@ describe('publishing guard', () => {
     const h = harness({ systems: 100 });
     await h.run();
     h.api.ids = [];
-    expect((await h.run({ reset: true })).summary.outcome).toBe('partial');
+    expect((await h.run({ reset: true })).summary.outcome).toBe('below_target');
   });
 });

@@ -83,11 +83,11 @@ interface EnvelopeShape {
   status: string;
 }
 
-export function parseEnvelope(text: string): EnvelopeShape {
+export function envelopeOf(text: string): EnvelopeShape {
   return JSON.parse(text) as EnvelopeShape;
 }
 
 /** Records of an envelope, read under `key` (default `scandetails`). */
 export function recordsOf(text: string, key = 'scandetails'): Record<string, unknown>[] {
-  return parseEnvelope(text).message_response[key] as Record<string, unknown>[];
+  return envelopeOf(text).message_response[key] as Record<string, unknown>[];
 }
