@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import { type EventLogger, type EventMap, type EventType, ExtractorError } from '../platform/index.ts';
-import { openStore, type Store, type SystemRecord } from '../store/index.ts';
+import type { SystemRecord } from '../store/index.ts';
+import { openReadableStore, type ReadableStore } from '../../test/support/store-reads.ts';
 import type { ExtractOptions, FetchedPage, PageResult, PageSource, RunObserver } from './ports.ts';
 import { runExtract } from './run-extract.ts';
 import type { RunSummary } from './run-outcome.ts';
@@ -149,7 +150,7 @@ interface RunResult {
   observed: ObserverCall[];
 }
 
-const openStores: Store[] = [];
+const openStores: ReadableStore[] = [];
 const tempDirs: string[] = [];
 afterEach(() => {
   for (const store of openStores.splice(0)) store.close();
@@ -157,7 +158,7 @@ afterEach(() => {
 });
 
 function harness(args: { systems: number; limit?: number; dbPath?: string }) {
-  const store = openStore({ path: args.dbPath ?? ':memory:' });
+  const store = openReadableStore({ path: args.dbPath ?? ':memory:' });
   openStores.push(store);
   const api = new FakeApi(args.systems, args.limit ?? 25);
   const clock = new FakeClock();

@@ -1,26 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isExtractorError } from '../platform/index.ts';
-import { openStore } from './open-store.ts';
-import type {
-  CommitBatch,
-  GapRecord,
-  SnapshotStatus,
-  Store,
-  SystemColumnValues,
-  SystemRecord,
-} from './store.ts';
+import { openReadableStore, type ReadableStore } from '../../test/support/store-reads.ts';
+import type { CommitBatch, GapRecord, SnapshotStatus, SystemColumnValues, SystemRecord } from './store.ts';
 
 const T0 = Date.UTC(2026, 10, 26, 10, 0, 0, 123);
 const BIG_ID = '12345678901234567'; // > 2^53: must survive as exact text
 
-let store: Store | undefined;
+let store: ReadableStore | undefined;
 afterEach(() => {
   store?.close();
   store = undefined;
 });
 
-function open(): Store {
-  store = openStore({ path: ':memory:' });
+function open(): ReadableStore {
+  store = openReadableStore({ path: ':memory:' });
   return store;
 }
 

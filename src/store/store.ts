@@ -122,7 +122,6 @@ export interface Store {
   /** Records previous_coverage_pct at the end of a run. */
   setPreviousCoverage(snapshotId: number, coveragePct: number): void;
   commit(batch: CommitBatch): CommitResult;
-  countSystems(snapshotId: number): number;
   /** resource_ids stored for `page` in this snapshot (systems.source_page). */
   idsOnPage(snapshotId: number, page: number): string[];
   /** Systems in this tool's newest `success` snapshot before `beforeSnapshotId`; null if none. */
@@ -135,7 +134,5 @@ export interface Store {
   /** Token-endpoint calls, persisted so the Zoho budget (10 per 10 min) holds across processes. */
   recordTokenRequest(nowMs: number): void;
   countTokenRequestsSince(sinceMs: number): number;
-  /** All resource_ids of the snapshot (for tests, status and reconciliation). */
-  allIds(snapshotId: number): string[];
   close(): void;
 }
