@@ -1,6 +1,9 @@
-// Type-aware lint. Two architectural boundaries are enforced here (style guide point 19):
+// Type-aware lint. Architectural boundaries enforced here (docs/decisions.md, D25):
 //  1. production code never imports the simulator (only the entry point and the demo harness may);
-//  2. only src/main.ts touches `process`: everything else receives env, argv, streams and exit via arguments.
+//  2. only src/main.ts touches `process`: everything else receives env, argv, streams and exit via arguments;
+//  3. layering: platform/ imports nothing else from src/; api/, auth/, store/ and retry/ never import
+//     extract/, observability/, app/ or cli/; a folder is entered through its index.ts (files inside
+//     a folder, and that folder's tests, import each other directly). test/lint-zones.test.ts checks it.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -8,6 +11,61 @@ const simulatorImport = {
   group: ['**/simulator', '**/simulator/**'],
   message: 'Production code must not import the simulator (only src/main.ts and src/demo/ may).',
 };
+
+const FOLDERS = [
+  'api',
+  'app',
+  'auth',
+  'cli',
+  'config',
+  'extract',
+  'observability',
+  'platform',
+  'retry',
+  'simulator',
+  'store',
+];
+const LOW_FOLDERS = ['api', 'auth', 'store', 'retry'];
+
+/** Another src/ folder's internal file (`../store/store.ts`), not its barrel; `../../test/…` is fine. */
+const throughIndex = (exception = '') => ({
+  regex: `^\\.\\./(?!\\.\\.)${exception}[^/]+/(?!index\\.ts$)`,
+  message: 'Import another folder through its index.ts, not its internal files.',
+});
+const platformOnly = {
+  regex: '^\\.\\./(?!\\.\\./test/)',
+  message: 'platform/ is the bottom layer: it imports nothing from the rest of src/.',
+};
+const noUpward = {
+  regex: '^\\.\\./(extract|observability|app|cli)(/|$)',
+  message:
+    'api/, auth/, store/ and retry/ sit below extract/, observability/, app/ and cli/: no upward import.',
+};
+
+/** One block per folder: ESLint replaces (not merges) a rule's options across blocks, so each lists all. */
+function importZones(folder) {
+  const layering = [
+    // app/ returns exit codes: it may read cli's leaf exit-codes.ts, and nothing else from cli/.
+    throughIndex(folder === 'app' ? '(?!cli/exit-codes\\.ts$)' : ''),
+    ...(folder === 'platform' ? [platformOnly] : []),
+    ...(LOW_FOLDERS.includes(folder) ? [noUpward] : []),
+  ];
+  const production = {
+    files: [`src/${folder}/**/*.ts`],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: folder === 'simulator' ? layering : [...layering, simulatorImport] },
+      ],
+    },
+  };
+  const tests = {
+    files: [`src/${folder}/**/*.test.ts`],
+    rules: { 'no-restricted-imports': ['error', { patterns: layering }] },
+  };
+  return [production, tests];
+}
 
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', '.ci-out/**', 'node_modules/**'] },
@@ -26,11 +84,18 @@ export default tseslint.config(
       '@typescript-eslint/no-unnecessary-condition': ['error', { allowConstantLoopConditions: true }],
     },
   },
+  ...FOLDERS.flatMap(importZones),
   {
-    files: ['src/**/*.ts'],
-    ignores: ['src/main.ts', 'src/demo/**', 'src/simulator/**', 'src/**/*.test.ts'],
+    files: ['src/main.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [simulatorImport] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\./[^/]+/(?!index\\.ts$)', message: 'Import a folder through its index.ts.' },
+          ],
+        },
+      ],
     },
   },
   {

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { createSimulator, type ProfileName, type SimSettings } from '../src/simulator/index.ts';
 import { measureChild } from './measure-child.ts';
 
-export const CLI_PATH = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist/main.js');
+const CLI_PATH = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist/main.js');
 const SCANDETAILS_PATH = '/api/1.4/patch/scandetails';
 
 export interface PassConfig {

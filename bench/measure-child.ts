@@ -10,6 +10,9 @@ import { join } from 'node:path';
 
 const GNU_TIME = '/usr/bin/time';
 
+/** How peak RSS was measured: GNU time's report, polling /proc, or not at all. */
+type RssMethod = 'gnu-time' | 'proc-poll' | 'none';
+
 export interface ChildMeasurement {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -20,7 +23,7 @@ export interface ChildMeasurement {
   peakRssKb: number | null;
   /** User + system CPU of the child in ms (GNU time only), null otherwise. */
   cpuMs: number | null;
-  rssMethod: 'gnu-time' | 'proc-poll' | 'none';
+  rssMethod: RssMethod;
 }
 
 function gnuTimeWorks(): boolean {
@@ -97,7 +100,7 @@ export async function measureChild(
 
   let peakRssKb: number | null = polled.peakKb;
   let cpuMs: number | null = null;
-  let rssMethod: ChildMeasurement['rssMethod'] = peakRssKb === null ? 'none' : 'proc-poll';
+  let rssMethod: RssMethod = peakRssKb === null ? 'none' : 'proc-poll';
   if (timeFile !== null && timeDir !== null) {
     const parsed = existsSync(timeFile) ? parseGnuTime(readFileSync(timeFile, 'utf8')) : null;
     rmSync(timeDir, { recursive: true, force: true });

@@ -6,11 +6,10 @@
  */
 import { homedir, hostname } from 'node:os';
 import process from 'node:process';
-import type { ProcessIO, SimulatorFactory } from './cli/io.ts';
-import { runCli } from './cli/run-cli.ts';
+import type { ProcessIO, SimulatorFactory } from './app/index.ts';
+import { runCli } from './cli/index.ts';
 import type { ProfileName } from './simulator/index.ts';
-import { systemClock } from './platform/clock.ts';
-import { errorCodeOf } from './platform/errors.ts';
+import { errorCodeOf, systemClock } from './platform/index.ts';
 import { PACKAGE_VERSION } from './version.ts';
 
 const controller = new AbortController();

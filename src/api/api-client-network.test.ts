@@ -91,7 +91,7 @@ describe('createApiClient over real HTTP', () => {
       );
     });
     expect(await clientFor(url).fetchScanDetailsPage(1, TOKEN, signal)).toMatchObject({
-      body: { kind: 'parsed', value: { ids: ['52549000000186013'] } },
+      body: { kind: 'parsed', value: { records: [{ resource_id: '52549000000186013' }] } },
     });
   });
 });

@@ -4,7 +4,7 @@
  * for the classifier. It throws only when the caller's signal aborts (SIGTERM), with that reason.
  * The token travels in the Authorization header only, never in a URL or a message (D3).
  */
-import type { FetchLike } from '../platform/http.ts';
+import type { FetchLike } from '../platform/index.ts';
 import type { AttemptResult, BodyOutcome } from './attempt-result.ts';
 import { RESPONSE_SAMPLE_CHARS } from './attempt-result.ts';
 import { parseScanDetailsPage } from './parse-page.ts';
@@ -15,7 +15,7 @@ import type { ServerProperties } from './server-properties.ts';
 import { describeTransportError } from './transport-error.ts';
 
 /** Spaces request starts (see retry/pacer.ts); structural so api does not depend on retry. */
-export interface RequestPacer {
+interface RequestPacer {
   waitTurn(signal?: AbortSignal): Promise<void>;
 }
 

@@ -7,7 +7,7 @@
  * Output is identical to normalizeRecord's (columns, order, id); the property tests hold it to that.
  */
 import { LosslessNumber } from 'lossless-json';
-import { SYSTEM_INTEGER_COLUMNS, SYSTEM_TEXT_COLUMNS, SYSTEM_TIME_COLUMNS } from '../store/system-columns.ts';
+import { SYSTEM_INTEGER_COLUMNS, SYSTEM_TEXT_COLUMNS, SYSTEM_TIME_COLUMNS } from '../store/index.ts';
 import { UNSAFE_MARKER } from './digit-safe-scan.ts';
 import type { JsonValue } from './lossless.ts';
 import { normalizeRecord } from './normalize-record.ts';
@@ -52,7 +52,7 @@ function isMarked(value: unknown): value is string {
 }
 
 /** A digit-safe value as lossless-json would have returned it (LosslessNumber for marked integers). */
-export function toLosslessValue(value: unknown): JsonValue {
+function toLosslessValue(value: unknown): JsonValue {
   if (isMarked(value)) return new LosslessNumber(value.slice(1));
   if (Array.isArray(value)) return value.map(toLosslessValue);
   if (typeof value === 'object' && value !== null) {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SYSTEM_INTEGER_COLUMNS, SYSTEM_TEXT_COLUMNS } from '../store/system-columns.ts';
+import { SYSTEM_INTEGER_COLUMNS, SYSTEM_TEXT_COLUMNS, type SystemRecord } from '../store/index.ts';
 import { parseLossless } from './lossless.ts';
 import { normalizeRecord } from './normalize-record.ts';
-import type { SystemRecord } from '../store/store.ts';
 
 function normalize(text: string): SystemRecord {
   const result = normalizeRecord(parseLossless(text), 0);

@@ -4,8 +4,12 @@
  * without a usable id is returned as a reject so the caller counts and logs it (D5: the
  * predecessor dropped 29 rows with only a log line).
  */
-import type { SystemRecord } from '../store/store.ts';
-import { SYSTEM_INTEGER_COLUMNS, SYSTEM_TEXT_COLUMNS, SYSTEM_TIME_COLUMNS } from '../store/system-columns.ts';
+import {
+  SYSTEM_INTEGER_COLUMNS,
+  SYSTEM_TEXT_COLUMNS,
+  SYSTEM_TIME_COLUMNS,
+  type SystemRecord,
+} from '../store/index.ts';
 import { isJsonObject, stringifyLossless } from './lossless.ts';
 import type { JsonObject, JsonValue } from './lossless.ts';
 import { toIntegerValue, toTextValue } from './normalize-value.ts';

@@ -8,7 +8,7 @@ import type { JsonValue } from './lossless.ts';
 
 const NULL_SENTINELS: ReadonlySet<string> = new Set(['--', '', 'NA']);
 
-export function isNullSentinel(text: string): boolean {
+function isNullSentinel(text: string): boolean {
   return NULL_SENTINELS.has(text.trim());
 }
 

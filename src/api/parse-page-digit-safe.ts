@@ -6,7 +6,7 @@
  */
 import { LosslessNumber } from 'lossless-json';
 import type { BodyOutcome } from './attempt-result.ts';
-import { detectBodyShape } from './detect-non-json.ts';
+import { detectBodyShape } from './detect-body-shape.ts';
 import { scanDigitSafe, UNSAFE_MARKER } from './digit-safe-scan.ts';
 import type { FallbackReason } from './digit-safe-scan.ts';
 import { readCount, readEnvelope } from './envelope.ts';
@@ -17,7 +17,7 @@ import type { RejectedRecord } from './normalize-record.ts';
 import { parseScanDetailsPage } from './parse-page.ts';
 import type { PageRequest, ParsedPage } from './parse-page.ts';
 import { findRecordsArray } from './records-array.ts';
-import type { SystemRecord } from '../store/store.ts';
+import type { SystemRecord } from '../store/index.ts';
 
 export type DigitSafeParse =
   | { parser: 'digit-safe'; outcome: BodyOutcome<ParsedPage> }

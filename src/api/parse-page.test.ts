@@ -5,6 +5,11 @@ import type { BodyOutcome } from './attempt-result.ts';
 
 const REQUEST = { page: 3, pageSize: 25 };
 
+/** resource_id of each parsed record, in order. */
+function idsOf(page: ParsedPage): string[] {
+  return page.records.map((record) => record.resource_id);
+}
+
 function parsedOrFail(outcome: BodyOutcome<ParsedPage>): ParsedPage {
   if (outcome.kind !== 'parsed') throw new Error(`expected a page, got ${JSON.stringify(outcome)}`);
   return outcome.value;
@@ -16,7 +21,7 @@ describe('parseScanDetailsPage', () => {
       '{"message_type":"scandetails","message_response":{"total":3362,"limit":25,"page":1,"scandetails":[' +
       '{"resource_id":52549000000186013,"resource.name":"a"},{"resource_id":52549000000186014,"resource.name":"b"}]}}';
     const page = parsedOrFail(parseScanDetailsPage(text, REQUEST));
-    expect(page.ids).toEqual(['52549000000186013', '52549000000186014']);
+    expect(idsOf(page)).toEqual(['52549000000186013', '52549000000186014']);
     expect(page.records[0]?.raw_json).toBe('{"resource_id":52549000000186013,"resource.name":"a"}');
     expect({ page: page.page, limit: page.limit, total: page.total }).toEqual({
       page: 1,
@@ -51,7 +56,7 @@ describe('parseScanDetailsPage', () => {
       { message_response: { total: 1, meta: { x: 1 }, systems: [{ resource_id: 1 }] } },
     ],
   ])('finds the records via %s', (_label, body) => {
-    expect(parsedOrFail(parseScanDetailsPage(JSON.stringify(body), REQUEST)).ids).toEqual(['1']);
+    expect(idsOf(parsedOrFail(parseScanDetailsPage(JSON.stringify(body), REQUEST)))).toEqual(['1']);
   });
 
   it('returns records without an id as rejects, not silently dropped', () => {
@@ -59,7 +64,7 @@ describe('parseScanDetailsPage', () => {
       message_response: { total: 2, scandetails: [{ resource_id: '--' }, { resource_id: 9 }, 5] },
     });
     const page = parsedOrFail(parseScanDetailsPage(text, REQUEST));
-    expect(page.ids).toEqual(['9']);
+    expect(idsOf(page)).toEqual(['9']);
     expect(page.rejects.map((reject) => [reject.index, reject.reason])).toEqual([
       [0, 'record has no resource_id'],
       [2, 'record is not an object'],

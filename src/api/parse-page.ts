@@ -3,12 +3,12 @@
  * extraction loop (the retry layer and the page source pass it on untouched). `total` may be a number or a
  * numeric string; `limit` and `page` fall back to what was requested when the API does not echo them.
  */
-import type { SystemRecord } from '../store/store.ts';
+import type { SystemRecord } from '../store/index.ts';
 import type { BodyOutcome } from './attempt-result.ts';
 import { readCount } from './envelope.ts';
 import { normalizeRecord } from './normalize-record.ts';
 import type { RejectedRecord } from './normalize-record.ts';
-import { parseEnvelope } from './parse-json-body.ts';
+import { parseEnvelope } from './parse-envelope.ts';
 import { findRecordsArray } from './records-array.ts';
 
 export interface ParsedPage {
@@ -19,7 +19,7 @@ export interface ParsedPage {
   /** Systems matching the query across all pages (not the page count). */
   total: number;
   records: SystemRecord[];
-  /** resource_id of each record, in order (for drift and wrap-around checks). */
+  /** resource_id of every record, in page order: computed once here, read by paging and drift. */
   ids: string[];
   /** Records that could not be mapped (no id): the caller counts and logs them. */
   rejects: RejectedRecord[];

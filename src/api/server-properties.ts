@@ -5,7 +5,7 @@
 import type { BodyOutcome } from './attempt-result.ts';
 import { isJsonObject } from './lossless.ts';
 import type { JsonValue } from './lossless.ts';
-import { parseEnvelope } from './parse-json-body.ts';
+import { parseEnvelope } from './parse-envelope.ts';
 
 export interface ServerProperties {
   branchOffices: string[];

@@ -4,7 +4,7 @@
  * ECONNRESET; a body cut short → `terminated` + UND_ERR_SOCKET. The message is built from codes only:
  * undici messages never carry headers, and we add no URL, so the token cannot leak through here.
  */
-import { errorCodeOf } from '../platform/errors.ts';
+import { errorCodeOf } from '../platform/index.ts';
 import type { TransportAttempt, TransportFailure } from './attempt-result.ts';
 
 function causeOf(error: unknown): unknown {

@@ -1,11 +1,1 @@
-export type { TokenResponse } from './access-token.ts';
-export type { CommandResult, RunCommand } from './run-command.ts';
-export { runShellCommand } from './run-command.ts';
-export type { TokenBudget, TokenBudgetOptions, TokenBudgetStore } from './token-budget.ts';
-export { createTokenBudget } from './token-budget.ts';
-export type { TokenCommandOptions } from './token-command.ts';
-export { fetchTokenFromCommand } from './token-command.ts';
-export type { TokenEndpointOptions } from './token-endpoint.ts';
-export { requestAccessToken } from './token-endpoint.ts';
-export type { TokenManager, TokenManagerOptions, TokenManagerStats } from './token-manager.ts';
 export { createTokenManager } from './token-manager.ts';

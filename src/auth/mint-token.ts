@@ -1,7 +1,6 @@
 import type { Credentials } from '../config/index.ts';
-import type { Clock } from '../platform/clock.ts';
-import type { FetchLike } from '../platform/http.ts';
-import type { TokenResponse } from './access-token.ts';
+import type { Clock, FetchLike } from '../platform/index.ts';
+import type { TokenResponse } from './token-response.ts';
 import type { RunCommand } from './run-command.ts';
 import type { TokenBudget } from './token-budget.ts';
 import { fetchTokenFromCommand } from './token-command.ts';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 
-export interface CommandResult {
+interface CommandResult {
   /** null when the process was killed by a signal. */
   exitCode: number | null;
   timedOut: boolean;

@@ -1,5 +1,5 @@
-import { ExtractorError } from '../platform/errors.ts';
-import { isPlausibleToken, isRecord, parseTtlS, type TokenResponse } from './access-token.ts';
+import { ExtractorError, type ExtractorErrorCode } from '../platform/index.ts';
+import { isPlausibleToken, isRecord, parseTtlS, type TokenResponse } from './token-response.ts';
 
 /** What one token-endpoint answer means (a value, not an exception: D25). */
 export type TokenAnswer =
@@ -69,7 +69,7 @@ export function classifyTokenAnswer(status: number, bodyText: string, accountsUr
   return { kind: 'token', token: { accessToken, ttlS: parseTtlS(body) } };
 }
 
-function fatal(code: ExtractorError['code'], message: string): TokenAnswer {
+function fatal(code: ExtractorErrorCode, message: string): TokenAnswer {
   return { kind: 'fatal', error: new ExtractorError(code, message) };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import { recordingLogger } from '../../test/support/recording-logger.ts';
-import { ExtractorError } from '../platform/errors.ts';
+import { ExtractorError } from '../platform/index.ts';
 import { createTokenBudget, type TokenBudgetStore } from './token-budget.ts';
 
 function memoryStore(): TokenBudgetStore & { times: number[] } {

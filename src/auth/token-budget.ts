@@ -1,7 +1,5 @@
-import type { Clock } from '../platform/clock.ts';
-import { ExtractorError } from '../platform/errors.ts';
-import type { EventLogger } from '../observability/events.ts';
-import type { Store } from '../store/store.ts';
+import { type Clock, type EventLogger, ExtractorError } from '../platform/index.ts';
+import type { Store } from '../store/index.ts';
 
 /** The two Store methods the budget needs; unit tests pass an in-memory fake. */
 export type TokenBudgetStore = Pick<Store, 'recordTokenRequest' | 'countTokenRequestsSince'>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExtractorError } from '../platform/errors.ts';
+import { ExtractorError } from '../platform/index.ts';
 import { runShellCommand } from './run-command.ts';
 import { fetchTokenFromCommand, parseCommandOutput } from './token-command.ts';
 

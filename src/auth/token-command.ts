@@ -1,5 +1,5 @@
-import { errorCodeOf, ExtractorError } from '../platform/errors.ts';
-import { isPlausibleToken, isRecord, parseTtlS, type TokenResponse } from './access-token.ts';
+import { errorCodeOf, ExtractorError } from '../platform/index.ts';
+import { isPlausibleToken, isRecord, parseTtlS, type TokenResponse } from './token-response.ts';
 import { runShellCommand, type RunCommand } from './run-command.ts';
 
 export interface TokenCommandOptions {

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import { DEFAULT_CONFIG } from '../../test/support/settings.ts';
 import { LIMITS } from '../config/index.ts';
-import { ExtractorError } from '../platform/errors.ts';
-import type { FetchLike } from '../platform/http.ts';
+import { ExtractorError, type FetchLike } from '../platform/index.ts';
 import { requestAccessToken } from './token-endpoint.ts';
 
 const SECRET = 'canary-secret-Zx81';

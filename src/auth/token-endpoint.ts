@@ -1,9 +1,7 @@
 import type { RefreshTokenCredentials } from '../config/index.ts';
-import type { Clock } from '../platform/clock.ts';
-import { errorCodeOf, ExtractorError } from '../platform/errors.ts';
-import type { FetchLike } from '../platform/http.ts';
+import { type Clock, errorCodeOf, ExtractorError, type FetchLike } from '../platform/index.ts';
 import { computeBackoffMs } from '../retry/index.ts';
-import type { TokenResponse } from './access-token.ts';
+import type { TokenResponse } from './token-response.ts';
 import { classifyTokenAnswer } from './token-answer.ts';
 
 export interface TokenEndpointOptions {
@@ -62,7 +60,7 @@ export async function requestAccessToken(options: TokenEndpointOptions): Promise
     } catch (error) {
       if (error instanceof ExtractorError) throw error;
       if (signal?.aborted === true) throw signal.reason;
-      lastDetail = describeTransportError(error, options.timeoutMs);
+      lastDetail = transportErrorDetail(error, options.timeoutMs);
     }
   }
   throw new ExtractorError(
@@ -73,7 +71,7 @@ export async function requestAccessToken(options: TokenEndpointOptions): Promise
 }
 
 /** Error name and errno code only: enough to diagnose, nothing from the request. */
-function describeTransportError(error: unknown, timeoutMs: number): string {
+function transportErrorDetail(error: unknown, timeoutMs: number): string {
   if (!(error instanceof Error)) return 'network error';
   if (error.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
   const code = errorCodeOf(error.cause);

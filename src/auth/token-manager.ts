@@ -1,5 +1,4 @@
-import { isExtractorError } from '../platform/errors.ts';
-import type { EventLogger, TokenRefreshReason } from '../observability/events.ts';
+import { type EventLogger, isExtractorError, type TokenRefreshReason } from '../platform/index.ts';
 import { createMint, type MintOptions } from './mint-token.ts';
 import { createTokenBudget, type TokenBudgetStore } from './token-budget.ts';
 
@@ -13,7 +12,7 @@ export interface TokenManagerOptions extends Omit<MintOptions, 'budget'> {
   onNewToken?: (accessToken: string) => void;
 }
 
-export interface TokenManagerStats {
+interface TokenManagerStats {
   /** Successful refreshes by reason. */
   refreshes: Record<TokenRefreshReason, number>;
   /** Failed refresh attempts by reason. */

@@ -7,8 +7,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExitCode } from './exit-codes.ts';
 import { runExtractCommand } from './extract-command.ts';
-import type { ProcessIO, SimulatorFactory } from './io.ts';
-import type { ExtractFlags } from './parse-args.ts';
+import type { ProcessIO, SimulatorFactory } from '../app/index.ts';
+import type { CliOverrides } from '../config/index.ts';
 import { runStatusCommand } from './status-command.ts';
 
 /** Demo pacing and retry knobs (ms): small, so the whole demo takes well under a minute. */
@@ -31,7 +31,7 @@ const CREDENTIAL_VARIABLES = [
 export async function runDemoCommand(
   io: ProcessIO,
   simulator: SimulatorFactory,
-  options: { flags: ExtractFlags; profile: string; seed: number },
+  options: { flags: CliOverrides; profile: string; seed: number },
 ): Promise<ExitCode> {
   const demoDir = join(io.cwd, 'pmp-demo');
   const ownDb = options.flags.dbPath === undefined;

@@ -6,7 +6,7 @@ describe('exit codes (D10)', () => {
     expect(exitCodeForOutcome('already_complete')).toBe(EXIT.ok);
     expect(exitCodeForOutcome('batch_complete')).toBe(0);
     expect(exitCodeForOutcome('target_met')).toBe(0);
-    expect(exitCodeForOutcome('partial')).toBe(2);
+    expect(exitCodeForOutcome('below_target')).toBe(2);
     expect(exitCodeForOutcome('deferred')).toBe(3);
     expect(exitCodeForOutcome('interrupted')).toBe(3);
   });

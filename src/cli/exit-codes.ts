@@ -1,6 +1,6 @@
 /** D10's exit codes: the single source of truth for how a run ends. */
-import type { ExtractorErrorCode } from '../platform/errors.ts';
-import type { RunOutcome } from '../extract/run-outcome.ts';
+import type { ExtractorErrorCode } from '../platform/index.ts';
+import type { RunOutcome } from '../extract/index.ts';
 
 export const EXIT = {
   /** Success: a batch ran, the target is already met, or --status / --reset. */
@@ -21,7 +21,7 @@ export function exitCodeForOutcome(outcome: RunOutcome): ExitCode {
     case 'batch_complete':
     case 'target_met':
       return EXIT.ok;
-    case 'partial':
+    case 'below_target':
       return EXIT.partial;
     case 'deferred':
     case 'interrupted':

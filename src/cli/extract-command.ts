@@ -2,20 +2,21 @@
  * `pmp-extractor` (one batch, or batches until complete with --until-complete): validated config,
  * the run lock, the store, then the loop; afterwards metrics, Slack flush and the post-extraction hook.
  */
-import { resolveCredentials, secretValues, type Config } from '../config/index.ts';
-import type { ExtractDeps } from '../extract/ports.ts';
-import { runExtract } from '../extract/run-extract.ts';
-import type { RunSummary } from '../extract/run-outcome.ts';
-import { ExtractorError } from '../platform/errors.ts';
+import { type CliOverrides, type Config, resolveCredentials, secretValues } from '../config/index.ts';
+import { type ExtractDeps, runExtract, type RunSummary } from '../extract/index.ts';
+import { ExtractorError } from '../platform/index.ts';
 import { createRunMetrics } from '../observability/index.ts';
 import { openStore, type Store } from '../store/index.ts';
-import { composeRun } from './compose-run.ts';
+import {
+  composeRun,
+  finishRun,
+  openRunLogger,
+  type ProcessIO,
+  reportRunFailure,
+  writeMetricsQuietly,
+} from '../app/index.ts';
 import { EXIT, exitCodeForOutcome, type ExitCode } from './exit-codes.ts';
-import { finishRun, writeMetricsQuietly } from './finish-run.ts';
-import type { ProcessIO } from './io.ts';
 import { acquireLockOrDefer } from './lock.ts';
-import { openRunLogger, reportFailure } from './logging.ts';
-import type { ExtractFlags } from './parse-args.ts';
 
 /** D6's checkpoint cadence, pages. */
 const COMMIT_EVERY_PAGES = 10;
@@ -24,7 +25,7 @@ const MAX_GAP_SWEEPS = 3;
 
 export async function runExtractCommand(
   io: ProcessIO,
-  flags: ExtractFlags,
+  flags: CliOverrides,
   reset: boolean,
 ): Promise<ExitCode> {
   const logging = openRunLogger(io, flags);
@@ -77,14 +78,14 @@ export async function runExtractCommand(
       );
       code = exitCodeForOutcome(lastOf(summaries).outcome);
     } catch (error) {
-      code = reportFailure(logger, io, secrets, error);
+      code = reportRunFailure(logger, io, secrets, error);
     } finally {
       parts.observer.stop();
     }
     await finishRun({ io, config, logger, store: openedStore, summaries, code, startMs, ...parts });
     return code;
   } catch (error) {
-    return await endEarly(reportFailure(logger, io, secrets, error), 'failed');
+    return await endEarly(reportRunFailure(logger, io, secrets, error), 'failed');
   } finally {
     store?.close();
     if (releaseLock !== null) await releaseLock();

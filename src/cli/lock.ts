@@ -1,8 +1,8 @@
 /** Takes the one-run-per-database lock (D10); a held lock is a deferred run (exit 3), not an error. */
 import type { FlushableEventLogger } from '../observability/index.ts';
-import { isExtractorError } from '../platform/errors.ts';
+import { isExtractorError } from '../platform/index.ts';
 import { acquireRunLock, type RunLock } from '../store/index.ts';
-import type { ProcessIO } from './io.ts';
+import type { ProcessIO } from '../app/index.ts';
 
 export async function acquireLockOrDefer(
   io: ProcessIO,

@@ -3,28 +3,16 @@
  * streams). Usage errors become `{ kind: 'exit', code: 1 }`; --help and --version become code 0.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { SETTING_LIST } from '../config/index.ts';
+import type { TextOutput } from '../app/index.ts';
+import { SETTING_LIST, type CliOverrides } from '../config/index.ts';
 import { ENVIRONMENT_HELP } from './help-text.ts';
 
-export interface ExtractFlags {
-  dbPath?: string;
-  batchPages?: string;
-  logFile?: string;
-  logLevel?: string;
-  metricsFile?: string;
-  untilComplete?: boolean;
-}
-
 export type ParsedCommand =
-  | { kind: 'extract'; flags: ExtractFlags; reset: boolean }
-  | { kind: 'status'; flags: ExtractFlags; json: boolean }
+  | { kind: 'extract'; flags: CliOverrides; reset: boolean }
+  | { kind: 'status'; flags: CliOverrides; json: boolean }
   | { kind: 'simulate'; profile: string; seed: number; port: number }
-  | { kind: 'demo'; flags: ExtractFlags; profile: string; seed: number }
+  | { kind: 'demo'; flags: CliOverrides; profile: string; seed: number }
   | { kind: 'exit'; code: 0 | 1 };
-
-export interface Output {
-  write(text: string): void;
-}
 
 const PROFILES = ['clean', 'seed', 'chaos', 'realistic'];
 
@@ -33,7 +21,7 @@ type CommandOptions = Readonly<Record<string, unknown>>;
 
 export function parseArgs(
   argv: readonly string[],
-  io: { stdout: Output; stderr: Output; version: string },
+  io: { stdout: TextOutput; stderr: TextOutput; version: string },
 ): ParsedCommand {
   // Set by whichever command's action commander runs.
   const chosen: { command: ParsedCommand | null } = { command: null };
@@ -51,7 +39,7 @@ export function parseArgs(
     })
     .showHelpAfterError()
     .addHelpText('after', ENVIRONMENT_HELP);
-  addExtractFlags(program)
+  addCliOverrides(program)
     .option(
       '--status',
       'show snapshot, pages, coverage and gaps from the database (no network, no credentials)',
@@ -85,7 +73,7 @@ export function parseArgs(
         port: toInt(options.port),
       };
     });
-  addExtractFlags(program.command('demo'))
+  addCliOverrides(program.command('demo'))
     .description('start the simulator and run a full extraction against it (no credentials needed)')
     .addOption(new Option('--profile <name>', 'fault profile').choices(PROFILES).default('seed'))
     .option('--seed <n>', 'random seed', '1')
@@ -111,7 +99,7 @@ const FLAG_SETTINGS = SETTING_LIST.flatMap(([key, setting]) =>
   setting.flag === undefined ? [] : [{ key, setting, spec: setting.flag }],
 );
 
-function addExtractFlags(command: Command): Command {
+function addCliOverrides(command: Command): Command {
   for (const { setting, spec } of FLAG_SETTINGS) {
     command.option(spec, setting.env === null ? setting.help : `${setting.help} (${setting.env})`);
   }
@@ -119,7 +107,7 @@ function addExtractFlags(command: Command): Command {
 }
 
 /** commander's option names (`db`, `batchPages`) → the Config field each flag overrides. */
-function pickFlags(options: CommandOptions): ExtractFlags {
+function pickFlags(options: CommandOptions): CliOverrides {
   const flags: Record<string, unknown> = {};
   for (const { key, spec } of FLAG_SETTINGS) {
     const value = options[new Option(spec).attributeName()];

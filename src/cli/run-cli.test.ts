@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../simulator/index.ts';
-import { systemClock } from '../platform/clock.ts';
-import type { ProcessIO, SimulatorFactory } from './io.ts';
+import { systemClock } from '../platform/index.ts';
+import type { ProcessIO, SimulatorFactory } from '../app/index.ts';
 import { runCli } from './run-cli.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 

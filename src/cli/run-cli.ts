@@ -2,7 +2,7 @@
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { runDemoCommand } from './demo-command.ts';
 import { runExtractCommand } from './extract-command.ts';
-import type { ProcessIO, SimulatorFactory } from './io.ts';
+import type { ProcessIO, SimulatorFactory } from '../app/index.ts';
 import { parseArgs } from './parse-args.ts';
 import { runSimulateCommand } from './simulate-command.ts';
 import { runStatusCommand } from './status-command.ts';

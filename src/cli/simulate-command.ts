@@ -1,6 +1,6 @@
 /** `pmp-extractor simulate`: the bundled PMP Cloud simulator as a server until SIGINT/SIGTERM. */
 import { EXIT, type ExitCode } from './exit-codes.ts';
-import type { ProcessIO, SimulatorFactory } from './io.ts';
+import type { ProcessIO, SimulatorFactory } from '../app/index.ts';
 
 export async function runSimulateCommand(
   io: ProcessIO,

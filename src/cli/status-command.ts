@@ -1,15 +1,14 @@
 /** `--status [--json]`: the database only — no network, no credentials, no lock (D8, D18). */
 import { existsSync } from 'node:fs';
-import { loadConfig } from '../config/index.ts';
+import { type CliOverrides, loadConfig } from '../config/index.ts';
 import { redactPii } from '../observability/index.ts';
-import { isExtractorError } from '../platform/errors.ts';
+import { isExtractorError } from '../platform/index.ts';
 import { openStoreReadOnly } from '../store/index.ts';
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.ts';
-import type { ProcessIO } from './io.ts';
-import type { ExtractFlags } from './parse-args.ts';
+import type { ProcessIO } from '../app/index.ts';
 import { buildStatus, renderStatus } from './status-report.ts';
 
-export function runStatusCommand(io: ProcessIO, flags: ExtractFlags, json: boolean): ExitCode {
+export function runStatusCommand(io: ProcessIO, flags: CliOverrides, json: boolean): ExitCode {
   try {
     const config = loadConfig(io.env, flags, io.homeDir);
     // Read-only: a missing database or one without our tables is "nothing extracted yet"; --status

@@ -2,9 +2,9 @@
  * `--status` (D8, D18): reads the database only — no network, no credentials. buildStatus gathers
  * the fields D8 names; renderStatus prints them for humans; `--json` prints the object as is.
  */
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 
-export interface StatusGap {
+interface StatusGap {
   page: number;
   error_type: string;
   attempts: number;

@@ -4,9 +4,7 @@
  * variables set them and CLI flags override the environment. Credentials are resolved separately
  * (credentials.ts) because `--status` needs none.
  */
-
-export const LOG_LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import type { LogLevel } from '../platform/index.ts';
 
 export interface Config {
   /** PMP Cloud API base, no trailing slash. */

@@ -1,4 +1,4 @@
-import { ExtractorError } from '../platform/errors.ts';
+import { ExtractorError } from '../platform/index.ts';
 
 /** Each value may be spelled snake_case (Zoho's own spelling) or camelCase. */
 const KEYS = [

@@ -1,7 +1,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ExtractorError } from '../platform/errors.ts';
+import { ExtractorError } from '../platform/index.ts';
 import { resolveCredentials, secretValues } from './credentials.ts';
 import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
 

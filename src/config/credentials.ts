@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { errorCodeOf, ExtractorError } from '../platform/errors.ts';
+import { errorCodeOf, ExtractorError } from '../platform/index.ts';
 import { expandHome } from './fields.ts';
 import { parseCredentialsFile } from './credentials-file.ts';
 
@@ -12,7 +12,7 @@ export interface RefreshTokenCredentials {
 }
 
 /** An external program (an existing OAuth manager, macOS Keychain, ...) that prints an access token. */
-export interface TokenCommandCredentials {
+interface TokenCommandCredentials {
   kind: 'token_command';
   command: string;
 }

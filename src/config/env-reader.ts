@@ -1,13 +1,13 @@
-import { ExtractorError } from '../platform/errors.ts';
+import { ExtractorError } from '../platform/index.ts';
 import type { Field } from './fields.ts';
 
 /** A CLI flag that overrides an environment variable; `value` undefined means "not given". */
-export interface FlagSource {
+interface FlagSource {
   name: string;
   value: string | number | undefined;
 }
 
-export interface ReadOptions {
+interface ReadOptions {
   flag?: FlagSource;
   /** Secret variables are never echoed: the message only says the value is malformed. */
   secret?: boolean;

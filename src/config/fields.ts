@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LOG_LEVELS, type LogLevel } from './config.ts';
+import { LOG_LEVELS, type LogLevel } from '../platform/index.ts';
 import { LIMITS } from './limits.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExtractorError } from '../platform/errors.ts';
+import { ExtractorError } from '../platform/index.ts';
 import { loadConfig } from './load-config.ts';
 
 function messageFor(env: Record<string, string>, overrides = {}): string {

@@ -3,11 +3,9 @@
  * transaction (D6: the checkpoint never runs ahead of the data). The loop asks `due()` after every
  * page; D6's cadence is every 10 pages, plus a final commit at batch end or on interruption.
  */
-import type { EventLogger } from '../observability/events.ts';
-import type { CommitBatch, CommitResult, GapRecord, Store, SystemRecord } from '../store/store.ts';
+import type { EventLogger } from '../platform/index.ts';
+import type { CommitResult, GapRecord, GapRetry, Store, SystemRecord } from '../store/index.ts';
 import type { PassPosition } from './pass-state.ts';
-
-type GapRetry = CommitBatch['gapRetries'][number];
 
 export class Committer {
   private pages: { page: number; systems: readonly SystemRecord[] }[] = [];

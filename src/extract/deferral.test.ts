@@ -2,7 +2,7 @@
  * Deferral, interruption and errors: what a run saves and reports when it stops early.
  * In-process, over the real SQLite store: see test/support/extract-harness.ts.
  */
-import { ExtractorError } from '../platform/errors.ts';
+import { ExtractorError } from '../platform/index.ts';
 import { describe, expect, it } from 'vitest';
 import { gap, harness, fieldsOf, range } from '../../test/support/extract-harness.ts';
 

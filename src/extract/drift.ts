@@ -7,12 +7,12 @@
  * back one more page, until the ids line up again. Additions shift systems forward onto pages still
  * ahead of us, which the pass reads anyway.
  */
-import type { EventLogger } from '../observability/events.ts';
-import type { Store, SystemRecord } from '../store/store.ts';
+import type { EventLogger } from '../platform/index.ts';
+import type { Store, SystemRecord } from '../store/index.ts';
 import type { PageSource } from './ports.ts';
 
 /** Pages we step back (×25 systems) before giving up on realignment and re-reading the pass. */
-export const MAX_DRIFT_STEP_BACK_PAGES = 10;
+const MAX_DRIFT_STEP_BACK_PAGES = 10;
 
 export type DriftOutcome =
   /** Nothing to do, or realigned: store `pages` (re-read with their current records) and go on. */

@@ -39,7 +39,7 @@ export function finish(ctx: RunContext): RunSummary {
       { error_type: 'inventory_shrank', error_message: shrink, exit_code: 2 },
       'ERROR',
     );
-    return summarize(ctx, 'partial', false);
+    return summarize(ctx, 'below_target', false);
   }
   const open = openGaps(ctx);
   // D6: every gap gets at least one sweep before a snapshot is closed, even when the target is met.
@@ -60,7 +60,7 @@ export function finish(ctx: RunContext): RunSummary {
     return summarize(ctx, 'batch_complete', false);
   const message = `pass complete at ${ctx.coveragePct}% coverage, below the ${options.targetPct}% target after ${options.maxGapSweeps} gap sweeps`;
   deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', message, passMs);
-  return summarize(ctx, 'partial', false);
+  return summarize(ctx, 'below_target', false);
 }
 
 /** Why this complete pass must not replace the published one (D15), or null when it may. */

@@ -4,7 +4,7 @@
  * (`retry_sweeps`), so a sweep cut short by the batch budget or a crash resumes where it stopped.
  */
 import type { RunContext } from './run-context.ts';
-import type { GapRow } from '../store/store.ts';
+import type { GapRow } from '../store/index.ts';
 import { withTotals } from './pass-state.ts';
 import type { DeferResult } from './ports.ts';
 import { readPage } from './read-page.ts';

@@ -4,8 +4,8 @@
  * - newest snapshot `partial`: continue it;
  * - none, `failed`, or --reset: start a new pass at page 1 (history is kept).
  */
-import type { EventLogger } from '../observability/events.ts';
-import type { Checkpoint, SnapshotInfo, Store } from '../store/store.ts';
+import type { EventLogger } from '../platform/index.ts';
+import type { Checkpoint, SnapshotInfo, Store } from '../store/index.ts';
 import { validateCheckpoint } from './validate-checkpoint.ts';
 
 export type SnapshotChoice =

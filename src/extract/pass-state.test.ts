@@ -1,6 +1,6 @@
 /** The rules that move the pass position, one table each (the loop's end-to-end tests are beside). */
 import { describe, expect, it } from 'vitest';
-import type { Checkpoint } from '../store/store.ts';
+import type { Checkpoint } from '../store/index.ts';
 import type { DriftOutcome } from './drift.ts';
 import {
   afterDrift,

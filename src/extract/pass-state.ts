@@ -3,12 +3,12 @@
  * rule is a pure function from the current position (and what a page said) to the next one; the
  * paging loop, the gap sweep and the commit replace the position with the result (style guide 13).
  */
-import type { Checkpoint, CommitBatch } from '../store/store.ts';
+import type { Checkpoint, PassPosition as StoredPosition } from '../store/index.ts';
 import { totalPagesOf } from './coverage.ts';
 import type { DriftOutcome } from './drift.ts';
 
 /** The position stored with a checkpoint: what the next run resumes from. */
-export type PassPosition = Readonly<CommitBatch['checkpoint']>;
+export type PassPosition = Readonly<StoredPosition>;
 
 /** What the rules need to know about a page the API answered. */
 export interface PageFacts {

@@ -3,11 +3,10 @@
  * implementations (api client + retry loop, token manager, SQLite store, Slack, progress bar);
  * unit tests pass scripted fakes.
  */
-import type { Clock } from '../platform/clock.ts';
-import type { ErrorType, EventLogger } from '../observability/events.ts';
-import type { DeferReason, PageOutcome } from '../retry/index.ts';
+import type { Clock, DeferReason, ErrorType, EventLogger } from '../platform/index.ts';
+import type { PageOutcome } from '../retry/index.ts';
 import type { ParsedPage } from '../api/index.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 
 /**
  * One page as the API client parsed and normalised it (api/parse-page.ts): the same value reaches the
@@ -37,7 +36,7 @@ export interface PageSource {
   fetchPage(page: number, signal: AbortSignal, logger: EventLogger): Promise<PageResult>;
 }
 
-export interface TokenLifecycle {
+interface TokenLifecycle {
   /** A fresh token at batch start (D3), inside the persisted budget. */
   startBatch(signal?: AbortSignal): Promise<unknown>;
 }

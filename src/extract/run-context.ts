@@ -3,11 +3,10 @@
  * options, the pass position (a value, replaced by the rules in pass-state.ts), the run's tally, and
  * the commit. Everything durable lives in the store.
  */
-import type { EventLogger } from '../observability/events.ts';
-import type { Checkpoint, CommitResult } from '../store/store.ts';
+import type { EventLogger } from '../platform/index.ts';
+import { type Checkpoint, type CommitResult, coveragePct } from '../store/index.ts';
 import { Committer } from './committer.ts';
 import type { DriftOutcome } from './drift.ts';
-import { coveragePct } from '../store/index.ts';
 import { etaMinutesOf } from './coverage.ts';
 import { afterDrift, clampedToTotal, positionOf, type PassPosition } from './pass-state.ts';
 import type { ExtractDeps, ExtractOptions, GapResult } from './ports.ts';

@@ -3,8 +3,7 @@
  * page through the batch, sweep gaps once the pass has reached its end, then close the snapshot or
  * leave it for the next run. No process access: main.ts supplies deps, signal and options.
  */
-import { DEFER_REASONS, isExtractorError } from '../platform/errors.ts';
-import type { EventMap } from '../observability/events.ts';
+import { DEFER_REASONS, type DeferReason, isExtractorError } from '../platform/index.ts';
 import { reconcileDrift } from './drift.ts';
 import { finish, summarize } from './finish.ts';
 import { runGapSweep } from './gap-sweep.ts';
@@ -13,8 +12,6 @@ import { runPaging } from './paging.ts';
 import type { DeferResult, ExtractDeps, ExtractOptions } from './ports.ts';
 import { RunContext } from './run-context.ts';
 import type { RunSummary } from './run-outcome.ts';
-
-type DeferReason = EventMap['run_deferred']['reason'];
 
 export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Promise<RunSummary> {
   const choice = openSnapshot({

@@ -6,12 +6,20 @@ export type RunOutcome =
   | 'batch_complete'
   /** The pass finished and the target is met; the snapshot is `success` (exit 0). */
   | 'target_met'
-  /** The pass finished below target after every gap sweep (exit 2). */
-  | 'partial'
+  /** The pass finished below target after every gap sweep; the snapshot closes `failed` (exit 2). */
+  | 'below_target'
   /** The API asked us to come back later, or the token budget is spent (exit 3). */
   | 'deferred'
   /** SIGINT / SIGTERM (exit 3). */
   | 'interrupted';
+
+/**
+ * The `outcome` field of `run_complete`. The log keeps its published value `partial` for
+ * 'below_target' (renamed internally: SnapshotStatus 'partial' means a pass still in progress).
+ */
+export function loggedOutcome(outcome: RunOutcome): string {
+  return outcome === 'below_target' ? 'partial' : outcome;
+}
 
 export interface RunSummary {
   outcome: RunOutcome;

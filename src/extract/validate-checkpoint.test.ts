@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Checkpoint } from '../store/store.ts';
+import type { Checkpoint } from '../store/index.ts';
 import { validateCheckpoint } from './validate-checkpoint.ts';
 
 const good: Checkpoint = {

@@ -2,7 +2,7 @@
  * Checkpoint validation (D6). A checkpoint is trusted only if it is internally
  * consistent; otherwise the run logs `checkpoint_corruption` and resumes from a safe state. Pure.
  */
-import type { Checkpoint } from '../store/store.ts';
+import type { Checkpoint } from '../store/index.ts';
 
 export type CheckpointVerdict = { valid: true } | { valid: false; reason: string };
 

@@ -1,4 +1,4 @@
-import type { EventMap, EventType } from './events.ts';
+import type { EventMap, EventType } from '../platform/index.ts';
 
 /**
  * The allow-list of fields each event may carry: only these keys reach a log line, so an object
@@ -66,5 +66,9 @@ type MissingFields = {
 }[EventType];
 
 type AssertNever<T extends never> = T;
-/** Compile-time completeness check: an error here names the field to add above. */
+/**
+ * Compile-time completeness check: an error here names the field to add above. Exported only so the
+ * compiler does not drop it as unused.
+ * @public
+ */
 export type EventFieldsComplete = AssertNever<MissingFields>;

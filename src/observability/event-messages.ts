@@ -1,4 +1,4 @@
-import type { EventMap, EventType } from './events.ts';
+import type { EventMap, EventType } from '../platform/index.ts';
 
 /**
  * The `msg` of each event: one short sentence for people reading the log through `pino-pretty` or

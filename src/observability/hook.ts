@@ -1,6 +1,5 @@
 import { spawn as nodeSpawn } from 'node:child_process';
-import type { Clock } from '../platform/clock.ts';
-import type { EventLogger } from './events.ts';
+import type { Clock, EventLogger } from '../platform/index.ts';
 import { buildHookEnv } from './hook-env.ts';
 import type { HookVariables } from './hook-env.ts';
 

@@ -5,17 +5,9 @@ describe('observability public surface', () => {
   it('exports the factories other folders use', () => {
     expect(Object.keys(observability).sort()).toEqual(
       [
-        'DEFAULT_LEVELS',
-        'ERROR_TYPES',
-        'FAILURE_ACTIONS',
-        'TOKEN_REFRESH_REASONS',
         'EVENT_FIELDS',
         'SECRET_VARIABLES',
-        'LEVELS',
-        'REDACTED',
-        'SAMPLE_MAX_CHARS',
         'SecretRegistry',
-        'buildHookEnv',
         'createEventLogger',
         'createProgressReporter',
         'createRunMetrics',

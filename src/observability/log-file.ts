@@ -1,7 +1,7 @@
 import { fchmodSync, mkdirSync, openSync, readdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { pino } from 'pino';
-import type { Clock } from '../platform/clock.ts';
+import type { Clock } from '../platform/index.ts';
 import type { LogDestination } from './logger.ts';
 
 export interface DailyLogFileOptions {

@@ -4,14 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import { EVENT_FIELDS } from './event-fields.ts';
 import { describeEvent } from './event-messages.ts';
-import { DEFAULT_LEVELS } from './events.ts';
-import type { EventMap, EventType } from './events.ts';
-import type { LogLevelName } from './levels.ts';
+import { DEFAULT_LEVELS } from './levels.ts';
+import type { EventMap, EventType, LogLevel } from '../platform/index.ts';
 import { createEventLogger, createSyncFdDestination } from './logger.ts';
 import { SecretRegistry } from './secrets.ts';
 import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
 
-function setup(level: LogLevelName = 'debug', secrets = new SecretRegistry()) {
+function setup(level: LogLevel = 'debug', secrets = new SecretRegistry()) {
   const chunks: string[] = [];
   const clock = new FakeClock(Date.UTC(2025, 10, 26, 17, 30, 0, 123));
   const logger = createEventLogger({

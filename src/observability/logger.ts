@@ -1,11 +1,8 @@
 import { pino } from 'pino';
-import type { Clock } from '../platform/clock.ts';
+import type { Clock, EventLogger, EventMap, EventType, Level, LogLevel } from '../platform/index.ts';
 import { EVENT_FIELDS } from './event-fields.ts';
 import { describeEvent } from './event-messages.ts';
-import { DEFAULT_LEVELS } from './events.ts';
-import type { EventLogger, EventMap, EventType, Level } from './events.ts';
-import { PINO_LEVEL_VALUES, toLevelName } from './levels.ts';
-import type { LogLevelName } from './levels.ts';
+import { DEFAULT_LEVELS, PINO_LEVEL_VALUES, toLevelName } from './levels.ts';
 import { redactText } from './redact.ts';
 import type { SecretRegistry } from './secrets.ts';
 
@@ -19,7 +16,7 @@ export interface EventLoggerOptions {
   destination: LogDestination;
   clock: Clock;
   /** Lowest level written; lower events are dropped. */
-  level: LogLevelName;
+  level: LogLevel;
   secrets: SecretRegistry;
 }
 
@@ -29,7 +26,7 @@ export interface FlushableEventLogger extends EventLogger {
   flush(): void;
 }
 
-type PinoEvents = pino.Logger<LogLevelName>;
+type PinoEvents = pino.Logger<LogLevel>;
 
 /**
  * Renders every event as one JSON line: `level` (DEBUG…CRITICAL), `timestamp` (UTC ISO with ms and

@@ -1,5 +1,10 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import { ERROR_TYPES, TOKEN_REFRESH_REASONS, type ErrorType, type TokenRefreshReason } from './events.ts';
+import {
+  ERROR_TYPES,
+  TOKEN_REFRESH_REASONS,
+  type ErrorType,
+  type TokenRefreshReason,
+} from '../platform/index.ts';
 
 /**
  * One run's metrics for node_exporter's textfile collector (`--metrics-file`). A custom registry

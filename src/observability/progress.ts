@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
-import type { Clock } from '../platform/clock.ts';
+import type { Clock } from '../platform/index.ts';
 
-export interface ProgressUpdate {
+interface ProgressUpdate {
   page: number;
   systems: number;
   coveragePct: number;

@@ -4,10 +4,10 @@
  * table or a Slack message goes through `scrub`, so a secret that slipped into an error message or a
  * URL is still replaced.
  */
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 /** Shorter values are ignored: replacing "abc" everywhere would shred ordinary text, not protect it. */
-export const MIN_SECRET_CHARS = 4;
+const MIN_SECRET_CHARS = 4;
 
 /**
  * A cut secret is still a leak: a message that quotes `value.slice(0, 40)` of a 70-char refresh
@@ -15,8 +15,8 @@ export const MIN_SECRET_CHARS = 4;
  * FRAGMENT_MIN_SECRET_CHARS long, a prefix or suffix of FRAGMENT_CHARS or more is replaced too.
  * URLs are left out: their scheme and host prefix are shared by ordinary URLs in the same text.
  */
-export const FRAGMENT_CHARS = 12;
-export const FRAGMENT_MIN_SECRET_CHARS = 20;
+const FRAGMENT_CHARS = 12;
+const FRAGMENT_MIN_SECRET_CHARS = 20;
 
 export class SecretRegistry {
   private readonly forms = new Set<string>();

@@ -1,10 +1,10 @@
-import type { ErrorType } from './events.ts';
+import type { ErrorType } from '../platform/index.ts';
 
 /** Message texts of D9, in Slack mrkdwn (`*bold*`). Pure functions: the notifier only sends. */
 
 const COUNT = new Intl.NumberFormat('en-US');
 
-export function formatCount(value: number): string {
+function formatCount(value: number): string {
   return COUNT.format(value);
 }
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import { LIMITS } from '../config/index.ts';
-import type { FetchLike } from '../platform/http.ts';
+import type { FetchLike } from '../platform/index.ts';
 import { createEventLogger } from './logger.ts';
 import { SecretRegistry } from './secrets.ts';
 import { createSlackNotifier } from './slack-notifier.ts';

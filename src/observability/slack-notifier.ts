@@ -1,6 +1,4 @@
-import type { Clock } from '../platform/clock.ts';
-import type { FetchLike } from '../platform/http.ts';
-import type { ErrorType, EventLogger } from './events.ts';
+import type { Clock, ErrorType, EventLogger, FetchLike } from '../platform/index.ts';
 import type { SecretRegistry } from './secrets.ts';
 import { createSlackOutbox } from './slack-outbox.ts';
 import {
@@ -26,7 +24,7 @@ export interface SlackNotifierOptions {
   minIntervalMs: number;
 }
 
-export interface SlackFlushOptions {
+interface SlackFlushOptions {
   /**
    * Wait up to this long (ms) for the rate-limit window before sending what is pending; beyond it
    * the message is sent at once. Default 0: the end of a run is not held up for a notification.

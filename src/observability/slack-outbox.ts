@@ -1,6 +1,4 @@
-import type { Clock } from '../platform/clock.ts';
-import type { FetchLike } from '../platform/http.ts';
-import type { EventLogger } from './events.ts';
+import type { Clock, EventLogger, FetchLike } from '../platform/index.ts';
 
 export interface SlackOutboxOptions {
   url: string;

@@ -3,7 +3,7 @@
  * discriminated unions; these are thrown when a run must stop. `code` is stable and maps to an exit
  * code in src/cli/exit-codes.ts. Messages are written for the operator and never contain secrets.
  */
-import type { EventMap } from '../observability/events.ts';
+import type { DeferReason } from './vocabulary.ts';
 
 export type ExtractorErrorCode =
   /** Bad environment variable, flag or credentials file (exit 1). */
@@ -51,9 +51,7 @@ export function errorCodeOf(error: unknown): string | null {
 }
 
 /** Error codes that mean "come back later" (exit 3), with the `run_deferred` reason they log. */
-export const DEFER_REASONS: Readonly<
-  Partial<Record<ExtractorErrorCode, EventMap['run_deferred']['reason']>>
-> = {
+export const DEFER_REASONS: Readonly<Partial<Record<ExtractorErrorCode, DeferReason>>> = {
   lock_held: 'lock_held',
   token_budget_exhausted: 'token_budget',
   token_throttled: 'token_throttled',

@@ -8,7 +8,7 @@
 import type { HttpClient } from './http-client.ts';
 
 /** The part of a Response those callers read. */
-export interface TextResponse {
+interface TextResponse {
   readonly status: number;
   readonly statusText: string;
   readonly ok: boolean;
@@ -17,7 +17,7 @@ export interface TextResponse {
 }
 
 /** The part of RequestInit those callers pass (a RequestInit literal fits). */
-export interface TextRequestInit {
+interface TextRequestInit {
   method?: string;
   headers?: Readonly<Record<string, string>>;
   body?: string;
@@ -34,8 +34,8 @@ export interface TextFetchOptions {
   maxBodyBytes?: number;
 }
 
-export const DEFAULT_TEXT_FETCH_TIMEOUT_MS = 30_000;
-export const DEFAULT_TEXT_FETCH_MAX_BYTES = 1024 * 1024;
+const DEFAULT_TEXT_FETCH_TIMEOUT_MS = 30_000;
+const DEFAULT_TEXT_FETCH_MAX_BYTES = 1024 * 1024;
 
 export function createTextFetch(client: HttpClient, options: TextFetchOptions = {}): TextFetch {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TEXT_FETCH_TIMEOUT_MS;

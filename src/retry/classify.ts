@@ -11,7 +11,7 @@
  * server did answer, the payload is unusable, and a retry may get a sane page.
  */
 import type { AttemptResult, HttpAttempt } from '../api/index.ts';
-import type { ErrorType } from '../observability/events.ts';
+import type { DeferReason, ErrorType } from '../platform/index.ts';
 import {
   isAuthErrorCode,
   isDailyQuota,
@@ -20,8 +20,6 @@ import {
   mentionsInvalidToken,
 } from './body-signals.ts';
 import { parseRetryAfterMs } from './retry-after.ts';
-
-export type DeferReason = 'rate_limited' | 'daily_quota' | 'throttled';
 
 export interface AttemptFailure {
   errorType: ErrorType;
@@ -33,10 +31,13 @@ export interface AttemptFailure {
   /** Server-requested wait from Retry-After, already parsed; null when absent or unusable. */
   retryAfterMs: number | null;
   /** Set only for `rate_limit_deferred`: here `daily_quota`; decide.ts's limits add `rate_limited`. */
-  deferReason: 'rate_limited' | 'daily_quota' | null;
+  deferReason: QuotaDeferReason | null;
 }
 
 export type Classification<T> = { kind: 'ok'; value: T } | { kind: 'failure'; failure: AttemptFailure };
+
+/** The defer reasons a single response can carry (throttling defers come from the loop). */
+type QuotaDeferReason = Extract<DeferReason, 'rate_limited' | 'daily_quota'>;
 
 export interface ClassifyContext {
   /** Local clock, used for an HTTP-date Retry-After when the response has no Date header. */
@@ -79,10 +80,7 @@ export function classifyAttempt<T>(result: AttemptResult<T>, context: ClassifyCo
   if (success && body.kind === 'parsed') return { kind: 'ok', value: body.value };
 
   const retryAfterMs = parseRetryAfterMs(result.retryAfter, context.nowMs, result.date);
-  const fail = (
-    errorType: ErrorType,
-    deferReason: AttemptFailure['deferReason'] = null,
-  ): Classification<T> => ({
+  const fail = (errorType: ErrorType, deferReason: QuotaDeferReason | null = null): Classification<T> => ({
     kind: 'failure',
     failure: {
       errorType,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ErrorType } from '../observability/events.ts';
+import type { ErrorType } from '../platform/index.ts';
 import { DEFAULT_RETRY_POLICY } from '../../test/support/settings.ts';
 import type { AttemptFailure } from './classify.ts';
 import { actionOf, applyLimits, decideNext } from './decide.ts';

@@ -3,9 +3,9 @@
  * under the configured limits, and decideNext chooses what to do with an exhaustive switch on that
  * class. The loop in page-attempts.ts only executes the decision.
  */
-import type { ErrorType, FailureAction } from '../observability/events.ts';
+import type { DeferReason, ErrorType, FailureAction } from '../platform/index.ts';
 import { computeBackoffMs } from './backoff.ts';
-import type { AttemptFailure, DeferReason } from './classify.ts';
+import type { AttemptFailure } from './classify.ts';
 import { MAX_CONSECUTIVE_AUTH_FAILURES } from './policy.ts';
 import type { RetryPolicy } from './policy.ts';
 

@@ -1,14 +1,8 @@
 /** Public surface of the retry layer: classification (D4), decisions, the page retry loop, pacing. */
-export { computeBackoffMs, MAX_BACKOFF_MS } from './backoff.ts';
-export { classifyAttempt } from './classify.ts';
-export type { AttemptFailure, Classification, ClassifyContext, DeferReason } from './classify.ts';
-export { actionOf, applyLimits, decideNext } from './decide.ts';
-export type { AttemptState, RetryDecision } from './decide.ts';
+export { computeBackoffMs } from './backoff.ts';
+export type { AttemptFailure } from './classify.ts';
 export { createPacer } from './pacer.ts';
-export type { Pacer } from './pacer.ts';
 export { fetchPageWithRetry } from './page-attempts.ts';
-export type { PageOutcome, PageRetryContext } from './page-attempts.ts';
-export { MAX_CONSECUTIVE_AUTH_FAILURES } from './policy.ts';
+export type { PageOutcome } from './page-attempts.ts';
 export type { RetryPolicy } from './policy.ts';
-export { parseRetryAfterMs } from './retry-after.ts';
 export type { TokenSource } from './token-source.ts';

@@ -4,7 +4,7 @@
  * through it, retries and auth replays included. Slots are reserved synchronously, so concurrent
  * callers queue instead of starting together.
  */
-import type { Clock } from '../platform/clock.ts';
+import type { Clock } from '../platform/index.ts';
 
 export interface Pacer {
   /** Resolves when the caller may start its request; rejects with the signal's reason on abort. */

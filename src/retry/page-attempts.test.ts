@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApiClient } from '../api/index.ts';
-import { systemClock } from '../platform/clock.ts';
-import type { Clock } from '../platform/clock.ts';
-import { ExtractorError } from '../platform/errors.ts';
+import { type Clock, ExtractorError, systemClock } from '../platform/index.ts';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import { recordingLogger } from '../../test/support/recording-logger.ts';
 import {

@@ -4,11 +4,15 @@
  * waiting rejects with the signal's reason, so the caller can commit and exit.
  */
 import type { ApiClient, ParsedPage } from '../api/index.ts';
-import type { ErrorType, EventLogger } from '../observability/events.ts';
-import type { Clock } from '../platform/clock.ts';
-import { ExtractorError } from '../platform/errors.ts';
+import {
+  type Clock,
+  type DeferReason,
+  type ErrorType,
+  type EventLogger,
+  ExtractorError,
+} from '../platform/index.ts';
 import { classifyAttempt } from './classify.ts';
-import type { AttemptFailure, DeferReason } from './classify.ts';
+import type { AttemptFailure } from './classify.ts';
 import { applyLimits, decideNext } from './decide.ts';
 import type { RetryPolicy } from './policy.ts';
 import { reportFailure } from './report-failure.ts';

@@ -2,7 +2,7 @@
  * The log lines of one failed attempt (D8): `page_extraction_failed` with the action taken, and
  * a DEBUG `retry_decision` explaining it. The sample goes out raw; the logger truncates and redacts.
  */
-import type { EventLogger, Level } from '../observability/events.ts';
+import type { EventLogger, Level } from '../platform/index.ts';
 import type { AttemptFailure } from './classify.ts';
 import { actionOf } from './decide.ts';
 import type { RetryDecision } from './decide.ts';

@@ -5,10 +5,10 @@ import {
   closeAllSimulators,
   fetchPage,
   getToken,
-  parseEnvelope,
+  envelopeOf,
   recordsOf,
   startSimulator,
-} from './test-kit.ts';
+} from '../../test/support/simulator-kit.ts';
 
 afterEach(closeAllSimulators);
 
@@ -155,10 +155,10 @@ describe('body-shaped faults, each consumed once per script entry', () => {
 
   it('total_as_string and records_under_computers reshape one response', async () => {
     const asString = await scripted({ kind: 'total_as_string' });
-    expect(parseEnvelope(asString.text).message_response.total).toBe('40');
-    expect(parseEnvelope(await asString.next.text()).message_response.total).toBe(40);
+    expect(envelopeOf(asString.text).message_response.total).toBe('40');
+    expect(envelopeOf(await asString.next.text()).message_response.total).toBe(40);
     const computers = await scripted({ kind: 'records_under_computers' });
-    expect(parseEnvelope(computers.text).message_type).toBe('scandetails');
+    expect(envelopeOf(computers.text).message_type).toBe('scandetails');
     expect(recordsOf(computers.text, 'computers')).toHaveLength(25);
   });
 

@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Simulator } from './create-simulator.ts';
 import type { Fault } from './faults.ts';
-import { closeAllSimulators, fetchPage, getToken, recordsOf, startSimulator } from './test-kit.ts';
+import {
+  closeAllSimulators,
+  fetchPage,
+  getToken,
+  recordsOf,
+  startSimulator,
+} from '../../test/support/simulator-kit.ts';
 
 afterEach(closeAllSimulators);
 

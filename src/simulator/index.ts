@@ -5,11 +5,7 @@
  */
 export { createSimulator } from './create-simulator.ts';
 export type { Simulator, SimulatorOptions } from './create-simulator.ts';
-export type { ProfileName, SimSettings, SimCredentials, DriftStep } from './settings.ts';
-export { DEFAULT_SETTINGS, DEFAULT_CREDENTIALS } from './settings.ts';
-export { PROFILES, isProfileName, resolveSettings } from './profiles.ts';
-export type { Fault, FaultKind } from './faults.ts';
-export { ALL_FAULT_KINDS } from './faults.ts';
+export type { ProfileName, SimSettings } from './settings.ts';
+export type { Fault } from './faults.ts';
 export type { SimStats, RequestLogEntry } from './stats.ts';
-export type { InventoryChange } from './inventory.ts';
-export { DAILY_QUOTA_CODE, PII_SENTENCE } from './bodies.ts';
+export { PII_SENTENCE } from './bodies.ts';

@@ -4,11 +4,11 @@ import {
   closeAllSimulators,
   fetchPage,
   getToken,
-  parseEnvelope,
+  envelopeOf,
   rawResourceIds,
   recordsOf,
   startSimulator,
-} from './test-kit.ts';
+} from '../../test/support/simulator-kit.ts';
 
 afterEach(closeAllSimulators);
 
@@ -23,7 +23,7 @@ describe('pagination', () => {
     const ids: string[] = [];
     for (let page = 1; page <= 4; page++) {
       const text = await pageText(sim, token, page, 1000);
-      expect(parseEnvelope(text).message_response).toMatchObject({ total: 3362, limit: 1000, page });
+      expect(envelopeOf(text).message_response).toMatchObject({ total: 3362, limit: 1000, page });
       ids.push(...rawResourceIds(text));
     }
     expect(ids).toHaveLength(3362);
@@ -35,13 +35,13 @@ describe('pagination', () => {
     const sim = await startSimulator({ settings: { systems: 1500 } });
     const token = await getToken(sim);
     const camel = await (await fetchPage(sim, token, { query: { pageLimit: '100' } })).text();
-    expect(parseEnvelope(camel).message_response).toMatchObject({ limit: 25, page: 1 });
+    expect(envelopeOf(camel).message_response).toMatchObject({ limit: 25, page: 1 });
     expect(recordsOf(camel)).toHaveLength(25);
     const capped = await pageText(sim, token, 1, 5000);
-    expect(parseEnvelope(capped).message_response.limit).toBe(1000);
+    expect(envelopeOf(capped).message_response.limit).toBe(1000);
     expect(recordsOf(capped)).toHaveLength(1000);
     const junk = await (await fetchPage(sim, token, { query: { page: 'x', pagelimit: '0' } })).text();
-    expect(parseEnvelope(junk).message_response).toMatchObject({ limit: 25, page: 1 });
+    expect(envelopeOf(junk).message_response).toMatchObject({ limit: 25, page: 1 });
   });
 
   it('returns a short last page, then an empty array past the last page', async () => {
@@ -49,7 +49,7 @@ describe('pagination', () => {
     const token = await getToken(sim);
     expect(recordsOf(await pageText(sim, token, 3))).toHaveLength(10);
     const past = await pageText(sim, token, 4);
-    expect(parseEnvelope(past).message_response).toMatchObject({ total: 60, limit: 25, page: 4 });
+    expect(envelopeOf(past).message_response).toMatchObject({ total: 60, limit: 25, page: 4 });
     expect(recordsOf(past)).toEqual([]);
   });
 
@@ -58,7 +58,7 @@ describe('pagination', () => {
     const token = await getToken(sim);
     const first = rawResourceIds(await pageText(sim, token, 1));
     const wrapped = await pageText(sim, token, 4);
-    expect(parseEnvelope(wrapped).message_response.page).toBe(4);
+    expect(envelopeOf(wrapped).message_response.page).toBe(4);
     expect(rawResourceIds(wrapped)).toEqual(first);
     expect(rawResourceIds(await pageText(sim, token, 5))).toEqual(
       rawResourceIds(await pageText(sim, token, 2)),
@@ -71,7 +71,7 @@ describe('pagination', () => {
     });
     const text = await pageText(sim, await getToken(sim), 1);
     expect(text).toContain('"total":"30"');
-    expect(parseEnvelope(text).message_response).not.toHaveProperty('scandetails');
+    expect(envelopeOf(text).message_response).not.toHaveProperty('scandetails');
     expect(recordsOf(text, 'computers')).toHaveLength(25);
   });
 
@@ -107,7 +107,7 @@ describe('inventory drift', () => {
     const page1 = rawResourceIds(await pageText(sim, token, 1));
     expect(rawResourceIds(await pageText(sim, token, 1))).toEqual(page1);
     const shifted = await pageText(sim, token, 1);
-    expect(parseEnvelope(shifted).message_response.total).toBe(101);
+    expect(envelopeOf(shifted).message_response.total).toBe(101);
     expect(rawResourceIds(shifted)).toEqual(before.slice(3, 28));
     const after = sim.groundTruthIds();
     expect(after).toHaveLength(101);
@@ -128,6 +128,6 @@ describe('inventory drift', () => {
     expect(now).not.toContain(ids[10]);
     expect(now).not.toContain(ids[11]);
     expect(now).toContain(ids[12]);
-    expect(parseEnvelope(await pageText(sim, token, 1)).message_response.total).toBe(48);
+    expect(envelopeOf(await pageText(sim, token, 1)).message_response.total).toBe(48);
   });
 });

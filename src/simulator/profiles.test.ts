@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from './settings.ts';
 import { PROFILES, isProfileName, resolveSettings } from './profiles.ts';
 import { ALL_FAULT_KINDS } from './faults.ts';
-import { closeAllSimulators, fetchPage, getToken, requestToken, startSimulator } from './test-kit.ts';
+import {
+  closeAllSimulators,
+  fetchPage,
+  getToken,
+  requestToken,
+  startSimulator,
+} from '../../test/support/simulator-kit.ts';
 
 afterEach(closeAllSimulators);
 

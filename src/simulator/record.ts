@@ -3,12 +3,12 @@ import type { JsonValue } from './json-text.ts';
 import { hexString, intBetween, mulberry32, hashString, pickWeighted, type Rng } from './prng.ts';
 
 /** The MSP's own customer id (D23): 17 digits, above 2^53. */
-export const CUSTOMER_ID = 52549000000166809n;
+const CUSTOMER_ID = 52549000000166809n;
 /** Branch office ids are platform ids too; adjacent ones collide under JSON.parse just like resource ids. */
 const BRANCH_ID_BASE = 52549000000120001n;
 const DAY_MS = 86_400_000;
 
-export function branchOfficeId(orgIndex: number): bigint {
+function branchOfficeId(orgIndex: number): bigint {
   return BRANCH_ID_BASE + BigInt(orgIndex);
 }
 

@@ -3,11 +3,11 @@ import {
   closeAllSimulators,
   fetchPage,
   getToken,
-  parseEnvelope,
+  envelopeOf,
   rawResourceIds,
   recordsOf,
   startSimulator,
-} from './test-kit.ts';
+} from '../../test/support/simulator-kit.ts';
 
 afterEach(closeAllSimulators);
 
@@ -74,7 +74,7 @@ describe('scandetails envelope and records', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain;charset=UTF-8');
     const text = await res.text();
-    const envelope = parseEnvelope(text);
+    const envelope = envelopeOf(text);
     expect(Object.keys(envelope)).toEqual(['message_type', 'message_response', 'message_version', 'status']);
     expect(envelope).toMatchObject({
       message_type: 'scandetails',

@@ -4,7 +4,7 @@ import type { SimState } from './sim-state.ts';
 
 /** Default and maximum `pagelimit` (D23: default 25 documented; 1000 cap reported). */
 export const DEFAULT_PAGE_LIMIT = 25;
-export const MAX_PAGE_LIMIT = 1000;
+const MAX_PAGE_LIMIT = 1000;
 
 export interface PageQuery {
   page: number;

@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Simulator } from './create-simulator.ts';
 import type { Fault } from './faults.ts';
 import type { SimSettings } from './settings.ts';
-import { closeAllSimulators, fetchPage, getToken, manualClock, startSimulator } from './test-kit.ts';
+import {
+  closeAllSimulators,
+  fetchPage,
+  getToken,
+  manualClock,
+  startSimulator,
+} from '../../test/support/simulator-kit.ts';
 
 afterEach(closeAllSimulators);
 

@@ -10,7 +10,7 @@ export interface SimCredentials {
 }
 
 /** Inventory change applied once, after `afterRequests` scandetails requests have been answered. */
-export interface DriftStep {
+interface DriftStep {
   afterRequests: number;
   /** Removes `count` ids from each listed page (page size: the latest `pagelimit` seen, 25 before any). */
   removeFromPages?: { pages: number[]; count: number };
@@ -69,7 +69,7 @@ export interface SimSettings {
   referenceTimeMs: number;
 }
 
-export const DEFAULT_CREDENTIALS: SimCredentials = {
+const DEFAULT_CREDENTIALS: SimCredentials = {
   clientId: '1000.SIMCLIENT7Q2M4K8X1R5T9W3Y6Z0B',
   clientSecret: '5e1c0d8a3b7f4e2a9c6d1b8e7f3a2c4d5e6f7a8b9c',
   refreshToken: '1000.8f14e45fceea167a5a36dedd4bea2543.c9f0f895fb98ab9159f51fd0297e236d',

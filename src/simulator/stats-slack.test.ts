@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimStats } from './stats.ts';
-import { closeAllSimulators, fetchPage, getToken, manualClock, startSimulator } from './test-kit.ts';
+import {
+  closeAllSimulators,
+  fetchPage,
+  getToken,
+  manualClock,
+  startSimulator,
+} from '../../test/support/simulator-kit.ts';
 
 afterEach(closeAllSimulators);
 

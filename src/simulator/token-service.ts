@@ -21,7 +21,7 @@ interface IssuedToken {
 }
 
 /** Zoho's documented throttle body (D3, D23), answered with HTTP 200 by default. */
-export const ACCESS_DENIED_BODY = {
+const ACCESS_DENIED_BODY = {
   error_description: 'You have made too many requests continuously. Please try again after some time.',
   error: 'Access Denied',
   status: 'failure',

@@ -7,7 +7,7 @@ import {
   requestToken,
   startSimulator,
   tokenParams,
-} from './test-kit.ts';
+} from '../../test/support/simulator-kit.ts';
 
 afterEach(closeAllSimulators);
 

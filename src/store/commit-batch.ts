@@ -3,7 +3,7 @@
  * gaps, gap retries and the checkpoint land together or not at all, so the checkpoint never runs
  * ahead of the data (D6).
  */
-import { ExtractorError } from '../platform/errors.ts';
+import { ExtractorError } from '../platform/index.ts';
 import { coveragePct } from './rows.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
 import { toSqlTime } from './sql-time.ts';

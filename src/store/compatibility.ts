@@ -5,7 +5,7 @@
  * front, with the fix, before the file is switched to WAL or migrated (D19).
  */
 import type Database from 'better-sqlite3';
-import { ExtractorError } from '../platform/errors.ts';
+import { ExtractorError } from '../platform/index.ts';
 import { SYSTEM_INTEGER_COLUMNS, SYSTEM_REQUIRED_COLUMNS, SYSTEM_TEXT_COLUMNS } from './system-columns.ts';
 
 /** Every `systems` column this tool writes (or that has a key/default of its own). */

@@ -1,10 +1,10 @@
-import { ExtractorError, isExtractorError } from '../platform/errors.ts';
+import { ExtractorError, isExtractorError } from '../platform/index.ts';
 
 /**
  * Wraps a SQLite failure into the boundary error the CLI maps to exit 1. `what` says which operation
  * failed; the SQLite message is kept (it names the table or constraint) and the original is the cause.
  */
-export function databaseError(what: string, error: unknown): ExtractorError {
+function databaseError(what: string, error: unknown): ExtractorError {
   if (isExtractorError(error)) return error;
   const detail = error instanceof Error ? error.message : String(error);
   return new ExtractorError('database_error', `${what}: ${detail}`, { cause: error });

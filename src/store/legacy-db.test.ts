@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openReadableStore } from '../../test/support/store-reads.ts';
 import { openStore } from './open-store.ts';
 import { CREATE_SNAPSHOTS } from './schema-downstream.ts';
 import type { CommitBatch } from './store.ts';
@@ -101,7 +102,7 @@ function batch(snapshotId: number): CommitBatch {
 describe('a database the legacy tooling created', () => {
   it('gains our columns and tables while its rows, views and version row stay intact', () => {
     legacyDb(CREATE_SNAPSHOTS + LEGACY_SYSTEMS);
-    const store = openStore({ path });
+    const store = openReadableStore({ path });
     expect(statSync(path).mode & 0o777).toBe(0o600);
     // The predecessor's checkpoint row is not ours to resume.
     expect(store.currentSnapshot()).toBeNull();
@@ -165,7 +166,7 @@ describe('a database the legacy tooling created', () => {
         raw_data TEXT, extracted_at DATETIME DEFAULT CURRENT_TIMESTAMP);
       INSERT INTO snapshots (status) VALUES ('success');
       INSERT INTO systems (snapshot_id, resource_id, computer_name) VALUES (1, '9', 'legacy');`);
-    const store = openStore({ path });
+    const store = openReadableStore({ path });
     const id = store.createSnapshot(0);
     store.commit(batch(id));
     store.commit(batch(id));

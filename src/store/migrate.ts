@@ -38,7 +38,7 @@ const SYSTEMS_COLUMNS: readonly (readonly [string, string])[] = [
   ['updated_at', 'DATETIME'],
 ];
 
-export const MIGRATIONS: readonly Migration[] = [
+const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     description: 'snapshots and systems (downstream PMP schema)',

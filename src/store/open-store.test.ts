@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isExtractorError } from '../platform/errors.ts';
+import { isExtractorError } from '../platform/index.ts';
 import { openStore, openStoreReadOnly } from './open-store.ts';
 import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
 

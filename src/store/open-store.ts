@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { ExtractorError } from '../platform/errors.ts';
+import { ExtractorError } from '../platform/index.ts';
 import { ensureParentDir, preparePrivateDbFile } from './file-modes.ts';
 import { assertCompatibleSystemsTable } from './compatibility.ts';
 import { migrate } from './migrate.ts';

@@ -1,5 +1,5 @@
 /** Stored rows → the port's types, plus the coverage arithmetic shared by commit and reset. */
-import type { ErrorType } from '../observability/events.ts';
+import type { ErrorType } from '../platform/index.ts';
 import { parseSqlTime } from './sql-time.ts';
 import type { Checkpoint, GapRow, SnapshotInfo, SnapshotStatus } from './store.ts';
 

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isExtractorError } from '../platform/errors.ts';
+import { isExtractorError } from '../platform/index.ts';
 import { acquireRunLock, type LockOwner, type RunLock } from './run-lock.ts';
 import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
 

@@ -7,7 +7,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import lockfile from 'proper-lockfile';
-import { errorCodeOf, ExtractorError } from '../platform/errors.ts';
+import { errorCodeOf, ExtractorError } from '../platform/index.ts';
 import { ensureParentDir } from './file-modes.ts';
 
 export interface RunLockOptions {

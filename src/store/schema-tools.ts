@@ -13,7 +13,7 @@ export function addMissingColumns(
   }
 }
 
-export function columnNames(db: Database.Database, table: string): string[] {
+function columnNames(db: Database.Database, table: string): string[] {
   const rows = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
   return rows.map((row) => row.name);
 }

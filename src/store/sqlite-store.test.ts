@@ -1,23 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isExtractorError } from '../platform/errors.ts';
-import { openStore } from './open-store.ts';
-import type { CommitBatch, SnapshotStatus, Store, SystemRecord } from './store.ts';
+import { isExtractorError } from '../platform/index.ts';
+import { openReadableStore, type ReadableStore } from '../../test/support/store-reads.ts';
+import type { CommitBatch, GapRecord, SnapshotStatus, SystemColumnValues, SystemRecord } from './store.ts';
 
 const T0 = Date.UTC(2026, 10, 26, 10, 0, 0, 123);
 const BIG_ID = '12345678901234567'; // > 2^53: must survive as exact text
 
-let store: Store | undefined;
+let store: ReadableStore | undefined;
 afterEach(() => {
   store?.close();
   store = undefined;
 });
 
-function open(): Store {
-  store = openStore({ path: ':memory:' });
+function open(): ReadableStore {
+  store = openReadableStore({ path: ':memory:' });
   return store;
 }
 
-function system(id: string, extra: SystemRecord['columns'] = {}): SystemRecord {
+function system(id: string, extra: SystemColumnValues = {}): SystemRecord {
   return {
     resource_id: id,
     columns: { resource_name: `pc-${id}`, branch_office_name: 'Branch A', ...extra },
@@ -219,7 +219,7 @@ describe('systems', () => {
       /no resource_id/,
     );
     expectDatabaseError(() => s.commit(batch(id + 7)), /Snapshot \d+ does not exist/);
-    const noType = { ...gap(5), error_type: null } as unknown as CommitBatch['gaps'][number];
+    const noType = { ...gap(5), error_type: null } as unknown as GapRecord;
     expectDatabaseError(
       () => s.commit(batch(id, { pages: [{ page: 1, systems: [system('1')] }], gaps: [noType] })),
       /Cannot commit to snapshot \d+: NOT NULL constraint failed: extraction_gaps.error_type/,
@@ -228,7 +228,7 @@ describe('systems', () => {
   });
 });
 
-function gap(page: number): CommitBatch['gaps'][number] {
+function gap(page: number): GapRecord {
   return {
     page_num: page,
     error_type: '5xx_server_error',

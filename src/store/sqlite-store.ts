@@ -101,10 +101,6 @@ export class SqliteStore implements Store {
     return guarded(`Cannot commit to snapshot ${batch.snapshot_id}`, () => this.#commitTx.immediate(batch));
   }
 
-  countSystems(snapshotId: number): number {
-    return this.#sql.countSystems.get(snapshotId) as number;
-  }
-
   idsOnPage(snapshotId: number, page: number): string[] {
     return this.#sql.idsOnPage.all(snapshotId, page) as string[];
   }
@@ -136,10 +132,6 @@ export class SqliteStore implements Store {
 
   countTokenRequestsSince(sinceMs: number): number {
     return this.#sql.countTokenRequests.get(sinceMs) as number;
-  }
-
-  allIds(snapshotId: number): string[] {
-    return this.#sql.allIds.all(snapshotId) as string[];
   }
 
   close(): void {

@@ -66,7 +66,6 @@ export function prepareStatements(db: Database.Database) {
       `SELECT resource_id FROM systems
        WHERE snapshot_id = ? AND resource_id IN (SELECT value FROM json_each(?))`,
     ).pluck(),
-    allIds: sql('SELECT resource_id FROM systems WHERE snapshot_id = ? ORDER BY system_id').pluck(),
     upsertGap: sql(
       `INSERT INTO extraction_gaps (snapshot_id, page_num, error_type, error_message,
          response_sample, attempts, created_at, updated_at)

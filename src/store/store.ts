@@ -3,16 +3,19 @@
  * extraction loop only sees this interface. All methods are synchronous (better-sqlite3 is), and each
  * mutating method is one transaction: a crash leaves either all of it or none of it.
  */
-import type { ErrorType } from '../observability/events.ts';
+import type { ErrorType } from '../platform/index.ts';
 
 export type SnapshotStatus = 'success' | 'partial' | 'failed';
+
+/** Column name → value (TEXT columns as string, INTEGER columns as number, null when absent). */
+export type SystemColumnValues = Readonly<Record<string, string | number | null>>;
 
 /** One system row as mapped from an API record (columns of the downstream `systems` table). */
 export interface SystemRecord {
   /** Lossless 17-digit id as text. */
   resource_id: string;
   /** Column name → value for every mapped column (TEXT columns as string, INTEGER columns as number). */
-  columns: Readonly<Record<string, string | number | null>>;
+  columns: SystemColumnValues;
   /** The record exactly as received (lossless JSON text). */
   raw_json: string;
 }
@@ -64,6 +67,22 @@ export interface GapRow extends GapRecord {
   resolved_at_ms: number | null;
 }
 
+/** One gap page retried in a sweep (see CommitBatch.gapRetries). */
+export interface GapRetry {
+  page_num: number;
+  resolved: boolean;
+  /** Attempts spent on this page in this sweep. */
+  attempts: number;
+  error_type?: ErrorType;
+  error_message?: string;
+}
+
+/** Where the pass stands: the checkpoint fields a commit writes (the store derives the rest). */
+export type PassPosition = Omit<
+  Checkpoint,
+  'snapshot_id' | 'systems_extracted' | 'coverage_pct' | 'updated_at_ms'
+>;
+
 /** One committed unit of work: pages' systems, new/resolved gaps and the checkpoint, in one transaction. */
 export interface CommitBatch {
   snapshot_id: number;
@@ -76,15 +95,8 @@ export interface CommitBatch {
    * sweep) is added to the gap's total; error_type/error_message replace the stored ones when given.
    * A page with no gap row is ignored.
    */
-  gapRetries: readonly {
-    page_num: number;
-    resolved: boolean;
-    /** Attempts spent on this page in this sweep. */
-    attempts: number;
-    error_type?: ErrorType;
-    error_message?: string;
-  }[];
-  checkpoint: Omit<Checkpoint, 'snapshot_id' | 'systems_extracted' | 'coverage_pct' | 'updated_at_ms'>;
+  gapRetries: readonly GapRetry[];
+  checkpoint: PassPosition;
   nowMs: number;
 }
 
@@ -110,7 +122,6 @@ export interface Store {
   /** Records previous_coverage_pct at the end of a run. */
   setPreviousCoverage(snapshotId: number, coveragePct: number): void;
   commit(batch: CommitBatch): CommitResult;
-  countSystems(snapshotId: number): number;
   /** resource_ids stored for `page` in this snapshot (systems.source_page). */
   idsOnPage(snapshotId: number, page: number): string[];
   /** Systems in this tool's newest `success` snapshot before `beforeSnapshotId`; null if none. */
@@ -123,7 +134,5 @@ export interface Store {
   /** Token-endpoint calls, persisted so the Zoho budget (10 per 10 min) holds across processes. */
   recordTokenRequest(nowMs: number): void;
   countTokenRequestsSince(sinceMs: number): number;
-  /** All resource_ids of the snapshot (for tests, status and reconciliation). */
-  allIds(snapshotId: number): string[];
   close(): void;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { coveragePct } from './rows.ts';
 import { openStore } from './open-store.ts';
-import type { CommitBatch, Store, SystemRecord } from './store.ts';
+import type { CommitBatch, Store, SystemColumnValues, SystemRecord } from './store.ts';
 import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
 
 const T0 = Date.UTC(2026, 10, 26, 10, 0, 0, 123);
@@ -43,7 +43,7 @@ function commitPage(snapshotId: number, page: number, systems: SystemRecord[], n
   return store.commit(batch);
 }
 
-function system(id: string, columns: SystemRecord['columns'] = {}): SystemRecord {
+function system(id: string, columns: SystemColumnValues = {}): SystemRecord {
   return {
     resource_id: id,
     columns: { resource_name: 'pc', branch_office_name: 'Branch', ...columns },

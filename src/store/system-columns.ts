@@ -61,11 +61,6 @@ export const SYSTEM_INTEGER_COLUMNS = [
 /** NOT NULL TEXT columns of the downstream schema; the mapper always fills them. */
 export const SYSTEM_REQUIRED_COLUMNS = ['resource_name', 'branch_office_name'] as const;
 
-export type SystemColumn =
-  | (typeof SYSTEM_TEXT_COLUMNS)[number]
-  | (typeof SYSTEM_INTEGER_COLUMNS)[number]
-  | (typeof SYSTEM_REQUIRED_COLUMNS)[number];
-
 /** Columns whose values are epoch-ms timestamps, where -1 means "no value". */
 export const SYSTEM_TIME_COLUMNS: ReadonlySet<string> = new Set([
   'agent_installed_on',

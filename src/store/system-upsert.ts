@@ -3,7 +3,7 @@
  * `system_id` never churns (INSERT OR REPLACE would delete and re-insert). Values are made safe for
  * the downstream constraints here so that no row is ever dropped silently (D5).
  */
-import { ExtractorError } from '../platform/errors.ts';
+import { ExtractorError } from '../platform/index.ts';
 import type { SystemRecord } from './store.ts';
 import { SYSTEM_INTEGER_COLUMNS, SYSTEM_REQUIRED_COLUMNS, SYSTEM_TEXT_COLUMNS } from './system-columns.ts';
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { PACKAGE_VERSION } from '../../src/version.ts';
 import { EVENT_TYPES, ofType, typesSeen } from '../support/event-schema.ts';
-import type { EventType } from '../../src/observability/events.ts';
+import type { EventType } from '../../src/platform/index.ts';
 import {
   obsEnv,
   only,

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
-import { ERROR_TYPES } from '../../src/observability/events.ts';
+import { ERROR_TYPES } from '../../src/platform/index.ts';
 import { ofType } from '../support/event-schema.ts';
 import { obsEnv, runDirs, runValidated, type RunDirs, type ValidatedRun } from '../support/validated-run.ts';
 

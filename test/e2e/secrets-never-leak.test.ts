@@ -15,7 +15,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Fault, type SimSettings, type Simulator } from '../../src/simulator/index.ts';
-import { fetchPage, getToken } from '../../src/simulator/test-kit.ts';
+import { fetchPage, getToken } from '../support/simulator-kit.ts';
 import { runCli, type CliResult } from '../support/run-cli.ts';
 import {
   clientEnv,
@@ -59,8 +59,13 @@ const SETTINGS: Partial<SimSettings> = {
   },
 };
 
+interface LabelledRun {
+  label: string;
+  result: CliResult;
+}
+
 interface Outputs {
-  runs: { label: string; result: CliResult }[];
+  runs: LabelledRun[];
   logFiles: string[];
   dbPaths: string[];
   commandTokensFile: string;
@@ -102,7 +107,7 @@ function rawDbFiles(dbPath: string): string[] {
 
 beforeAll(async () => {
   sim = await createSimulator({ profile: 'clean', seed: SEED, settings: SETTINGS });
-  const runs: Outputs['runs'] = [];
+  const runs: LabelledRun[] = [];
   const main = runDirs();
   const logFile = join(scratchDir('pmp-client-log-'), 'pmp.log');
   const slackUrl = `${sim.url}/__sim/slack/T000/B000/${canary.slackPath}`;

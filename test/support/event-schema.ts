@@ -10,7 +10,7 @@
  * `tsc`. So the validator cannot drift from the allow-list the logger enforces.
  */
 import { z } from 'zod';
-import { EVENT_FIELDS } from '../../src/observability/event-fields.ts';
+import { EVENT_FIELDS } from '../../src/observability/index.ts';
 import {
   ERROR_TYPES,
   FAILURE_ACTIONS,
@@ -19,10 +19,10 @@ import {
   type EventMap,
   type EventType,
   type Level,
-} from '../../src/observability/events.ts';
+} from '../../src/platform/index.ts';
 
 /** `2026-11-26T17:30:00.123Z`: UTC, milliseconds, `Z` (no offset, no micro/nanoseconds). */
-export const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 const timestamp = z
   .string()
@@ -159,7 +159,7 @@ const FIELD_SCHEMAS: FieldSchemas = {
 };
 
 /** Events that happen inside a snapshot's batch: D8's "snapshot_id where known" means always here. */
-export const SNAPSHOT_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
+const SNAPSHOT_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'batch_start',
   'extraction_progress',
   'page_extraction_failed',

@@ -4,9 +4,9 @@
  * inventory, a fake clock, a recording logger and a recording observer.
  */
 import { afterEach } from 'vitest';
-import type { EventMap, EventType } from '../../src/observability/events.ts';
-import { openStore } from '../../src/store/index.ts';
-import type { Store, SystemRecord } from '../../src/store/store.ts';
+import type { EventMap, EventType } from '../../src/platform/index.ts';
+import type { SystemRecord } from '../../src/store/index.ts';
+import { openReadableStore, type ReadableStore } from './store-reads.ts';
 import type {
   ExtractOptions,
   ParsedPage,
@@ -21,11 +21,11 @@ import { recordingLogger, type RecordedEvent } from './recording-logger.ts';
 import { removeTempDir, tempDir } from './temp-dir.ts';
 import { join } from 'node:path';
 /** 17-digit ids above 2^53, as the real API has them; `n` keeps them unique and ordered. */
-export function idOf(n: number): string {
+function idOf(n: number): string {
   return (12_345_678_901_000_000n + BigInt(n)).toString();
 }
 
-export function recordOf(id: string): SystemRecord {
+function recordOf(id: string): SystemRecord {
   return {
     resource_id: id,
     columns: { resource_name: `pc-${id.slice(-6)}`, branch_office_name: 'Branch A' },
@@ -36,7 +36,7 @@ export function recordOf(id: string): SystemRecord {
 type Scripted = PageResult | ((signal: AbortSignal) => Promise<PageResult>);
 
 /** An offset-paged inventory like PMP's: page N holds ids[(N-1)*limit .. N*limit). */
-export class FakeApi implements PageSource {
+class FakeApi implements PageSource {
   ids: string[];
   limit: number;
   /** Past the last page: nothing, or page 1 again (the API's wrap-around). */
@@ -115,11 +115,11 @@ export function gap(errorType: 'json_parse_error' | '5xx_server_error' = '5xx_se
   };
 }
 
-export type ObserverCall = {
+type ObserverCall = {
   [K in keyof RunObserver]: { method: K; info: Parameters<RunObserver[K]>[0] };
 }[keyof RunObserver];
 
-export function recordingObserver(calls: ObserverCall[]): RunObserver {
+function recordingObserver(calls: ObserverCall[]): RunObserver {
   return {
     runStarted: (info) => calls.push({ method: 'runStarted', info }),
     pageDone: (info) =>
@@ -138,7 +138,7 @@ export interface RunResult {
   observed: ObserverCall[];
 }
 
-const openStores: Store[] = [];
+const openStores: ReadableStore[] = [];
 const tempDirs: string[] = [];
 afterEach(() => {
   for (const store of openStores.splice(0)) store.close();
@@ -146,7 +146,7 @@ afterEach(() => {
 });
 
 export function harness(args: { systems: number; limit?: number; dbPath?: string }) {
-  const store = openStore({ path: args.dbPath ?? ':memory:' });
+  const store = openReadableStore({ path: args.dbPath ?? ':memory:' });
   openStores.push(store);
   const api = new FakeApi(args.systems, args.limit ?? 25);
   const clock = new FakeClock();

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/platform/clock.ts';
+import type { Clock } from '../../src/platform/index.ts';
 
 /**
  * A clock whose sleep() returns at once and moves time forward by the requested delay.

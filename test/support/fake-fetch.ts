@@ -1,7 +1,7 @@
-import type { FetchLike } from '../../src/platform/http.ts';
+import type { FetchLike } from '../../src/platform/index.ts';
 
 /** One request as the fake saw it. Header names are lower-cased. */
-export interface RecordedRequest {
+interface RecordedRequest {
   url: string;
   method: string;
   headers: Record<string, string>;

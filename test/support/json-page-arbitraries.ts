@@ -60,7 +60,7 @@ const stringText = fc
   .map(([s, style]) => stringLiteral(s, style));
 
 /** Integers from 1 to 20 digits, with the 2^53 boundary and small sentinels well represented. */
-export const integerText = fc.oneof(
+const integerText = fc.oneof(
   fc.bigInt({ min: -(10n ** 20n) + 1n, max: 10n ** 20n - 1n }).map(String),
   fc.bigInt({ min: 2n ** 53n - 3n, max: 2n ** 53n + 3n }).map(String),
   fc.integer({ min: -2, max: 5 }).map(String),

@@ -2,7 +2,7 @@
  * The one recording EventLogger of the test suite: every event with a copy of its fields, its level,
  * and the snapshot it was bound to through withSnapshot (absent when unbound).
  */
-import type { EventLogger, EventType, Level } from '../../src/observability/events.ts';
+import type { EventLogger, EventType, Level } from '../../src/platform/index.ts';
 
 export interface RecordedEvent {
   type: EventType;

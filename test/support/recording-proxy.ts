@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import type { RequestLogEntry } from '../../src/simulator/index.ts';
 import { fastEnv, tempDir } from './run-cli.ts';
 import { withDb } from './db.ts';
-export { gapRows, textCells, withDb, type GapRow, type TextCell } from './db.ts';
+export { gapRows, withDb } from './db.ts';
 
-export const SCANDETAILS_PATH = '/api/1.4/patch/scandetails';
+const SCANDETAILS_PATH = '/api/1.4/patch/scandetails';
 
 /** One request that went through the proxy. Times are epoch ms on this machine's clock. */
 export interface ProxyEntry {

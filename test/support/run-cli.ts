@@ -66,7 +66,7 @@ export function runCli(args: readonly string[], env: Record<string, string>): Pr
   return startCli(args, env).done;
 }
 
-export function parseEvents(stdout: string): Record<string, unknown>[] {
+function parseEvents(stdout: string): Record<string, unknown>[] {
   return stdout
     .split('\n')
     .filter((line) => line.trim() !== '')

@@ -4,14 +4,14 @@
  * proxy (to capture access tokens, echo secrets back, or alter one page), and read-only access to the
  * child's database.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { validateEventStream, type AnyLogEvent } from './event-schema.ts';
 import { fastEnv, runCli, tempDir, type CliResult } from './run-cli.ts';
-export { gapRows, textCells, withDb, type GapRow, type TextCell } from './db.ts';
+export { gapRows, textCells, withDb } from './db.ts';
 
 export interface RunDirs {
   dir: string;
@@ -56,7 +56,7 @@ export interface ProxyReply {
 export interface ProxyRequest {
   method: string;
   url: URL;
-  headers: IncomingMessage['headers'];
+  headers: IncomingHttpHeaders;
   body: string;
 }
 

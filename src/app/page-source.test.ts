@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApiClient } from '../api/index.ts';
-import {
-  createEventLogger,
-  createRunMetrics,
-  SecretRegistry,
-  type LogLevelName,
-} from '../observability/index.ts';
+import { createEventLogger, createRunMetrics, SecretRegistry } from '../observability/index.ts';
+import type { LogLevel } from '../platform/index.ts';
 import { createPacer } from '../retry/index.ts';
 import { API_CLIENT_DEFAULTS, DEFAULT_RETRY_POLICY } from '../../test/support/settings.ts';
 import { FakeClock } from '../../test/support/fake-clock.ts';
@@ -18,7 +14,7 @@ import {
 import { createPageSource } from './page-source.ts';
 
 /** One page through the real page source: a 503, a 401 replay, then a page with a record lacking resource_id. */
-async function runPage(level: LogLevelName): Promise<{ samples: Map<string, number>; lines: string[] }> {
+async function runPage(level: LogLevel): Promise<{ samples: Map<string, number>; lines: string[] }> {
   const clock = new FakeClock();
   const fake = createFakeFetch([
     () => textResponse('busy', { status: 503 }),

@@ -5,8 +5,8 @@
  * here, as they happen, never from the log (whose level and allow-list must not change a metric).
  */
 import type { ApiClient } from '../api/index.ts';
-import type { PageResult, PageSource } from '../extract/ports.ts';
-import type { Clock } from '../platform/clock.ts';
+import type { PageResult, PageSource } from '../extract/index.ts';
+import type { Clock } from '../platform/index.ts';
 import { redactText, type RunMetrics, type SecretRegistry } from '../observability/index.ts';
 import {
   fetchPageWithRetry,

@@ -3,7 +3,7 @@
  * the variable), then stdout or the daily log file, with every known secret registered for
  * scrubbing before anything can be logged. Also the one place failures become events + exit codes.
  */
-import { loadConfig, type Config } from '../config/index.ts';
+import { type CliOverrides, type Config, loadConfig } from '../config/index.ts';
 import {
   createEventLogger,
   createSyncFdDestination,
@@ -13,10 +13,9 @@ import {
   SECRET_VARIABLES,
   type FlushableEventLogger,
 } from '../observability/index.ts';
-import { DEFER_REASONS, ExtractorError, isExtractorError } from '../platform/errors.ts';
-import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.ts';
+import { DEFER_REASONS, ExtractorError, isExtractorError } from '../platform/index.ts';
+import { EXIT, exitCodeForError, type ExitCode } from '../cli/exit-codes.ts';
 import type { ProcessIO } from './io.ts';
-import type { ExtractFlags } from './parse-args.ts';
 
 /** Environment values that are secrets whatever happens later (scrubbed from every line and message). */
 
@@ -24,14 +23,14 @@ export type RunLogging =
   | { ok: true; config: Config; logger: FlushableEventLogger; secrets: SecretRegistry }
   | { ok: false; code: ExitCode };
 
-export function openRunLogger(io: ProcessIO, flags: ExtractFlags): RunLogging {
+export function openRunLogger(io: ProcessIO, flags: CliOverrides): RunLogging {
   const secrets = new SecretRegistry();
   for (const name of SECRET_VARIABLES) secrets.add(io.env[name]);
   const stdout = io.stdoutFd === null ? io.stdout : createSyncFdDestination(io.stdoutFd);
   // Before a usable configuration exists, failures go to stdout at the default level.
   const fail = (error: unknown): RunLogging => {
     const logger = createEventLogger({ destination: stdout, clock: io.clock, level: 'info', secrets });
-    return { ok: false, code: reportFailure(logger, io, secrets, error) };
+    return { ok: false, code: reportRunFailure(logger, io, secrets, error) };
   };
   let config: Config;
   try {
@@ -65,7 +64,7 @@ export function openRunLogger(io: ProcessIO, flags: ExtractFlags): RunLogging {
  * Logs a failure as `run_deferred` (exit 3) or `extraction_failed` (exit 1), and writes one
  * human line to stderr. Messages are scrubbed of every registered secret.
  */
-export function reportFailure(
+export function reportRunFailure(
   logger: FlushableEventLogger,
   io: ProcessIO,
   secrets: SecretRegistry,

@@ -3,7 +3,7 @@
  * POST_EXTRACTION_HOOK (D10: only after a run that changed data; its failure is a WARNING only).
  */
 import { LIMITS, type Config } from '../config/index.ts';
-import type { RunSummary } from '../extract/run-outcome.ts';
+import { loggedOutcome, type RunSummary } from '../extract/index.ts';
 import {
   runPostExtractionHook,
   writeMetricsFile,
@@ -11,9 +11,9 @@ import {
   type RunMetrics,
   type SlackNotifier,
 } from '../observability/index.ts';
-import type { TokenRefreshReason } from '../observability/events.ts';
+import type { TokenRefreshReason } from '../platform/index.ts';
 import type { Store } from '../store/index.ts';
-import type { ExitCode } from './exit-codes.ts';
+import type { ExitCode } from '../cli/exit-codes.ts';
 import type { ProcessIO } from './io.ts';
 
 export async function finishRun(args: {
@@ -35,7 +35,7 @@ export async function finishRun(args: {
   // D8: snapshot_id where known, so a run's last line says which snapshot it worked on.
   (last === null ? logger : logger.withSnapshot(last.snapshotId)).emit('run_complete', {
     exit_code: code,
-    outcome: last?.outcome ?? 'failed',
+    outcome: last === null ? 'failed' : loggedOutcome(last.outcome),
     duration_ms: durationMs,
   });
   if (config.metricsFile !== null) {

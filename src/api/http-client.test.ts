@@ -3,10 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync, deflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeServers, listen } from '../../test/support/test-server.ts';
-import { describeTransportError } from '../api/transport-error.ts';
-import { createHttpClient } from './http-client.ts';
-import type { HttpClient, HttpRequest } from './http-client.ts';
-import { HttpRequestError } from './http-request-error.ts';
+import { createHttpClient, HttpRequestError, type HttpClient, type HttpRequest } from '../platform/index.ts';
+import { describeTransportError } from './transport-error.ts';
 
 const clients: HttpClient[] = [];
 afterEach(async () => {
@@ -33,7 +31,9 @@ async function failure(promise: Promise<unknown>): Promise<HttpRequestError> {
   return error;
 }
 
-/** The TransportFailure api-client would report for this rejection. */
+/**
+ * The platform HTTP client's failures as the API client maps them (this test lives in api/ because
+ * platform/ imports nothing above it). The TransportFailure api-client would report for this rejection. */
 function failureKind(error: HttpRequestError, timeoutMs: number = BASE.timeoutMs): string {
   return describeTransportError(error, { timedOut: error.timedOut, timeoutMs, httpStatus: error.httpStatus })
     .failure;

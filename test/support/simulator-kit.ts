@@ -2,7 +2,7 @@
  * Helpers for the simulator's own tests (and the e2e tests elsewhere): start a simulator, get a token
  * and fetch pages over real HTTP. Not used by production code.
  */
-import { createSimulator, type Simulator, type SimulatorOptions } from './create-simulator.ts';
+import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.ts';
 
 const open: Simulator[] = [];
 
@@ -83,11 +83,11 @@ interface EnvelopeShape {
   status: string;
 }
 
-export function parseEnvelope(text: string): EnvelopeShape {
+export function envelopeOf(text: string): EnvelopeShape {
   return JSON.parse(text) as EnvelopeShape;
 }
 
 /** Records of an envelope, read under `key` (default `scandetails`). */
 export function recordsOf(text: string, key = 'scandetails'): Record<string, unknown>[] {
-  return parseEnvelope(text).message_response[key] as Record<string, unknown>[];
+  return envelopeOf(text).message_response[key] as Record<string, unknown>[];
 }

@@ -2,7 +2,7 @@
  * Fans the extraction loop's progress out to the humans and machines watching it: the TTY progress
  * bar, Slack (D9) and the Prometheus metrics. None of them can fail or slow the run.
  */
-import type { RunObserver } from '../extract/ports.ts';
+import type { RunObserver } from '../extract/index.ts';
 import type { ProgressReporter, RunMetrics, SlackNotifier } from '../observability/index.ts';
 
 export function createRunObserver(parts: {

@@ -3,7 +3,7 @@
  * lossless parse, then the error-or-success envelope.
  */
 import type { BodyOutcome } from './attempt-result.ts';
-import { detectBodyShape } from './detect-non-json.ts';
+import { detectBodyShape } from './detect-body-shape.ts';
 import { readEnvelope } from './envelope.ts';
 import type { Envelope } from './envelope.ts';
 import { parseLossless } from './lossless.ts';

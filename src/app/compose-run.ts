@@ -5,7 +5,7 @@
 import { createApiClient } from '../api/index.ts';
 import { createTokenManager } from '../auth/index.ts';
 import { LIMITS, type Config, type Credentials } from '../config/index.ts';
-import type { PageSource } from '../extract/ports.ts';
+import type { PageSource } from '../extract/index.ts';
 import {
   createProgressReporter,
   createRunMetrics,

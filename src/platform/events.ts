@@ -1,34 +1,11 @@
 /**
  * The closed set of log events (decision D8). Every line on stdout / in the log file is one of these,
  * rendered as `{timestamp, level, event_type, snapshot_id?, ...fields}`. Adding an event means adding
- * it here, to DEFAULT_LEVELS, to the README's schema table and to a test.
+ * it here, to DEFAULT_LEVELS (src/observability/levels.ts), to the README's schema table and to a test.
  * Every field must also be listed in EVENT_FIELDS (event-fields.ts), the logger's allow-list; the
  * compiler reports a field missing there.
  */
-
-export const LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
-export type Level = (typeof LEVELS)[number];
-
-/** D4's error classes; also the `error_type` column of extraction_gaps. */
-export const ERROR_TYPES = [
-  '401_unauthorized',
-  '403_forbidden',
-  '429_rate_limit',
-  'rate_limit_deferred',
-  'throttled',
-  '5xx_server_error',
-  'network_timeout',
-  'json_parse_error',
-  'unknown_error',
-] as const;
-export type ErrorType = (typeof ERROR_TYPES)[number];
-
-/** What the extractor does after a failed attempt. */
-export const FAILURE_ACTIONS = ['retry', 'refresh_token', 'skip_page', 'defer_run', 'abort'] as const;
-export type FailureAction = (typeof FAILURE_ACTIONS)[number];
-
-export const TOKEN_REFRESH_REASONS = ['batch_start', 'proactive', '401'] as const;
-export type TokenRefreshReason = (typeof TOKEN_REFRESH_REASONS)[number];
+import type { DeferReason, ErrorType, FailureAction, Level, TokenRefreshReason } from './vocabulary.ts';
 
 export interface EventMap {
   run_start: {
@@ -134,14 +111,7 @@ export interface EventMap {
     extracted_now: boolean;
   };
   run_deferred: {
-    reason:
-      | 'lock_held'
-      | 'rate_limited'
-      | 'throttled'
-      | 'daily_quota'
-      | 'token_budget'
-      | 'token_throttled'
-      | 'interrupted';
+    reason: DeferReason;
     retry_after_s: number | null;
     message: string;
   };
@@ -181,33 +151,6 @@ export interface EventMap {
 }
 
 export type EventType = keyof EventMap;
-
-/** Level used when the caller does not pass one (D8's level guidance). */
-export const DEFAULT_LEVELS: Readonly<Record<EventType, Level>> = {
-  run_start: 'INFO',
-  batch_start: 'INFO',
-  extraction_progress: 'INFO',
-  page_extraction_failed: 'WARNING',
-  page_skipped: 'ERROR',
-  records_rejected: 'ERROR',
-  gap_recovered: 'INFO',
-  token_refresh: 'INFO',
-  token_budget: 'DEBUG',
-  checkpoint_commit: 'INFO',
-  checkpoint_corruption: 'WARNING',
-  coverage_decreased: 'WARNING',
-  page_drift_detected: 'WARNING',
-  batch_complete: 'INFO',
-  target_met: 'INFO',
-  run_deferred: 'WARNING',
-  extraction_failed: 'CRITICAL',
-  run_complete: 'INFO',
-  slack_disabled: 'WARNING',
-  slack_failed: 'WARNING',
-  hook_failed: 'WARNING',
-  hook_complete: 'INFO',
-  retry_decision: 'DEBUG',
-};
 
 /** The logging port every module receives. Implementations render JSON lines and redact. */
 export interface EventLogger {

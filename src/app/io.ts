@@ -2,8 +2,7 @@
  * Everything the CLI takes from the process, gathered by src/main.ts (the only file that touches
  * `process`) and passed down explicitly.
  */
-import type { Clock } from '../platform/clock.ts';
-import type { FetchLike } from '../platform/http.ts';
+import type { Clock, FetchLike } from '../platform/index.ts';
 
 export interface TextOutput {
   write(text: string): unknown;
@@ -35,7 +34,7 @@ export interface ProcessIO {
 }
 
 /** The simulator as the CLI sees it. main.ts lazy-loads src/simulator, so extraction never loads it. */
-export interface SimulatorHandle {
+interface SimulatorHandle {
   url: string;
   credentials: { clientId: string; clientSecret: string; refreshToken: string };
   close(): Promise<void>;
