@@ -55,7 +55,7 @@ describe('gaps and gap sweeps', () => {
 
     const third = await h.run();
     expect(third.calls).toEqual([2]);
-    expect(third.summary).toMatchObject({ outcome: 'partial', targetMet: false, coveragePct: 75 });
+    expect(third.summary).toMatchObject({ outcome: 'below_target', targetMet: false, coveragePct: 75 });
     expect(h.store.listGaps(1)[0]).toMatchObject({
       retry_sweeps: 3,
       resolved: false,

@@ -124,7 +124,7 @@ describe('end of the pass', () => {
     h.api.totalOverride = 200;
     const result = await h.run();
 
-    expect(result.summary).toMatchObject({ outcome: 'partial', targetMet: false, coveragePct: 45 });
+    expect(result.summary).toMatchObject({ outcome: 'below_target', targetMet: false, coveragePct: 45 });
     const snapshot = h.store.currentSnapshot();
     expect(snapshot?.status).toBe('failed');
     expect(snapshot?.error_message).toContain('below the 95% target');

@@ -102,7 +102,7 @@ describe('publishing guard', () => {
     h.api.ids = h.api.ids.slice(0, 40);
     const shrunk = await h.run({ reset: true });
 
-    expect(shrunk.summary.outcome).toBe('partial');
+    expect(shrunk.summary.outcome).toBe('below_target');
     expect(h.store.currentSnapshot()).toMatchObject({ snapshot_id: 2, status: 'failed' });
     expect(h.store.currentSnapshot()?.error_message).toContain('shrank from 100 to 40 systems');
     expect(fieldsOf(shrunk, 'extraction_failed')[0]).toMatchObject({
@@ -118,6 +118,6 @@ describe('publishing guard', () => {
     const h = harness({ systems: 100 });
     await h.run();
     h.api.ids = [];
-    expect((await h.run({ reset: true })).summary.outcome).toBe('partial');
+    expect((await h.run({ reset: true })).summary.outcome).toBe('below_target');
   });
 });

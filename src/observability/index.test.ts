@@ -17,9 +17,7 @@ describe('observability public surface', () => {
         'redactPii',
         'redactText',
         'runPostExtractionHook',
-        'sanitizeSample',
         'shouldDrawProgressBar',
-        'validateWebhookUrl',
         'writeMetricsFile',
       ].sort(),
     );

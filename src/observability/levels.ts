@@ -1,6 +1,6 @@
 import type { EventType, Level, LogLevel } from '../platform/index.ts';
 
-/** Level used when the caller does not pass one (FR-5's level guidance). */
+/** Level used when the caller does not pass one (D8's level guidance). */
 export const DEFAULT_LEVELS: Readonly<Record<EventType, Level>> = {
   run_start: 'INFO',
   batch_start: 'INFO',
