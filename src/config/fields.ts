@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLoopbackHost } from '../platform/loopback.ts';
 import { LOG_LEVELS, type LogLevel } from './config.ts';
 
 /**
@@ -32,7 +33,7 @@ export const percent: Field<number> = {
 };
 
 /**
- * An https URL (D17) without embedded credentials (http only on loopback, for the simulator: tokens and
+ * An https URL (D17) without embedded credentials (http only on a literal loopback host, D26, for the simulator: tokens and
  * client secrets must never cross a network in clear text), trailing slashes removed so callers can
  * append paths. URLs carrying user:password are refused (and, as secrets, never echoed: see load-config).
  */
@@ -42,10 +43,8 @@ export const httpUrl: Field<string> = {
     .refine((raw) => {
       if (!URL.canParse(raw)) return false;
       const url = new URL(raw);
-      const loopback =
-        ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
       return (
-        (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) &&
+        (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) &&
         url.username === '' &&
         url.password === ''
       );
