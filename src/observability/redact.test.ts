@@ -34,6 +34,18 @@ describe('redactPii', () => {
     expect(redactPii(input)).toBe(expected);
   });
 
+  // D27: the encoded forms an address takes inside query strings and twice-escaped JSON.
+  it.each([
+    ['?ip=2001%3Adb8%3A%3A1&x=1', '?ip=[ipv6]&x=1'],
+    ['{"ip":"fe80%3a%3a1"}', '{"ip":"[ipv6]"}'],
+    ['?user=erin%2Ejones%40example%2Ecom', '?user=[email]'],
+    ['{"owner":"erin.jones\\\\u0040example.com"}', '{"owner":"[email]"}'],
+    ['{"owner":"erin\\u002ejones\\u0040example\\u002ecom"}', '{"owner":"[email]"}'],
+    ['?ip=10%2E0%2E0%2E1&x=1', '?ip=[ipv4]&x=1'],
+  ])('redacts the encoded form %s', (input, expected) => {
+    expect(redactPii(input)).toBe(expected);
+  });
+
   it.each([
     '2026-11-26T17:30:00.123Z',
     'at 12:30:45 UTC',
