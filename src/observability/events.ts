@@ -136,6 +136,7 @@ export interface EventMap {
   run_deferred: {
     reason:
       | 'lock_held'
+      | 'database_busy'
       | 'rate_limited'
       | 'throttled'
       | 'daily_quota'
