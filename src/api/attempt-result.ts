@@ -26,7 +26,10 @@ export interface HttpAttempt<T> {
   /** Raw `Date` header: the server's clock, used to measure an HTTP-date Retry-After. */
   date: string | null;
   contentType: string | null;
-  /** The first RESPONSE_SAMPLE_CHARS characters of the body, PII redacted before the cut (D27); secrets are scrubbed by the logger and the gaps writer. */
+  /**
+   * The first RESPONSE_SAMPLE_CHARS characters of the body, PII redacted before the cut (D27); secrets
+   * are scrubbed later by the logger and the gaps writer.
+   */
   bodySample: string;
   body: BodyOutcome<T>;
 }

@@ -9,7 +9,7 @@ export const EXIT = {
   fatal: 1,
   /** Partial: the pass reached its last page and coverage is below target after gap retries. */
   partial: 2,
-  /** Deferred: lock held, database busy, throttled / long Retry-After, token budget spent, or SIGINT/SIGTERM. */
+  /** Deferred: lock held, database busy, throttled / long Retry-After, token budget spent, SIGINT/SIGTERM. */
   deferred: 3,
 } as const;
 

@@ -33,9 +33,9 @@ export const percent: Field<number> = {
 };
 
 /**
- * An https URL (D17) without embedded credentials (http only on a literal loopback host, D26, for the simulator: tokens and
- * client secrets must never cross a network in clear text), trailing slashes removed so callers can
- * append paths. URLs carrying user:password are refused (and, as secrets, never echoed: see load-config).
+ * An https URL (D17) without embedded credentials (http only on a literal loopback host, D26, for the
+ * simulator: tokens and client secrets must never cross a network in clear text), trailing slashes
+ * removed so callers can append paths. URLs carrying user:password are refused (and, as secrets, never echoed: see load-config).
  */
 export const httpUrl: Field<string> = {
   schema: z

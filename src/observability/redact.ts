@@ -46,7 +46,8 @@ const IPV4 = new RegExp(
  * stay intact.
  */
 const IPV6_CANDIDATE = new RegExp(
-  String.raw`(?<![\w:.])(?:[0-9A-Fa-f]{0,4}${COLON}){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4})(?:%[\w.]+)?(?![\w:])`,
+  String.raw`(?<![\w:.])(?:[0-9A-Fa-f]{0,4}${COLON}){2,7}` +
+    String.raw`(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4})(?:%[\w.]+)?(?![\w:])`,
   'g',
 );
 

@@ -2,8 +2,9 @@ import { ExtractorError, isExtractorError } from '../platform/errors.ts';
 import { isBusyError } from './open-checks.ts';
 
 /**
- * Wraps a SQLite failure into the boundary error the CLI maps to exit 1 (exit 3 when busy, D30). `what` says which operation
- * failed; the SQLite message is kept (it names the table or constraint) and the original is the cause.
+ * Wraps a SQLite failure into the boundary error the CLI maps to exit 1 (exit 3 when busy, D30). `what`
+ * says which operation failed; the SQLite message is kept (it names the table or constraint) and the
+ * original is the cause.
  */
 export function databaseError(what: string, error: unknown): ExtractorError {
   if (isExtractorError(error)) return error;
