@@ -8,6 +8,7 @@ import {
 } from '../../test/support/fake-fetch.ts';
 import type { ScriptStep } from '../../test/support/fake-fetch.ts';
 import { API_CLIENT_DEFAULTS } from '../../test/support/settings.ts';
+import { redactText } from '../platform/index.ts';
 import { createPacer } from '../retry/index.ts';
 import { createApiClient } from './api-client.ts';
 import type { ApiClientOptions } from './api-client.ts';
@@ -68,6 +69,19 @@ describe('createApiClient (scripted fetch)', () => {
       body: { kind: 'not_json', html: true },
     });
     expect(result.kind === 'http' && result.bodySample).toBe(body.slice(0, 1024));
+  });
+
+  it('redacts PII before the 1 KB cut, so an address straddling the cut keeps nothing (D27)', async () => {
+    // "erin.jones@e" ends exactly at char 1024: cutting first left the local part unrecognisable.
+    const body = `${'x'.repeat(1011)} erin.jones@example.com and more`;
+    expect(body.slice(0, 1024).endsWith('erin.jones@e')).toBe(true);
+    const { client } = clientWith([() => textResponse(body, { status: 500 })]);
+    const result = await client.fetchScanDetailsPage(1, TOKEN, signal);
+    const sample = result.kind === 'http' ? result.bodySample : '';
+    expect(sample.length).toBeLessThanOrEqual(1024);
+    expect(sample.startsWith('x'.repeat(1011))).toBe(true);
+    expect(sample).not.toContain('erin');
+    expect(redactText(sample, { scrub: (text: string) => text })).not.toContain('erin');
   });
 
   it('reports a body over the cap without parsing it', async () => {

@@ -4,9 +4,8 @@
  * for the classifier. It throws only when the caller's signal aborts (SIGTERM), with that reason.
  * The token travels in the Authorization header only, never in a URL or a message (D3).
  */
-import type { FetchLike } from '../platform/index.ts';
+import { sanitizeSample, type FetchLike } from '../platform/index.ts';
 import type { AttemptResult, BodyOutcome } from './attempt-result.ts';
-import { RESPONSE_SAMPLE_CHARS } from './attempt-result.ts';
 import { parseScanDetailsPage } from './parse-page.ts';
 import type { ParsedPage } from './parse-page.ts';
 import { readBodyCapped } from './read-body.ts';
@@ -78,7 +77,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         retryAfter: response.headers.get('retry-after'),
         date: response.headers.get('date'),
         contentType: response.headers.get('content-type'),
-        bodySample: text.slice(0, RESPONSE_SAMPLE_CHARS),
+        // D27: PII redacted before the 1 KB cut (a cut address is no longer recognisable).
+        bodySample: sanitizeSample(text) ?? '',
         body: read.kind === 'complete' ? parse(text) : { kind: 'too_large', limitBytes: read.limitBytes },
       };
     } catch (error) {

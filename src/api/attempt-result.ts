@@ -26,7 +26,10 @@ export interface HttpAttempt<T> {
   /** Raw `Date` header: the server's clock, used to measure an HTTP-date Retry-After. */
   date: string | null;
   contentType: string | null;
-  /** The first RESPONSE_SAMPLE_CHARS characters of the body, unredacted (the logger redacts). */
+  /**
+   * The first 1,024 characters (platform's SAMPLE_MAX_CHARS) of the body, PII redacted before the cut (D27); secrets
+   * are scrubbed later by the logger and the gaps writer.
+   */
   bodySample: string;
   body: BodyOutcome<T>;
 }
@@ -44,6 +47,3 @@ export interface TransportAttempt {
 }
 
 export type AttemptResult<T> = HttpAttempt<T> | TransportAttempt;
-
-/** D8: response samples are at most 1 KB. */
-export const RESPONSE_SAMPLE_CHARS = 1024;

@@ -8,12 +8,11 @@ import {
   createEventLogger,
   createSyncFdDestination,
   openDailyLogFile,
-  redactText,
   SecretRegistry,
   SECRET_VARIABLES,
   type FlushableEventLogger,
 } from '../observability/index.ts';
-import { DEFER_REASONS, ExtractorError, isExtractorError } from '../platform/index.ts';
+import { DEFER_REASONS, ExtractorError, isExtractorError, redactText } from '../platform/index.ts';
 import { EXIT, exitCodeForError, type ExitCode } from '../cli/exit-codes.ts';
 import type { ProcessIO } from './io.ts';
 

@@ -6,8 +6,8 @@
  */
 import type { ApiClient } from '../api/index.ts';
 import type { PageResult, PageSource } from '../extract/index.ts';
-import type { Clock } from '../platform/index.ts';
-import { redactText, type RunMetrics, type SecretRegistry } from '../observability/index.ts';
+import { redactText, type Clock } from '../platform/index.ts';
+import type { RunMetrics, SecretRegistry } from '../observability/index.ts';
 import {
   fetchPageWithRetry,
   type AttemptFailure,

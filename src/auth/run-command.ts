@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 interface CommandResult {
   /** null when the process was killed by a signal. */
@@ -15,9 +15,10 @@ export type RunCommand = (command: string, timeoutMs: number, signal?: AbortSign
 const MAX_STDOUT_BYTES = 64 * 1024;
 
 /**
- * `/bin/sh -c command` with a time limit. On timeout or abort the shell gets SIGKILL and we stop
- * waiting for its pipes: a grandchild the shell started may outlive it, but can no longer hold the
- * run up. The environment is inherited so keychain helpers and OAuth managers find their config.
+ * `/bin/sh -c command` with a time limit. The shell leads a process group of its own (`detached`), so
+ * on timeout or abort SIGKILL goes to the whole group: the shell and every child and grandchild it
+ * started (D32), and we stop waiting for its pipes. The environment is inherited so keychain helpers
+ * and OAuth managers find their config.
  */
 export const runShellCommand: RunCommand = (command, timeoutMs, signal) =>
   new Promise<CommandResult>((resolve, reject) => {
@@ -25,7 +26,7 @@ export const runShellCommand: RunCommand = (command, timeoutMs, signal) =>
       reject(signal.reason as Error);
       return;
     }
-    const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const chunks: Buffer[] = [];
     let bytes = 0;
     let timedOut = false;
@@ -38,6 +39,7 @@ export const runShellCommand: RunCommand = (command, timeoutMs, signal) =>
     child.stderr.resume();
 
     const stop = (): void => {
+      killProcessGroup(child.pid);
       child.kill('SIGKILL');
       child.stdout.destroy();
       child.stderr.destroy();
@@ -65,3 +67,13 @@ export const runShellCommand: RunCommand = (command, timeoutMs, signal) =>
       });
     });
   });
+
+/**
+ * SIGKILL to every process in the group `pgid` (`kill(-pgid)`). Only src/main.ts may touch `process`,
+ * so the shell's own `kill` builtin sends it; synchronous (a few ms), so the group is gone before the
+ * caller hears of the timeout. A group already empty is no error.
+ */
+function killProcessGroup(pgid: number | undefined): void {
+  if (pgid === undefined) return;
+  spawnSync('/bin/sh', ['-c', 'kill -s KILL -- "-$0" 2>/dev/null', String(pgid)], { stdio: 'ignore' });
+}

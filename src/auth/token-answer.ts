@@ -1,5 +1,11 @@
 import { ExtractorError, type ExtractorErrorCode } from '../platform/index.ts';
-import { isPlausibleToken, isRecord, parseTtlS, type TokenResponse } from './token-response.ts';
+import {
+  isPlausibleToken,
+  isRecord,
+  oversizedToken,
+  parseTtlS,
+  type TokenResponse,
+} from './token-response.ts';
 
 /** What one token-endpoint answer means (a value, not an exception: D25). */
 export type TokenAnswer =
@@ -63,6 +69,14 @@ export function classifyTokenAnswer(status: number, bodyText: string, accountsUr
     return fatal('token_unavailable', `token endpoint answered HTTP ${status} without a token`);
   }
   const accessToken = body['access_token'];
+  const oversized = oversizedToken(accessToken);
+  if (oversized !== null) {
+    return fatal(
+      'token_unavailable',
+      `token endpoint answered HTTP ${status} with ${oversized}; refusing to use it. Check that ` +
+        `PMP_ACCOUNTS_URL (${accountsUrl}) is the Zoho accounts server and not a proxy or another service.`,
+    );
+  }
   if (!isPlausibleToken(accessToken)) {
     return fatal('token_unavailable', `token endpoint answered HTTP ${status} without a usable access_token`);
   }

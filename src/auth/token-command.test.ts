@@ -82,6 +82,33 @@ describe('fetchTokenFromCommand with /bin/sh', () => {
   });
 });
 
+describe('fetchTokenFromCommand with a huge single-word output (D31)', () => {
+  it.each([
+    ['a bare word of 4097 characters', 'x'.repeat(4097), 'an access token of 4097 characters'],
+    [
+      'JSON with a 5000-character token',
+      JSON.stringify({ access_token: 'x'.repeat(5000) }),
+      'an access token of 5000 characters',
+    ],
+  ])('refuses %s, never cuts it down and uses it', async (_, output, text) => {
+    const error = await failure(Promise.resolve().then(() => parseCommandOutput(output)));
+    expect(error.message).toContain(text);
+  });
+
+  it('refuses a 100 000-character word instead of using its first 64 KB', async () => {
+    const error = await failure(run(`head -c 100000 /dev/zero | tr '\\0' x`));
+    expect(error.message).toContain('at most 4096');
+    expect(error.message).not.toContain('xxxxxxxx');
+  });
+
+  it('accepts a token of exactly 4096 characters', async () => {
+    await expect(run(`head -c 4096 /dev/zero | tr '\\0' y`)).resolves.toEqual({
+      accessToken: 'y'.repeat(4096),
+      ttlS: null,
+    });
+  });
+});
+
 describe('parseCommandOutput', () => {
   it.each([
     ['', 'printed nothing'],
@@ -90,6 +117,7 @@ describe('parseCommandOutput', () => {
     [`{"access_token": "${TOKEN} x"}`, 'without a usable "access_token"'],
     [`Bearer ${TOKEN}`, 'more than one word'],
     [`${TOKEN}\nsecond line`, 'more than one word'],
+    [`tok\u0007en`, 'more than one word'],
   ])('refuses %j without echoing it', async (output, text) => {
     const error = await failure(Promise.resolve().then(() => parseCommandOutput(output)));
     expect(error.message).toContain(text);

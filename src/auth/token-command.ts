@@ -1,5 +1,11 @@
 import { errorCodeOf, ExtractorError } from '../platform/index.ts';
-import { isPlausibleToken, isRecord, parseTtlS, type TokenResponse } from './token-response.ts';
+import {
+  isPlausibleToken,
+  isRecord,
+  oversizedToken,
+  parseTtlS,
+  type TokenResponse,
+} from './token-response.ts';
 import { runShellCommand, type RunCommand } from './run-command.ts';
 
 export interface TokenCommandOptions {
@@ -47,15 +53,24 @@ export function parseCommandOutput(output: string): TokenResponse {
       throw fail(`printed malformed JSON; ${NOT_SHOWN}`);
     }
     const accessToken = isRecord(parsed) ? parsed['access_token'] : undefined;
+    refuseOversized(accessToken);
     if (!isRecord(parsed) || !isPlausibleToken(accessToken)) {
       throw fail(`printed JSON without a usable "access_token"; ${NOT_SHOWN}`);
     }
     return { accessToken, ttlS: parseTtlS(parsed) };
   }
+  refuseOversized(output);
   if (!isPlausibleToken(output)) {
     throw fail(`printed more than one word; it must print only the token or a JSON object (${NOT_SHOWN})`);
   }
   return { accessToken: output, ttlS: null };
+}
+
+/** D31: a huge single word is refused (never cut down and used: stdout is capped at 64 KB). */
+function refuseOversized(token: unknown): void {
+  const oversized = oversizedToken(token);
+  if (oversized === null) return;
+  throw fail(`printed ${oversized}; it must print only the access token or a JSON object (${NOT_SHOWN})`);
 }
 
 function fail(what: string): ExtractorError {

@@ -24,9 +24,21 @@ function positiveNumber(value: unknown): number | null {
   return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : null;
 }
 
-/** An access token is one printable token without whitespace (it goes into an HTTP header). */
+/**
+ * D31: the longest access token accepted, in characters. Zoho's are ~70; JWT-style tokens from other
+ * issuers run to ~2 KB. Longer is not a token (a page, a dump) and would only earn HTTP 431 per page.
+ */
+const MAX_TOKEN_CHARS = 4096;
+
+/** An access token is one printable word without whitespace (it goes into an HTTP header). */
 export function isPlausibleToken(value: unknown): value is string {
-  return typeof value === 'string' && /^[\x21-\x7e]+$/.test(value);
+  return typeof value === 'string' && value.length <= MAX_TOKEN_CHARS && /^[\x21-\x7e]+$/.test(value);
+}
+
+/** D31: the operator-facing reason for a token that is too long; null when the length is fine. */
+export function oversizedToken(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length <= MAX_TOKEN_CHARS) return null;
+  return `an access token of ${value.length} characters (at most ${MAX_TOKEN_CHARS} are plausible)`;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -9,7 +9,7 @@ export const EXIT = {
   fatal: 1,
   /** Partial: the pass reached its last page and coverage is below target after gap retries. */
   partial: 2,
-  /** Deferred: lock held, throttled / long Retry-After, token budget spent, or SIGINT/SIGTERM. */
+  /** Deferred: lock held, database busy, throttled / long Retry-After, token budget spent, SIGINT/SIGTERM. */
   deferred: 3,
 } as const;
 
@@ -44,6 +44,7 @@ export function exitCodeForError(code: ExtractorErrorCode): ExitCode {
     case 'token_throttled':
     case 'token_budget_exhausted':
     case 'lock_held':
+    case 'database_busy':
     case 'run_deferred':
     case 'interrupted':
       return EXIT.deferred;

@@ -1,7 +1,7 @@
 /** `--status [--json]`: the database only — no network, no credentials, no lock (D8, D18). */
 import { existsSync } from 'node:fs';
 import { type CliOverrides, loadConfig } from '../config/index.ts';
-import { redactPii } from '../observability/index.ts';
+import { redactPii } from '../platform/index.ts';
 import { isExtractorError } from '../platform/index.ts';
 import { openStoreReadOnly } from '../store/index.ts';
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.ts';

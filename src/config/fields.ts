@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LOG_LEVELS, type LogLevel } from '../platform/index.ts';
+import { isLoopbackHost, LOG_LEVELS, type LogLevel } from '../platform/index.ts';
 import { LIMITS } from './limits.ts';
 
 /**
@@ -33,9 +33,9 @@ export const percent: Field<number> = {
 };
 
 /**
- * An https URL (D17) without embedded credentials (http only on loopback, for the simulator: tokens and
- * client secrets must never cross a network in clear text), trailing slashes removed so callers can
- * append paths. URLs carrying user:password are refused (and, as secrets, never echoed: see load-config).
+ * An https URL (D17) without embedded credentials (http only on a literal loopback host, D26, for the
+ * simulator: tokens and client secrets must never cross a network in clear text), trailing slashes
+ * removed so callers can append paths. URLs carrying user:password are refused (and, as secrets, never echoed: see load-config).
  */
 export const httpUrl: Field<string> = {
   schema: z
@@ -43,10 +43,8 @@ export const httpUrl: Field<string> = {
     .refine((raw) => {
       if (!URL.canParse(raw)) return false;
       const url = new URL(raw);
-      const loopback =
-        ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
       return (
-        (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) &&
+        (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) &&
         url.username === '' &&
         url.password === ''
       );

@@ -27,6 +27,17 @@ describe('loadConfig validation', () => {
       'http://patch.example.com',
       'an https:// URL without credentials (http:// only on localhost)',
     ],
+    // D26: a host name that merely starts with 127. is not loopback.
+    [
+      'PMP_SERVER_URL',
+      'http://127.attacker.example',
+      'an https:// URL without credentials (http:// only on localhost)',
+    ],
+    [
+      'PMP_ACCOUNTS_URL',
+      'http://127.0.0.1.nip.io',
+      'an https:// URL without credentials (http:// only on localhost)',
+    ],
     ['PMP_BATCH_PAGES', 'abc', 'a whole number from 1 to 10000'],
     ['PMP_BATCH_PAGES', '0', 'a whole number from 1 to 10000'],
     ['PMP_BATCH_PAGES', '10001', 'a whole number from 1 to 10000'],

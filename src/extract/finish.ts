@@ -58,7 +58,10 @@ export function finish(ctx: RunContext): RunSummary {
   }
   if (open.some((gap) => gap.retry_sweeps < options.maxGapSweeps))
     return summarize(ctx, 'batch_complete', false);
-  const message = `pass complete at ${ctx.coveragePct}% coverage, below the ${options.targetPct}% target after ${options.maxGapSweeps} gap sweeps`;
+  // Worded by what happened: with no open gap there was nothing to sweep, only too few systems.
+  const why =
+    open.length === 0 ? ', with no failed page left to retry' : ` after ${options.maxGapSweeps} gap sweeps`;
+  const message = `pass complete at ${ctx.coveragePct}% coverage, below the ${options.targetPct}% target${why}`;
   deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', message, passMs);
   return summarize(ctx, 'below_target', false);
 }

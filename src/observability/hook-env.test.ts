@@ -22,7 +22,27 @@ describe('buildHookEnv', () => {
     });
   });
 
-  it('withholds the client secret, the refresh token and the webhook URL', () => {
-    expect(SECRET_VARIABLES).toEqual(['PMP_CLIENT_SECRET', 'PMP_REFRESH_TOKEN', 'SLACK_WEBHOOK_URL']);
+  it('withholds the client secret, the refresh token, the webhook URL and the token command', () => {
+    expect(SECRET_VARIABLES).toEqual([
+      'PMP_CLIENT_SECRET',
+      'PMP_REFRESH_TOKEN',
+      'SLACK_WEBHOOK_URL',
+      'PMP_TOKEN_COMMAND',
+    ]);
+  });
+
+  it('never passes PMP_TOKEN_COMMAND to the hook (it can carry a secret inline)', () => {
+    const env = buildHookEnv(
+      { PATH: '/bin', PMP_TOKEN_COMMAND: 'vault read -field=token secret/pmp' },
+      {
+        PMP_SNAPSHOT_ID: 1,
+        PMP_COVERAGE_PCT: 100,
+        PMP_TARGET_MET: true,
+        PMP_EXIT_CODE: 0,
+        PMP_DB_PATH: '/db',
+      },
+    );
+    expect(env['PATH']).toBe('/bin');
+    expect(Object.keys(env)).not.toContain('PMP_TOKEN_COMMAND');
   });
 });

@@ -15,6 +15,9 @@ export const SECRET_VARIABLES: readonly string[] = [
   'PMP_CLIENT_SECRET',
   'PMP_REFRESH_TOKEN',
   'SLACK_WEBHOOK_URL',
+  // The command line can carry a secret inline (`curl ...&client_secret=...`), and re-running it
+  // would mint a token the hook has no business holding (D3).
+  'PMP_TOKEN_COMMAND',
 ];
 
 /** baseEnv minus the withheld credentials, plus the D10 variables (as strings: "true"/"false"). */

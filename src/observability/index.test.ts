@@ -14,8 +14,6 @@ describe('observability public surface', () => {
         'createSlackNotifier',
         'createSyncFdDestination',
         'openDailyLogFile',
-        'redactPii',
-        'redactText',
         'runPostExtractionHook',
         'shouldDrawProgressBar',
         'writeMetricsFile',

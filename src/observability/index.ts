@@ -3,7 +3,6 @@ export { EVENT_FIELDS } from './event-fields.ts';
 export { createEventLogger, createSyncFdDestination } from './logger.ts';
 export type { FlushableEventLogger } from './logger.ts';
 export { SecretRegistry } from './secrets.ts';
-export { redactPii, redactText } from './redact.ts';
 export { openDailyLogFile } from './log-file.ts';
 export { createProgressReporter, shouldDrawProgressBar } from './progress.ts';
 export type { ProgressReporter } from './progress.ts';

@@ -3,7 +3,7 @@ import type { Clock, EventLogger, EventMap, EventType, Level, LogLevel } from '.
 import { EVENT_FIELDS } from './event-fields.ts';
 import { describeEvent } from './event-messages.ts';
 import { DEFAULT_LEVELS, PINO_LEVEL_VALUES, toLevelName } from './levels.ts';
-import { redactText } from './redact.ts';
+import { redactText } from '../platform/index.ts';
 import type { SecretRegistry } from './secrets.ts';
 
 /** Where JSON lines go: a pino/sonic-boom destination, a Writable, or a test sink. */

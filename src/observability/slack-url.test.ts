@@ -16,6 +16,8 @@ describe('validateWebhookUrl', () => {
     ['ftp://hooks.slack.com/services/x', 'must use https://'],
     ['http://example.com/hook', 'non-loopback'],
     ['http://10.0.0.1/hook', 'non-loopback'],
+    ['http://127.attacker.example/hook', 'non-loopback'],
+    ['http://127.0.0.1.nip.io/hook', 'non-loopback'],
     ['garbage', 'not a valid URL'],
     ['hooks.slack.com/services/T000/B000/q7Lm2Wc9', 'not a valid URL'],
     ['', 'not set'],

@@ -1,3 +1,5 @@
+import { isLoopbackHost } from '../platform/index.ts';
+
 export type WebhookUrlCheck = { ok: true; url: string } | { ok: false; reason: string };
 
 /**
@@ -20,10 +22,4 @@ export function validateWebhookUrl(url: string | null | undefined): WebhookUrlCh
     return { ok: false, reason: 'SLACK_WEBHOOK_URL uses http:// on a non-loopback host' };
   }
   return { ok: false, reason: 'SLACK_WEBHOOK_URL must use https:// (http:// only on loopback)' };
-}
-
-/** localhost, 127.0.0.0/8 and ::1 (URL.hostname keeps IPv6 brackets). */
-function isLoopbackHost(hostname: string): boolean {
-  if (hostname === 'localhost' || hostname === '[::1]') return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }

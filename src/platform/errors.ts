@@ -20,6 +20,8 @@ export type ExtractorErrorCode =
   | 'auth_aborted'
   /** SQLite could not be opened, migrated or written (exit 1). */
   | 'database_error'
+  /** Another connection (a dashboard) held a SQLite write lock past the busy timeout (exit 3, D30). */
+  | 'database_busy'
   /** Another run holds the database lock (exit 3). */
   | 'lock_held'
   /** The API asked us to come back later: long Retry-After, daily quota, persistent throttling (exit 3). */
@@ -53,6 +55,7 @@ export function errorCodeOf(error: unknown): string | null {
 /** Error codes that mean "come back later" (exit 3), with the `run_deferred` reason they log. */
 export const DEFER_REASONS: Readonly<Partial<Record<ExtractorErrorCode, DeferReason>>> = {
   lock_held: 'lock_held',
+  database_busy: 'database_busy',
   token_budget_exhausted: 'token_budget',
   token_throttled: 'token_throttled',
   run_deferred: 'rate_limited',

@@ -17,3 +17,5 @@ export type {
 export { createHttpClient } from './http-client.ts';
 export type { HttpClient, HttpRequest } from './http-client.ts';
 export { HttpRequestError } from './http-request-error.ts';
+export { redactPii, redactText, SAMPLE_MAX_CHARS, sanitizeSample } from './redact.ts';
+export { isLoopbackHost } from './loopback.ts';

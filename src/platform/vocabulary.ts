@@ -35,6 +35,7 @@ export type TokenRefreshReason = (typeof TOKEN_REFRESH_REASONS)[number];
 /** Why a run stops early and exits 3: the `reason` of the `run_deferred` event. */
 export type DeferReason =
   | 'lock_held'
+  | 'database_busy'
   | 'rate_limited'
   | 'throttled'
   | 'daily_quota'

@@ -1,12 +1,20 @@
 import { ExtractorError, isExtractorError } from '../platform/index.ts';
+import { isBusyError } from './open-checks.ts';
 
 /**
- * Wraps a SQLite failure into the boundary error the CLI maps to exit 1. `what` says which operation
- * failed; the SQLite message is kept (it names the table or constraint) and the original is the cause.
+ * Wraps a SQLite failure into the boundary error the CLI maps to exit 1 (exit 3 when busy, D30). `what`
+ * says which operation failed; the SQLite message is kept (it names the table or constraint) and the
+ * original is the cause.
  */
-function databaseError(what: string, error: unknown): ExtractorError {
+export function databaseError(what: string, error: unknown): ExtractorError {
   if (isExtractorError(error)) return error;
   const detail = error instanceof Error ? error.message : String(error);
+  if (isBusyError(error)) {
+    // D30: a dashboard's long write lock is a reason to come back later, not a fatal error.
+    return new ExtractorError('database_busy', `${what}: ${detail}; the next run continues`, {
+      cause: error,
+    });
+  }
   return new ExtractorError('database_error', `${what}: ${detail}`, { cause: error });
 }
 

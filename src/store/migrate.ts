@@ -38,7 +38,7 @@ const SYSTEMS_COLUMNS: readonly (readonly [string, string])[] = [
   ['updated_at', 'DATETIME'],
 ];
 
-const MIGRATIONS: readonly Migration[] = [
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     description: 'snapshots and systems (downstream PMP schema)',

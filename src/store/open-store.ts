@@ -3,6 +3,7 @@ import { ExtractorError } from '../platform/index.ts';
 import { ensureParentDir, preparePrivateDbFile } from './file-modes.ts';
 import { assertCompatibleSystemsTable } from './compatibility.ts';
 import { migrate } from './migrate.ts';
+import { assertIntact, assertKnownSchemaVersion, isBusyError } from './open-checks.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 
@@ -17,7 +18,8 @@ const IN_MEMORY = ':memory:';
 
 /**
  * Opens (creating if needed) the SQLite database: private file modes, WAL so dashboards can read
- * while we write, a busy timeout, foreign keys on, schema migrated to the current version.
+ * while we write, a busy timeout, foreign keys on, schema migrated to the current version. Checked first
+ * (D28, D29): not damaged, not a newer schema. A lock held past the busy timeout is `database_busy` (D30).
  * Any failure is an ExtractorError('database_error') with a message the operator can act on.
  */
 export function openStore(options: OpenStoreOptions): Store {
@@ -30,6 +32,8 @@ export function openStore(options: OpenStoreOptions): Store {
     }
     db = new Database(path, { timeout: busyTimeoutMs });
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+    assertIntact(db, path);
+    assertKnownSchemaVersion(db, path);
     assertCompatibleSystemsTable(db, path);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
@@ -39,6 +43,14 @@ export function openStore(options: OpenStoreOptions): Store {
     db?.close();
     if (error instanceof ExtractorError) throw error;
     const detail = error instanceof Error ? error.message : String(error);
+    if (isBusyError(error)) {
+      throw new ExtractorError(
+        'database_busy',
+        `The database ${path} is busy: another program held a write lock for more than ` +
+          `${busyTimeoutMs} ms (${detail}). Nothing was changed; the next run continues.`,
+        { cause: error },
+      );
+    }
     throw new ExtractorError(
       'database_error',
       `Cannot open the database ${path}: ${detail}. ` +
@@ -61,6 +73,8 @@ export function openStoreReadOnly(path: string): Store | null {
   let db: Database.Database | undefined;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
+    assertIntact(db, path);
+    assertKnownSchemaVersion(db, path);
     const ours = db
       .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'extraction_checkpoints'")
       .get();
@@ -71,6 +85,7 @@ export function openStoreReadOnly(path: string): Store | null {
     return new SqliteStore(db);
   } catch (error) {
     db?.close();
+    if (error instanceof ExtractorError) throw error;
     const detail = error instanceof Error ? error.message : String(error);
     throw new ExtractorError(
       'database_error',

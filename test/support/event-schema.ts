@@ -129,6 +129,7 @@ const FIELD_SCHEMAS: FieldSchemas = {
   run_deferred: {
     reason: z.enum([
       'lock_held',
+      'database_busy',
       'rate_limited',
       'throttled',
       'daily_quota',

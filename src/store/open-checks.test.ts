@@ -1,0 +1,168 @@
+/**
+ * The checks a run makes when it opens the database file: a newer schema is refused (D28), a damaged
+ * file is refused (D29), a write lock held past the busy timeout defers (D30). Each refusal leaves the
+ * file's bytes as they were.
+ */
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ExtractorError } from '../platform/index.ts';
+import { databaseError } from './db-error.ts';
+import { LATEST_SCHEMA_VERSION } from './open-checks.ts';
+import { openStore, openStoreReadOnly } from './open-store.ts';
+import type { SystemRecord } from './store.ts';
+
+let dir: string;
+let path: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pmp-checks-'));
+  path = join(dir, 'pmp.db');
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const T0 = Date.UTC(2026, 10, 26, 10, 0, 0);
+const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+function system(id: number): SystemRecord {
+  return {
+    resource_id: String(id),
+    columns: { resource_name: `pc-${id}`, branch_office_name: 'Branch A' },
+    raw_json: JSON.stringify({ resource_id: id, padding: 'p'.repeat(400) }),
+  };
+}
+
+/** A real database written through the store: one snapshot with `count` systems, WAL folded in. */
+function makeDatabase(count: number): void {
+  const store = openStore({ path });
+  const id = store.createSnapshot(T0);
+  const systems = Array.from({ length: count }, (_, i) => system(i + 1));
+  store.commit({
+    snapshot_id: id,
+    pages: [{ page: 1, systems }],
+    gaps: [],
+    gapRetries: [],
+    checkpoint: {
+      last_page: 1,
+      total_systems: count,
+      total_pages: 1,
+      page_limit: count,
+      pass_complete: true,
+      previous_coverage_pct: null,
+    },
+    nowMs: T0,
+  });
+  store.close();
+}
+
+function errorOf(fn: () => unknown): ExtractorError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ExtractorError);
+    return error as ExtractorError;
+  }
+  throw new Error('expected an ExtractorError');
+}
+
+function countSystems(): number {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.prepare('SELECT COUNT(*) AS n FROM systems').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+describe('a newer schema_version (D28)', () => {
+  beforeEach(() => {
+    makeDatabase(3);
+    const db = new Database(path);
+    db.prepare('INSERT INTO schema_version (version, description) VALUES (?, ?)').run(
+      LATEST_SCHEMA_VERSION + 1,
+      'from a newer pmp-extractor',
+    );
+    db.close();
+  });
+
+  it.each([
+    ['an extraction', () => openStore({ path })],
+    ['--status', () => openStoreReadOnly(path)],
+  ])('is refused by %s with the path, both versions and the fix; the file is unchanged', (_, open) => {
+    const before = sha(path);
+    const error = errorOf(open);
+    expect(error.code).toBe('database_error');
+    expect(error.message).toContain(path);
+    expect(error.message).toContain(`schema_version ${LATEST_SCHEMA_VERSION + 1}`);
+    expect(error.message).toContain(`supports ${LATEST_SCHEMA_VERSION}`);
+    expect(error.message).toContain('upgrade pmp-extractor or use another PMP_DB_PATH');
+    expect(sha(path)).toBe(before);
+  });
+
+  it('the current version itself is accepted', () => {
+    const db = new Database(path);
+    db.prepare('DELETE FROM schema_version WHERE version > ?').run(LATEST_SCHEMA_VERSION);
+    db.close();
+    openStore({ path }).close();
+    expect(countSystems()).toBe(3);
+  });
+});
+
+describe('a damaged database file (D29)', () => {
+  it.each([
+    ['an extraction', () => openStore({ path })],
+    ['--status', () => openStoreReadOnly(path)],
+  ])('is refused by %s with the path and the fix; the file is unchanged', (_, open) => {
+    makeDatabase(200);
+    const pageSize = 4096;
+    const pages = readFileSync(path).length / pageSize;
+    expect(pages).toBeGreaterThan(10);
+    // Garbage over the middle of a late b-tree page of `systems` (page 1, the schema, stays intact).
+    const fd = openSync(path, 'r+');
+    writeSync(fd, Buffer.alloc(2048, 0xa5), 0, 2048, (pages - 3) * pageSize + 8);
+    closeSync(fd);
+    const before = sha(path);
+    const error = errorOf(open);
+    expect(error.code).toBe('database_error');
+    expect(error.message).toContain(path);
+    expect(error.message).toContain('quick_check');
+    expect(error.message).toContain('restore it from a backup or move the file aside');
+    expect(sha(path)).toBe(before);
+  });
+
+  it('a healthy file passes and its committed data is untouched', () => {
+    makeDatabase(200);
+    openStore({ path }).close();
+    openStoreReadOnly(path)?.close();
+    expect(countSystems()).toBe(200);
+  });
+});
+
+describe('a database busy past the busy timeout (D30)', () => {
+  it('defers (database_busy) when another connection holds a write lock', () => {
+    makeDatabase(1);
+    const dashboard = new Database(path);
+    dashboard.exec('BEGIN IMMEDIATE');
+    try {
+      const error = errorOf(() => openStore({ path, busyTimeoutMs: 50 }));
+      expect(error.code).toBe('database_busy');
+      expect(error.message).toContain(path);
+      expect(error.message).toContain('the next run continues');
+    } finally {
+      dashboard.exec('ROLLBACK');
+      dashboard.close();
+    }
+    expect(countSystems()).toBe(1);
+  });
+
+  it('a busy error during a write is database_busy too', () => {
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    expect(databaseError('Cannot commit', busy).code).toBe('database_busy');
+    const other = Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+    expect(databaseError('Cannot commit', other).code).toBe('database_error');
+  });
+});
