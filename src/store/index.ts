@@ -9,6 +9,7 @@ export type {
   GapRetry,
   GapRow,
   PassPosition,
+  PublishedSnapshot,
   SnapshotInfo,
   Store,
   SystemRecord,
