@@ -14,7 +14,7 @@ import {
 import { openStoreReadOnly, type Store } from '../store/index.ts';
 import type { ProcessIO } from './io.ts';
 
-export function readStoredMetrics(store: Store): StoredMetrics {
+function readStoredMetrics(store: Store): StoredMetrics {
   const published = store.publishedSnapshot();
   const current = store.currentSnapshot();
   const checkpoint = current === null ? null : store.getCheckpoint(current.snapshot_id);

@@ -62,7 +62,7 @@ export function readEarlySettings(
   return {
     metricsFile: valid('metricsFile') as string | null,
     dbPath,
-    account: account ?? accountFromDbPath(dbPath ?? (SETTINGS.dbPath.default as string)),
+    account: account ?? accountFromDbPath(dbPath ?? SETTINGS.dbPath.default),
   };
 }
 

@@ -9,7 +9,6 @@ export type {
   GapRetry,
   GapRow,
   PassPosition,
-  PublishedSnapshot,
   SnapshotInfo,
   Store,
   SystemRecord,

@@ -1,5 +1,5 @@
 /** A strict reader of the Prometheus text format, for the metrics-file tests. */
-export interface Sample {
+interface Sample {
   name: string;
   labels: Record<string, string>;
   value: number;
