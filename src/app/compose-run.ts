@@ -79,6 +79,7 @@ export function composeRun(args: {
     secrets,
     timeoutMs: LIMITS.slackTimeoutMs,
     minIntervalMs: LIMITS.slackMinIntervalMs,
+    account: config.account,
   });
   const progress = createProgressReporter({
     stream: io.stderr as NodeJS.WritableStream,
@@ -92,7 +93,7 @@ export function composeRun(args: {
   return {
     tokens,
     pages: createPageSource({ client, tokens, clock: io.clock, policy, secrets, metrics }),
-    observer: createRunObserver({ progress, slack, metrics }),
+    observer: createRunObserver({ progress, slack }),
     metrics,
     slack,
   };

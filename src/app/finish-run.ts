@@ -6,7 +6,6 @@ import { LIMITS, type Config } from '../config/index.ts';
 import { loggedOutcome, type RunSummary } from '../extract/index.ts';
 import {
   runPostExtractionHook,
-  writeMetricsFile,
   type FlushableEventLogger,
   type RunMetrics,
   type SlackNotifier,
@@ -15,6 +14,7 @@ import type { TokenRefreshReason } from '../platform/index.ts';
 import type { Store } from '../store/index.ts';
 import type { ExitCode } from '../cli/exit-codes.ts';
 import type { ProcessIO } from './io.ts';
+import { writeRunMetrics } from './run-metrics.ts';
 
 export async function finishRun(args: {
   io: ProcessIO;
@@ -27,7 +27,12 @@ export async function finishRun(args: {
   startMs: number;
   metrics: RunMetrics;
   slack: SlackNotifier;
-  tokens: { stats(): { refreshes: Record<TokenRefreshReason, number> } };
+  tokens: {
+    stats(): {
+      refreshes: Record<TokenRefreshReason, number>;
+      failures: Record<TokenRefreshReason, number>;
+    };
+  };
 }): Promise<void> {
   const { io, config, logger, summaries, code, metrics } = args;
   const last = summaries.at(-1) ?? null;
@@ -39,11 +44,23 @@ export async function finishRun(args: {
     duration_ms: durationMs,
   });
   if (config.metricsFile !== null) {
-    fillMetrics(metrics, summaries, args.tokens.stats().refreshes, code, {
-      nowMs: io.clock.nowMs(),
-      durationMs,
+    const { refreshes, failures } = args.tokens.stats();
+    await writeRunMetrics({
+      io,
+      path: config.metricsFile,
+      account: config.account,
+      startMs: args.startMs,
+      store: args.store,
+      dbPath: config.dbPath,
+      metrics,
+      lastRun: {
+        exitCode: code,
+        outcome: last === null ? 'failed' : loggedOutcome(last.outcome),
+        pagesOk: sum(summaries.map((summary) => summary.pagesOk)),
+        pagesFailed: sum(summaries.map((summary) => summary.pagesFailed)),
+        tokenRequests: sum([...Object.values(refreshes), ...Object.values(failures)]),
+      },
     });
-    await writeMetricsQuietly(config.metricsFile, metrics, io);
   }
   await args.slack.flush();
   if (config.postExtractionHook !== null && summaries.some((summary) => summary.changedData)) {
@@ -65,37 +82,6 @@ export async function finishRun(args: {
   }
 }
 
-function fillMetrics(
-  metrics: RunMetrics,
-  summaries: readonly RunSummary[],
-  refreshes: Record<TokenRefreshReason, number>,
-  code: number,
-  time: { nowMs: number; durationMs: number },
-): void {
-  const last = summaries.at(-1);
-  if (last !== undefined) {
-    metrics.setCoverageRatio(last.coveragePct / 100);
-    metrics.setSystems(last.systemsExtracted, last.totalSystems);
-    if (last.targetMet) metrics.setLastSuccessTimestampSeconds(Math.floor(time.nowMs / 1000));
-  }
-  for (const summary of summaries) {
-    for (let i = 0; i < summary.pagesOk; i += 1) metrics.pageDone('ok');
-  }
-  // Failed attempts and rejected records were counted by the page source as they happened.
-  for (const [reason, count] of Object.entries(refreshes) as [TokenRefreshReason, number][]) {
-    for (let i = 0; i < count; i += 1) metrics.tokenRefresh(reason);
-  }
-  metrics.setRunDurationSeconds(time.durationMs / 1000);
-  metrics.setExitCode(code);
-}
-
-/** Metrics are an observer: a file that cannot be written is reported on stderr, never fatal. */
-export async function writeMetricsQuietly(path: string, metrics: RunMetrics, io: ProcessIO): Promise<void> {
-  try {
-    await writeMetricsFile(path, metrics);
-  } catch (error) {
-    io.stderr.write(
-      `pmp-extractor: could not write metrics file: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-  }
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }

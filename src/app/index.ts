@@ -1,5 +1,6 @@
 /** The run's wiring: process IO, logger set-up, composing the extraction from its parts, finishing. */
 export { composeRun } from './compose-run.ts';
-export { finishRun, writeMetricsQuietly } from './finish-run.ts';
+export { finishRun } from './finish-run.ts';
+export { writeRunMetrics } from './run-metrics.ts';
 export type { ProcessIO, SimulatorFactory, TextOutput } from './io.ts';
 export { openRunLogger, reportRunFailure } from './logging.ts';

@@ -3,7 +3,7 @@
  * the variable), then stdout or the daily log file, with every known secret registered for
  * scrubbing before anything can be logged. Also the one place failures become events + exit codes.
  */
-import { type CliOverrides, type Config, loadConfig } from '../config/index.ts';
+import { type CliOverrides, type Config, loadConfig, readEarlySettings } from '../config/index.ts';
 import {
   createEventLogger,
   createSyncFdDestination,
@@ -20,7 +20,8 @@ import type { ProcessIO } from './io.ts';
 
 export type RunLogging =
   | { ok: true; config: Config; logger: FlushableEventLogger; secrets: SecretRegistry }
-  | { ok: false; code: ExitCode };
+  /** `metricsFile`/`dbPath`/`account`: what the failed run can still report under (D42). */
+  | { ok: false; code: ExitCode; early: ReturnType<typeof readEarlySettings> };
 
 export function openRunLogger(io: ProcessIO, flags: CliOverrides): RunLogging {
   const secrets = new SecretRegistry();
@@ -28,8 +29,15 @@ export function openRunLogger(io: ProcessIO, flags: CliOverrides): RunLogging {
   const stdout = io.stdoutFd === null ? io.stdout : createSyncFdDestination(io.stdoutFd);
   // Before a usable configuration exists, failures go to stdout at the default level.
   const fail = (error: unknown): RunLogging => {
-    const logger = createEventLogger({ destination: stdout, clock: io.clock, level: 'info', secrets });
-    return { ok: false, code: reportRunFailure(logger, io, secrets, error) };
+    const early = readEarlySettings(io.env, flags, io.homeDir);
+    const logger = createEventLogger({
+      destination: stdout,
+      clock: io.clock,
+      level: 'info',
+      secrets,
+      account: early.account,
+    });
+    return { ok: false, code: reportRunFailure(logger, io, secrets, error), early };
   };
   let config: Config;
   try {
@@ -55,7 +63,13 @@ export function openRunLogger(io: ProcessIO, flags: CliOverrides): RunLogging {
       );
     }
   }
-  const logger = createEventLogger({ destination, clock: io.clock, level: config.logLevel, secrets });
+  const logger = createEventLogger({
+    destination,
+    clock: io.clock,
+    level: config.logLevel,
+    secrets,
+    account: config.account,
+  });
   return { ok: true, config, logger, secrets };
 }
 

@@ -56,7 +56,22 @@ async function runPage(level: LogLevel): Promise<{ samples: Map<string, number>;
   const result = await pages.fetchPage(1, new AbortController().signal, logger);
   expect(result).toMatchObject({ kind: 'ok', failedAttempts: 1 });
   const samples = new Map<string, number>();
-  for (const line of (await metrics.render()).split('\n')) {
+  const text = await metrics.render({
+    account: 'a',
+    version: '0',
+    nowMs: 0,
+    lastRun: {
+      exitCode: 0,
+      outcome: 'batch_complete',
+      durationMs: 0,
+      finishedAtMs: 0,
+      pagesOk: 0,
+      pagesFailed: 0,
+      tokenRequests: 0,
+    },
+    stored: null,
+  });
+  for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
     const cut = line.lastIndexOf(' ');
     samples.set(line.slice(0, cut), Number(line.slice(cut + 1)));
@@ -73,11 +88,11 @@ describe('createPageSource metrics', () => {
     // CRITICAL lets none of these events through, and the metrics do not notice.
     expect(critical.lines).toEqual([]);
     const retries = (samples: Map<string, number>, errorType: string): number | undefined =>
-      samples.get(`pmp_extractor_retries_total{class="${errorType}"}`);
+      samples.get(`pmp_extractor_last_run_retries{class="${errorType}",account="a"}`);
     for (const run of [info, critical]) {
       expect(retries(run.samples, '5xx_server_error')).toBe(1);
       expect(retries(run.samples, '401_unauthorized')).toBe(1);
-      expect(run.samples.get('pmp_extractor_records_rejected_total')).toBe(1);
+      expect(run.samples.get('pmp_extractor_last_run_records_rejected{account="a"}')).toBe(1);
     }
     expect([...critical.samples]).toEqual([...info.samples]);
   });

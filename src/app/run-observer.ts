@@ -1,16 +1,15 @@
 /**
  * Fans the extraction loop's progress out to the humans and machines watching it: the TTY progress
- * bar, Slack (D9) and the Prometheus metrics. None of them can fail or slow the run.
+ * bar and Slack (D9). None of them can fail or slow the run.
  */
 import type { RunObserver } from '../extract/index.ts';
-import type { ProgressReporter, RunMetrics, SlackNotifier } from '../observability/index.ts';
+import type { ProgressReporter, SlackNotifier } from '../observability/index.ts';
 
 export function createRunObserver(parts: {
   progress: ProgressReporter;
   slack: SlackNotifier;
-  metrics: RunMetrics;
 }): RunObserver & { stop(): void } {
-  const { progress, slack, metrics } = parts;
+  const { progress, slack } = parts;
   let barStarted = false;
   // D9's start message names the fleet size ("target: 3,362 systems"). A first run does not know it
   // until page 1 answers, so the message waits for the first page that reports a total.
@@ -38,11 +37,9 @@ export function createRunObserver(parts: {
         errors: info.errorsTotal,
       });
       slack.progress(info);
-      metrics.setSystems(info.systems, info.totalSystems);
     },
     pageFailed(info) {
       sendStart(null);
-      metrics.pageDone('gap');
       slack.pageFailed(info);
     },
     batchComplete(info) {

@@ -187,20 +187,47 @@ describe('token budget across processes', () => {
     await first.manager.refreshAfterAuthFailure();
     const error = await second.refreshAfterAuthFailure().catch((e: unknown) => e);
     expect((error as ExtractorError).code).toBe('token_budget_exhausted');
-    await expect(first.manager.startBatch()).rejects.toMatchObject({ code: 'token_budget_exhausted' });
+    await expect(first.manager.refreshAfterAuthFailure()).rejects.toMatchObject({
+      code: 'token_budget_exhausted',
+    });
     expect(first.fetchCalls()).toBe(3);
     expect(first.events.filter((e) => e.type === 'token_budget').map((e) => e.fields['used'])).toEqual([
       1, 2, 3,
     ]);
     first.clock.advance(600_000);
-    await expect(second.startBatch()).resolves.toBe('canary-token-4');
+    await expect(second.refreshAfterAuthFailure()).resolves.toBe('canary-token-4');
   });
 
   it('uses Zoho’s 10 per 10 minutes by default', async () => {
     const h = harness();
-    for (let i = 0; i < 10; i++) await h.manager.startBatch();
-    await expect(h.manager.startBatch()).rejects.toMatchObject({ code: 'token_budget_exhausted' });
+    for (let i = 0; i < 10; i++) await h.manager.refreshAfterAuthFailure();
+    await expect(h.manager.refreshAfterAuthFailure()).rejects.toMatchObject({
+      code: 'token_budget_exhausted',
+    });
     expect(h.fetchCalls()).toBe(10);
+  });
+});
+
+describe('one token per process while it is valid (D40)', () => {
+  it('reuses the first batch token in later batches until the proactive-refresh age', async () => {
+    const h = harness();
+    await expect(h.manager.startBatch()).resolves.toBe('canary-token-1');
+    h.clock.advance(1000_000);
+    await expect(h.manager.startBatch()).resolves.toBe('canary-token-1');
+    h.clock.advance(1879_000);
+    await expect(h.manager.startBatch()).resolves.toBe('canary-token-1');
+    expect(h.fetchCalls()).toBe(1);
+    h.clock.advance(2_000);
+    await expect(h.manager.startBatch()).resolves.toBe('canary-token-2');
+    expect(h.refreshes().map((e) => e.fields['reason'])).toEqual(['batch_start', 'proactive']);
+  });
+
+  it('gives each process (each manager) a fresh token for its first batch', async () => {
+    const first = harness();
+    await first.manager.startBatch();
+    const second = createTokenManager({ ...first.options });
+    await expect(second.startBatch()).resolves.toBe('canary-token-2');
+    expect(first.fetchCalls()).toBe(2);
   });
 });
 

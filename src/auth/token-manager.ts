@@ -21,7 +21,11 @@ interface TokenManagerStats {
 
 /** Structurally a `TokenSource` for the retry loop, plus batch start and metrics. */
 export interface TokenManager {
-  /** A fresh token at batch start (D3), spent from the budget. */
+  /**
+   * The token for a batch: a fresh one for the first batch of this process (D3), spent from the
+   * budget; later batches of the same process (--until-complete) reuse it while it is below the
+   * proactive-refresh age (D40).
+   */
   startBatch(signal?: AbortSignal): Promise<string>;
   /** The cached token, refreshed first when older than 80% of its TTL. Call before every request. */
   getAccessToken(signal?: AbortSignal): Promise<string>;
@@ -122,15 +126,17 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     return clock.nowMs() - token.obtainedAtMs > thresholdMs;
   }
 
+  function currentToken(signal?: AbortSignal): Promise<string> {
+    if (inFlight !== null) return inFlight;
+    // No token yet: the first batch of the process (or a caller that skipped startBatch) takes one.
+    if (cached === null) return refresh('batch_start', signal);
+    if (isStale(cached) && clock.nowMs() >= proactiveRetryAtMs) return refreshEarly(cached, signal);
+    return Promise.resolve(cached.value);
+  }
+
   return {
-    startBatch: (signal) => refresh('batch_start', signal),
-    getAccessToken(signal) {
-      if (inFlight !== null) return inFlight;
-      // No token yet means the caller skipped startBatch; the first token is the batch's token.
-      if (cached === null) return refresh('batch_start', signal);
-      if (isStale(cached) && clock.nowMs() >= proactiveRetryAtMs) return refreshEarly(cached, signal);
-      return Promise.resolve(cached.value);
-    },
+    startBatch: currentToken,
+    getAccessToken: currentToken,
     refreshAfterAuthFailure: (signal) => refresh('401', signal),
     stats: () => ({ refreshes: { ...counts.refreshes }, failures: { ...counts.failures } }),
   };

@@ -5,7 +5,6 @@
 import { type CliOverrides, type Config, resolveCredentials, secretValues } from '../config/index.ts';
 import { type ExtractDeps, runExtract, type RunSummary } from '../extract/index.ts';
 import { ExtractorError } from '../platform/index.ts';
-import { createRunMetrics } from '../observability/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import {
   composeRun,
@@ -13,7 +12,7 @@ import {
   openRunLogger,
   type ProcessIO,
   reportRunFailure,
-  writeMetricsQuietly,
+  writeRunMetrics,
 } from '../app/index.ts';
 import { EXIT, exitCodeForOutcome, type ExitCode } from './exit-codes.ts';
 import { acquireLockOrDefer } from './lock.ts';
@@ -28,16 +27,42 @@ export async function runExtractCommand(
   flags: CliOverrides,
   reset: boolean,
 ): Promise<ExitCode> {
-  const logging = openRunLogger(io, flags);
-  if (!logging.ok) return logging.code;
-  const { config, logger, secrets } = logging;
   const startMs = io.clock.nowMs();
+  const logging = openRunLogger(io, flags);
+  if (!logging.ok) {
+    // D42: a configuration error still replaces the previous exit code, when the file is known.
+    const { early, code } = logging;
+    if (early.metricsFile !== null) {
+      await writeRunMetrics({
+        io,
+        path: early.metricsFile,
+        account: early.account,
+        startMs,
+        store: null,
+        dbPath: early.dbPath,
+        lastRun: { exitCode: code, outcome: 'failed', pagesOk: 0, pagesFailed: 0, tokenRequests: 0 },
+      });
+    }
+    return code;
+  }
+  const { config, logger, secrets } = logging;
   // Every run that logged run_start ends with run_complete, also when it never reached the loop.
   const endEarly = async (code: ExitCode, outcome: string): Promise<ExitCode> => {
     const durationMs = io.clock.nowMs() - startMs;
     logger.emit('run_complete', { exit_code: code, outcome, duration_ms: durationMs });
-    // Alerts key on the exit code: a run that never reached the loop must still update it.
-    if (config.metricsFile !== null) await writeExitMetrics(config.metricsFile, code, durationMs, io);
+    // Alerts key on the exit code: a run that never reached the loop must still update it, and the
+    // database's state comes from the database, never as zeros (D42).
+    if (config.metricsFile !== null) {
+      await writeRunMetrics({
+        io,
+        path: config.metricsFile,
+        account: config.account,
+        startMs,
+        store: null,
+        dbPath: config.dbPath,
+        lastRun: { exitCode: code, outcome, pagesOk: 0, pagesFailed: 0, tokenRequests: 0 },
+      });
+    }
     return code;
   };
   let store: Store | null = null;
@@ -125,17 +150,4 @@ function lastOf<T>(items: readonly T[]): T {
   const last = items.at(-1);
   if (last === undefined) throw new Error('no batch ran');
   return last;
-}
-
-/** The exit code and duration of a run that ended before the loop (lock held, bad credentials). */
-async function writeExitMetrics(
-  path: string,
-  code: ExitCode,
-  durationMs: number,
-  io: ProcessIO,
-): Promise<void> {
-  const metrics = createRunMetrics();
-  metrics.setExitCode(code);
-  metrics.setRunDurationSeconds(durationMs / 1000);
-  await writeMetricsQuietly(path, metrics, io);
 }

@@ -102,7 +102,9 @@ describe('runCli in-process', () => {
     expect(types.filter((type) => type === 'batch_start')).toHaveLength(3);
     expect(types).toContain('target_met');
     expect(types.at(-1)).toBe('run_complete');
-    expect(readFileSync(metricsPath, 'utf8')).toMatch(/pmp_extractor_coverage_ratio 1\b/);
+    expect(readFileSync(metricsPath, 'utf8')).toMatch(
+      /^pmp_extractor_published_coverage_ratio\{account="x"\} 1$/m,
+    );
 
     const status = capture(['--status', '--json'], { PMP_DB_PATH: dbPath }, dir);
     expect(await runCli(status.io, simulatorFactory)).toBe(0);
@@ -137,7 +139,7 @@ describe('runCli in-process', () => {
     const run = capture(['--metrics-file', metricsPath], { PMP_DB_PATH: join(dir, 'x.db') }, dir);
     expect(await runCli(run.io, simulatorFactory)).toBe(1);
     expect(run.stderr()).toMatch(/PMP_CLIENT_ID|PMP_CREDENTIALS_FILE|PMP_TOKEN_COMMAND/);
-    expect(readFileSync(metricsPath, 'utf8')).toMatch(/^pmp_extractor_exit_code 1$/m);
+    expect(readFileSync(metricsPath, 'utf8')).toMatch(/^pmp_extractor_last_run_exit_code\{account="x"\} 1$/m);
   });
 
   it('reports an empty database without creating one', async () => {

@@ -50,11 +50,20 @@ export interface Config {
   logRetentionDays: number;
   /** PMP_MAX_SHRINK_PCT: a pass whose total dropped more than this below the last published pass is not published. */
   maxShrinkPct: number;
+  /**
+   * PMP_ACCOUNT: names this extractor's account on every log line, metric and Slack message (D41);
+   * letters, digits, `-`, `_`. Defaults to the database file's base name without its extension.
+   */
+  account: string;
 }
+
+/** What the settings table reads: `account` may be unset, and loadConfig derives it from dbPath. */
+export type SettingValues = Omit<Config, 'account'> & { account: string | null };
 
 /** What the CLI parser hands over; every field is optional and wins over the environment. */
 export interface CliOverrides {
   dbPath?: string;
+  account?: string;
   batchPages?: string | number;
   logFile?: string;
   logLevel?: string;

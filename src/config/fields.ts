@@ -65,6 +65,23 @@ export const logLevel: Field<LogLevel> = {
   expect: `one of ${LOG_LEVELS.join(', ')}`,
 };
 
+/** Letters, digits, `-`, `_` (D41): safe as a metric label, a file name and a Postgres schema. */
+export const accountName: Field<string> = {
+  schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  expect: 'an account name of 1 to 64 letters, digits, "-" or "_" (e.g. client-a)',
+};
+
+/**
+ * The default account (D41): the database file's base name without its extension
+ * (`~/.../pmp_config.db` → `pmp_config`), any other character replaced by `_`.
+ */
+export function accountFromDbPath(dbPath: string): string {
+  const base = dbPath.split('/').pop() ?? '';
+  const stem = base.includes('.') && !base.startsWith('.') ? base.slice(0, base.lastIndexOf('.')) : base;
+  const name = stem.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
+  return name === '' ? 'default' : name;
+}
+
 /** A file path; `~` and `~/...` expand to the home directory. */
 export function filePath(homeDir: string): Field<string> {
   return {

@@ -30,6 +30,7 @@ describe('loadConfig defaults', () => {
       hookTimeoutMs: 300_000,
       logRetentionDays: 14,
       maxShrinkPct: 50,
+      account: 'pmp_config',
     });
   });
 

@@ -1,8 +1,8 @@
 import type { CliOverrides, Config } from './config.ts';
 import { createEnvReader, type EnvReader } from './env-reader.ts';
-import type { Field } from './fields.ts';
+import { accountFromDbPath, type Field } from './fields.ts';
 import { flagName, type Setting } from './setting.ts';
-import { SETTING_LIST } from './settings.ts';
+import { SETTING_LIST, SETTINGS, type SettingKey } from './settings.ts';
 
 /**
  * env + CLI flags → validated Config (decision D2), one value per entry of the settings table.
@@ -22,8 +22,48 @@ export function loadConfig(
     values[key] = readSetting(reader, setting, override, homeDir);
   }
   reader.throwIfInvalid();
-  // Sound because SETTINGS satisfies SettingsFor<Config>: each key's field yields that Config field.
+  values['account'] ??= accountFromDbPath(values['dbPath'] as string);
+  // Sound because SETTINGS satisfies SettingsFor<SettingValues>: each key's field yields its field.
   return values as unknown as Config;
+}
+
+/** What a run that fails on configuration can still report under (D42). */
+export interface EarlySettings {
+  /** null when unset or itself invalid. */
+  metricsFile: string | null;
+  /** null when the database path is invalid. */
+  dbPath: string | null;
+  /** PMP_ACCOUNT when valid, else the database's (or the default database's) base name. */
+  account: string;
+}
+
+/**
+ * The settings a configuration error must not hide, each read on its own, so that one bad value
+ * elsewhere still lets the run write its exit code to the metrics file and name its account (D42).
+ */
+export function readEarlySettings(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: CliOverrides,
+  homeDir: string,
+): EarlySettings {
+  const valid = (key: SettingKey): unknown => {
+    const reader = createEnvReader(env);
+    const value = readSetting(reader, SETTINGS[key], (overrides as Record<string, unknown>)[key], homeDir);
+    try {
+      reader.throwIfInvalid();
+      return value;
+    } catch {
+      // This setting is invalid too; loadConfig's error names it.
+      return null;
+    }
+  };
+  const dbPath = valid('dbPath') as string | null;
+  const account = valid('account') as string | null;
+  return {
+    metricsFile: valid('metricsFile') as string | null,
+    dbPath,
+    account: account ?? accountFromDbPath(dbPath ?? SETTINGS.dbPath.default),
+  };
 }
 
 function readSetting(

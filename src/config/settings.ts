@@ -5,8 +5,9 @@
  * table (checked by settings.test.ts) derive from this table, and no module keeps a default
  * of its own: modules take their options as required, from Config (style: ky's types/retry.ts).
  */
-import type { Config } from './config.ts';
+import type { SettingValues } from './config.ts';
 import {
+  accountName,
   filePath,
   flagSwitch,
   httpUrl,
@@ -38,6 +39,14 @@ export const SETTINGS = {
     field: filePath,
     default: '~/.maia/databases/intelligence/pmp_config.db',
     help: 'SQLite database path',
+  },
+  account: {
+    env: 'PMP_ACCOUNT',
+    flag: '--account <name>',
+    field: accountName,
+    default: null,
+    unset: 'database file name',
+    help: 'account name on log lines, metrics and Slack (letters, digits, -, _)',
   },
   batchPages: {
     env: 'PMP_BATCH_PAGES',
@@ -161,7 +170,7 @@ export const SETTINGS = {
     default: 'false',
     help: 'keep running batches until the target is met or the pass ends',
   },
-} as const satisfies SettingsFor<Config>;
+} as const satisfies SettingsFor<SettingValues>;
 
 export type SettingKey = keyof typeof SETTINGS;
 

@@ -9,7 +9,7 @@ export type { ProgressReporter } from './progress.ts';
 export { createSlackNotifier } from './slack-notifier.ts';
 export type { SlackNotifier } from './slack-notifier.ts';
 export { createRunMetrics } from './metrics.ts';
-export type { RunMetrics } from './metrics.ts';
+export type { LastRunMetrics, RunMetrics, StoredMetrics } from './metrics.ts';
 export { writeMetricsFile } from './metrics-file.ts';
 export { runPostExtractionHook } from './hook.ts';
 export { SECRET_VARIABLES } from './hook-env.ts';

@@ -158,6 +158,21 @@ describe('createEventLogger', () => {
     expect(chunks[0]).toContain('"event_type":"extraction_progress","snapshot_id":7,"page":50');
   });
 
+  it('writes the account on every line, after event_type and before snapshot_id (D41)', () => {
+    const chunks: string[] = [];
+    const logger = createEventLogger({
+      destination: { write: (line: string) => chunks.push(line) },
+      clock: new FakeClock(0),
+      level: 'debug',
+      secrets: new SecretRegistry(),
+      account: 'client-a',
+    });
+    logger.withSnapshot(7).emit('extraction_progress', SAMPLES.extraction_progress);
+    logger.emit('run_complete', SAMPLES.run_complete);
+    expect(chunks[0]).toContain('"event_type":"extraction_progress","account":"client-a","snapshot_id":7');
+    expect(chunks[1]).toContain('"event_type":"run_complete","account":"client-a",');
+  });
+
   it('drops events below the configured level', () => {
     const { logger, lines } = setup('warning');
     logger.emit('retry_decision', SAMPLES.retry_decision);

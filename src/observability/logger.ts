@@ -18,6 +18,8 @@ export interface EventLoggerOptions {
   /** Lowest level written; lower events are dropped. */
   level: LogLevel;
   secrets: SecretRegistry;
+  /** The account (D41), written as `account` on every line; omitted only by unit tests. */
+  account?: string;
 }
 
 export interface FlushableEventLogger extends EventLogger {
@@ -30,7 +32,7 @@ type PinoEvents = pino.Logger<LogLevel>;
 
 /**
  * Renders every event as one JSON line: `level` (DEBUG…CRITICAL), `timestamp` (UTC ISO with ms and
- * Z, from the injected clock), `event_type`, `snapshot_id` when bound, then the event's allow-listed
+ * Z, from the injected clock), `event_type`, `account` (D41), `snapshot_id` when bound, then the event's allow-listed
  * fields with every string scrubbed of secrets, emails and IPs and cut to 1 KB, and last `msg`: a
  * short sentence for people (event-messages.ts), scrubbed the same way, so `pino-pretty` shows
  * something useful. No pid, hostname or numeric time. Consumers must read keys by name: pino writes
@@ -56,18 +58,22 @@ export function createEventLogger(options: EventLoggerOptions): FlushableEventLo
       // Nothing buffered, or the fd is gone: there is nowhere left to report it.
     }
   };
-  return bind(output, secrets, flush, null);
+  return bind({ output, secrets, flush, account: options.account ?? null }, null);
 }
 
-function bind(
-  output: PinoEvents,
-  secrets: SecretRegistry,
-  flush: () => void,
-  snapshotId: number | null,
-): FlushableEventLogger {
+interface Bound {
+  output: PinoEvents;
+  secrets: SecretRegistry;
+  flush: () => void;
+  account: string | null;
+}
+
+function bind(bound: Bound, snapshotId: number | null): FlushableEventLogger {
+  const { output, secrets, flush } = bound;
   return {
     emit<K extends EventType>(type: K, fields: EventMap[K], level?: Level): void {
       const line: Record<string, unknown> = { event_type: type };
+      if (bound.account !== null) line['account'] = bound.account;
       if (snapshotId !== null) line['snapshot_id'] = snapshotId;
       const source = fields as Readonly<Record<string, unknown>>;
       const allowed: readonly string[] = EVENT_FIELDS[type];
@@ -82,7 +88,7 @@ function bind(
         // A full disk or closed pipe must not take the extraction down with it.
       }
     },
-    withSnapshot: (id) => bind(output, secrets, flush, id),
+    withSnapshot: (id) => bind(bound, id),
     flush,
   };
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRunMetrics } from './metrics.ts';
+import { createRunMetrics, type MetricsView } from './metrics.ts';
 import { writeMetricsFile } from './metrics-file.ts';
 import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
 
@@ -33,67 +33,107 @@ afterEach(() => {
   removeTempDir(root);
 });
 
+const NOW_MS = 1_764_178_200_000;
+
+function view(overrides: Partial<MetricsView> = {}): MetricsView {
+  return {
+    account: 'client-a',
+    version: '1.2.3',
+    nowMs: NOW_MS,
+    lastRun: {
+      exitCode: 0,
+      outcome: 'target_met',
+      durationMs: 61_500,
+      finishedAtMs: NOW_MS,
+      pagesOk: 2,
+      pagesFailed: 1,
+      tokenRequests: 1,
+    },
+    stored: {
+      published: { snapshotId: 7, completedAtMs: NOW_MS - 3_600_000, systems: 3250, coveragePct: 96.7 },
+      pass: { snapshotId: 8, page: 40, totalPages: 135, systems: 1000 },
+      gaps: { open: 2, recovered: 1 },
+    },
+    ...overrides,
+  };
+}
+
 describe('createRunMetrics', () => {
-  it('renders every metric in Prometheus text format', async () => {
+  it('renders the last run, the published inventory, the pass and the gaps, all with the account label', async () => {
     const metrics = createRunMetrics();
-    metrics.setCoverageRatio(0.967);
-    metrics.setSystems(3250, 3362);
-    metrics.pageDone('ok');
-    metrics.pageDone('ok');
-    metrics.pageDone('gap');
     metrics.retry('5xx_server_error');
     metrics.retry('5xx_server_error');
-    metrics.tokenRefresh('proactive');
     metrics.recordsRejected(2);
-    metrics.setRunDurationSeconds(61.5);
-    metrics.setLastSuccessTimestampSeconds(1_764_178_200);
-    metrics.setLastSuccessTimestampSeconds(1_764_178_201);
-    metrics.setExitCode(0);
-    const samples = parsePrometheus(await metrics.render());
-    expect(samples.get('pmp_extractor_coverage_ratio')).toBe(0.967);
-    expect(samples.get('pmp_extractor_systems_extracted')).toBe(3250);
-    expect(samples.get('pmp_extractor_total_systems')).toBe(3362);
-    expect(samples.get('pmp_extractor_pages_total{status="ok"}')).toBe(2);
-    expect(samples.get('pmp_extractor_pages_total{status="gap"}')).toBe(1);
-    expect(samples.get('pmp_extractor_retries_total{class="5xx_server_error"}')).toBe(2);
-    expect(samples.get('pmp_extractor_retries_total{class="network_timeout"}')).toBe(0);
-    expect(samples.get('pmp_extractor_token_refreshes_total{reason="proactive"}')).toBe(1);
-    expect(samples.get('pmp_extractor_token_refreshes_total{reason="401"}')).toBe(0);
-    expect(samples.get('pmp_extractor_records_rejected_total')).toBe(2);
-    expect(samples.get('pmp_extractor_run_duration_seconds')).toBe(61.5);
-    expect(samples.get('pmp_extractor_last_success_timestamp_seconds')).toBe(1_764_178_201);
-    expect(samples.get('pmp_extractor_exit_code')).toBe(0);
+    const samples = parsePrometheus(await metrics.render(view()));
+    const a = 'account="client-a"';
+    expect(samples.get(`pmp_extractor_build_info{version="1.2.3",${a}}`)).toBe(1);
+    expect(samples.get(`pmp_extractor_last_run_exit_code{${a}}`)).toBe(0);
+    expect(samples.get(`pmp_extractor_last_run_outcome{outcome="target_met",${a}}`)).toBe(1);
+    expect(samples.get(`pmp_extractor_last_run_timestamp_seconds{${a}}`)).toBe(NOW_MS / 1000);
+    expect(samples.get(`pmp_extractor_last_run_duration_seconds{${a}}`)).toBe(61.5);
+    expect(samples.get(`pmp_extractor_last_run_pages{outcome="ok",${a}}`)).toBe(2);
+    expect(samples.get(`pmp_extractor_last_run_pages{outcome="failed",${a}}`)).toBe(1);
+    expect(samples.get(`pmp_extractor_last_run_retries{class="5xx_server_error",${a}}`)).toBe(2);
+    expect(samples.get(`pmp_extractor_last_run_retries{class="network_timeout",${a}}`)).toBe(0);
+    expect(samples.get(`pmp_extractor_last_run_token_requests{${a}}`)).toBe(1);
+    expect(samples.get(`pmp_extractor_last_run_records_rejected{${a}}`)).toBe(2);
+    expect(samples.get(`pmp_extractor_published_snapshot_id{${a}}`)).toBe(7);
+    const completedS = (NOW_MS - 3_600_000) / 1000;
+    expect(samples.get(`pmp_extractor_published_completed_timestamp_seconds{${a}}`)).toBe(completedS);
+    expect(samples.get(`pmp_extractor_last_success_timestamp_seconds{${a}}`)).toBe(completedS);
+    expect(samples.get(`pmp_extractor_published_age_seconds{${a}}`)).toBe(3600);
+    expect(samples.get(`pmp_extractor_published_systems{${a}}`)).toBe(3250);
+    expect(samples.get(`pmp_extractor_published_coverage_ratio{${a}}`)).toBe(0.967);
+    expect(samples.get(`pmp_extractor_pass_snapshot_id{${a}}`)).toBe(8);
+    expect(samples.get(`pmp_extractor_pass_page{${a}}`)).toBe(40);
+    expect(samples.get(`pmp_extractor_pass_total_pages{${a}}`)).toBe(135);
+    expect(samples.get(`pmp_extractor_pass_systems{${a}}`)).toBe(1000);
+    expect(samples.get(`pmp_extractor_gaps{state="open",${a}}`)).toBe(2);
+    expect(samples.get(`pmp_extractor_gaps{state="recovered",${a}}`)).toBe(1);
   });
 
-  it('has no default process metrics, and no last-success sample until one is set', async () => {
-    const metrics = createRunMetrics();
-    metrics.setSystems(10, null);
-    const text = await metrics.render();
-    parsePrometheus(text);
-    expect(text).not.toContain('process_');
-    expect(text).not.toContain('nodejs_');
-    expect(text).not.toContain('last_success');
+  it('leaves out what is unknown instead of writing 0, and has no default process metrics', async () => {
+    const empty = await createRunMetrics().render(view({ stored: null }));
+    parsePrometheus(empty);
+    for (const part of ['published_', 'last_success', 'pass_', 'gaps', 'process_', 'nodejs_']) {
+      expect(empty).not.toContain(part);
+    }
+    const noTotal = await createRunMetrics().render(
+      view({
+        stored: {
+          published: null,
+          pass: { snapshotId: 1, page: 0, totalPages: null, systems: 0 },
+          gaps: null,
+        },
+      }),
+    );
+    expect(noTotal).toContain('pmp_extractor_pass_page');
+    expect(noTotal).not.toContain('pass_total_pages');
+    expect(noTotal).not.toContain('published_');
+  });
+
+  it('writes HELP for operators, without spec codes', async () => {
+    const text = await createRunMetrics().render(view());
+    const helps = text.split('\n').filter((line) => line.startsWith('# HELP'));
+    expect(helps.length).toBeGreaterThan(15);
+    for (const line of helps) expect(line).not.toMatch(/\bD\d+\b|\bN?FR-\d/);
   });
 });
 
 describe('writeMetricsFile', () => {
   it('replaces the file atomically, 0644, leaving no temp file behind', async () => {
     const path = join(root, 'pmp_extractor.prom');
-    const metrics = createRunMetrics();
-    metrics.setExitCode(2);
-    await writeMetricsFile(path, metrics);
-    metrics.setExitCode(0);
-    await writeMetricsFile(path, metrics);
+    await writeMetricsFile(path, 'pmp_extractor_x 2\n');
+    await writeMetricsFile(path, 'pmp_extractor_x 0\n');
     expect(readdirSync(root)).toEqual(['pmp_extractor.prom']);
     expect(statSync(path).mode & 0o777).toBe(0o644);
-    expect(parsePrometheus(readFileSync(path, 'utf8')).get('pmp_extractor_exit_code')).toBe(0);
+    expect(parsePrometheus(readFileSync(path, 'utf8')).get('pmp_extractor_x')).toBe(0);
   });
 
   it('cleans up and rethrows when the target cannot be replaced', async () => {
-    const metrics = createRunMetrics();
     const target = join(root, 'occupied');
     mkdirSync(join(target, 'child'), { recursive: true });
-    await expect(writeMetricsFile(target, metrics)).rejects.toThrow();
+    await expect(writeMetricsFile(target, 'pmp_extractor_x 1\n')).rejects.toThrow();
     expect(readdirSync(root)).toEqual(['occupied']);
   });
 });

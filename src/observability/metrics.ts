@@ -1,112 +1,160 @@
-import { Counter, Gauge, Registry } from 'prom-client';
-import {
-  ERROR_TYPES,
-  TOKEN_REFRESH_REASONS,
-  type ErrorType,
-  type TokenRefreshReason,
-} from '../platform/index.ts';
+import { Gauge, Registry } from 'prom-client';
+import { ERROR_TYPES, type ErrorType } from '../platform/index.ts';
 
 /**
- * One run's metrics for node_exporter's textfile collector (`--metrics-file`). A custom registry
- * with no default process metrics: the file describes the extraction, not this short-lived process.
- * Labelled series start at 0 so rate() and absent() behave from the first run on.
+ * The Prometheus textfile (`--metrics-file`) for node_exporter, following its conventions for batch
+ * jobs (D42): gauges only, every series labelled with the account (D41) so that several accounts can
+ * share one textfile folder, state read from the database on every run whatever its outcome, and a
+ * series left out rather than written as 0 when its value is unknown.
  */
-export interface RunMetrics {
-  readonly registry: Registry;
-  setCoverageRatio(ratio: number): void;
-  setSystems(extracted: number, total: number | null): void;
-  pageDone(status: 'ok' | 'gap'): void;
-  retry(errorType: ErrorType): void;
-  tokenRefresh(reason: TokenRefreshReason): void;
-  /** Records the API sent that could not be stored (no resource_id): systems missing for a reason. */
-  recordsRejected(count: number): void;
-  setRunDurationSeconds(seconds: number): void;
-  /**
-   * Unix seconds of the latest successful run. Exported only once set: a run that has no success
-   * to report must not overwrite a dashboard's last-success time with 0.
-   */
-  setLastSuccessTimestampSeconds(seconds: number): void;
-  setExitCode(code: number): void;
-  render(): Promise<string>;
+
+/** What the database says, read at the end of every run (null parts are left out of the file). */
+export interface StoredMetrics {
+  /** The published inventory: the newest `success` snapshot. */
+  published: { snapshotId: number; completedAtMs: number; systems: number; coveragePct: number } | null;
+  /** The pass in progress (a `partial` snapshot); null when none is open. */
+  pass: { snapshotId: number; page: number; totalPages: number | null; systems: number } | null;
+  /** Gap pages of the newest snapshot; null when there is no snapshot yet. */
+  gaps: { open: number; recovered: number } | null;
 }
 
-export function createRunMetrics(): RunMetrics {
-  const registry = new Registry();
-  const registers = [registry];
-  const gauge = (name: string, help: string): Gauge => new Gauge({ name, help, registers });
-  const coverage = gauge('pmp_extractor_coverage_ratio', 'Distinct systems / reported total (0..1)');
-  const extracted = gauge('pmp_extractor_systems_extracted', 'Distinct systems in the snapshot');
-  const total = gauge('pmp_extractor_total_systems', 'Total systems the API reports');
-  const duration = gauge('pmp_extractor_run_duration_seconds', 'Wall time of the last run');
-  const exitCode = gauge('pmp_extractor_exit_code', 'Exit code of the last run (D10)');
-  const lastSuccessName = 'pmp_extractor_last_success_timestamp_seconds';
-  const lastSuccess = new Gauge({
-    name: lastSuccessName,
-    help: 'Unix time of the last successful run',
-    registers: [],
-  });
-  const pages = new Counter({
-    name: 'pmp_extractor_pages_total',
-    help: 'Pages finished in this run, by outcome',
-    labelNames: ['status'] as const,
-    registers,
-  });
-  const retries = new Counter({
-    name: 'pmp_extractor_retries_total',
-    help: 'Failed page attempts in this run, by error class (D4)',
-    labelNames: ['class'] as const,
-    registers,
-  });
-  const refreshes = new Counter({
-    name: 'pmp_extractor_token_refreshes_total',
-    help: 'Access-token refreshes in this run, by reason',
-    labelNames: ['reason'] as const,
-    registers,
-  });
-  const rejected = new Counter({
-    name: 'pmp_extractor_records_rejected_total',
-    help: 'Records in this run that could not be stored (no resource_id)',
-    registers,
-  });
-  rejected.inc(0);
-  pages.inc({ status: 'ok' }, 0);
-  pages.inc({ status: 'gap' }, 0);
-  for (const errorType of ERROR_TYPES) retries.inc({ class: errorType }, 0);
-  for (const reason of TOKEN_REFRESH_REASONS) refreshes.inc({ reason }, 0);
+/** What this run did: always known, since a run that fetched nothing did fetch 0 pages. */
+export interface LastRunMetrics {
+  exitCode: number;
+  /** `run_complete`'s outcome (target_met, batch_complete, partial, deferred, failed...). */
+  outcome: string;
+  durationMs: number;
+  finishedAtMs: number;
+  pagesOk: number;
+  pagesFailed: number;
+  /** Token requests this process made (successful or not). */
+  tokenRequests: number;
+}
 
+export interface MetricsView {
+  account: string;
+  version: string;
+  nowMs: number;
+  lastRun: LastRunMetrics;
+  /** null when the database could not be read (it does not exist yet, or the path is invalid). */
+  stored: StoredMetrics | null;
+}
+
+/** Counts what only the run sees as it happens; `render` adds the rest. */
+export interface RunMetrics {
+  retry(errorType: ErrorType): void;
+  /** Records the API sent that could not be stored (no resource_id). */
+  recordsRejected(count: number): void;
+  render(view: MetricsView): Promise<string>;
+}
+
+const P = 'pmp_extractor_';
+
+export function createRunMetrics(): RunMetrics {
+  const retries = new Map<ErrorType, number>(ERROR_TYPES.map((type) => [type, 0]));
+  let rejected = 0;
   return {
-    registry,
-    setCoverageRatio: (ratio) => {
-      coverage.set(ratio);
-    },
-    setSystems(count, reported) {
-      extracted.set(count);
-      if (reported !== null) total.set(reported);
-    },
-    pageDone: (status) => {
-      pages.inc({ status });
-    },
     retry: (errorType) => {
-      retries.inc({ class: errorType });
-    },
-    tokenRefresh: (reason) => {
-      refreshes.inc({ reason });
+      retries.set(errorType, (retries.get(errorType) ?? 0) + 1);
     },
     recordsRejected: (count) => {
-      rejected.inc(count);
+      rejected += count;
     },
-    setRunDurationSeconds: (seconds) => {
-      duration.set(seconds);
-    },
-    setLastSuccessTimestampSeconds(seconds) {
-      lastSuccess.set(seconds);
-      if (registry.getSingleMetric(lastSuccessName) === undefined) {
-        registry.registerMetric(lastSuccess);
-      }
-    },
-    setExitCode: (code) => {
-      exitCode.set(code);
-    },
-    render: () => registry.metrics(),
+    render: (view) => renderMetrics(view, retries, rejected),
   };
+}
+
+function renderMetrics(
+  view: MetricsView,
+  retries: ReadonlyMap<ErrorType, number>,
+  rejected: number,
+): Promise<string> {
+  const registry = new Registry();
+  registry.setDefaultLabels({ account: view.account });
+  const set = (name: string, help: string, value: number, labels: Record<string, string> = {}): void => {
+    const existing = registry.getSingleMetric(P + name) as Gauge | undefined;
+    const gauge =
+      existing ?? new Gauge({ name: P + name, help, labelNames: Object.keys(labels), registers: [registry] });
+    gauge.set(labels, value);
+  };
+  set('build_info', 'Always 1; the version label says which extractor wrote this file', 1, {
+    version: view.version,
+  });
+  const run = view.lastRun;
+  set(
+    'last_run_exit_code',
+    'Exit code of the last run: 0 ok, 1 fatal, 2 below target, 3 deferred',
+    run.exitCode,
+  );
+  set('last_run_outcome', 'Always 1; the outcome label says how the last run ended', 1, {
+    outcome: run.outcome,
+  });
+  set(
+    'last_run_timestamp_seconds',
+    'When the last run ended (Unix time)',
+    Math.floor(run.finishedAtMs / 1000),
+  );
+  set('last_run_duration_seconds', 'Wall time of the last run', run.durationMs / 1000);
+  set('last_run_pages', 'Pages the last run finished, by outcome (failed = kept as a gap)', run.pagesOk, {
+    outcome: 'ok',
+  });
+  set('last_run_pages', '', run.pagesFailed, { outcome: 'failed' });
+  for (const [errorType, count] of retries) {
+    set('last_run_retries', 'Failed page attempts in the last run, by error class', count, {
+      class: errorType,
+    });
+  }
+  set('last_run_token_requests', 'Access-token requests the last run made', run.tokenRequests);
+  set('last_run_records_rejected', 'Records in the last run that had no resource_id', rejected);
+  if (view.stored !== null) renderStored(view.stored, view.nowMs, set);
+  return registry.metrics();
+}
+
+function renderStored(
+  stored: StoredMetrics,
+  nowMs: number,
+  set: (name: string, help: string, value: number, labels?: Record<string, string>) => void,
+): void {
+  const { published, pass, gaps } = stored;
+  if (published !== null) {
+    const completedS = Math.floor(published.completedAtMs / 1000);
+    set(
+      'published_snapshot_id',
+      'Snapshot that latest_system_inventory currently shows',
+      published.snapshotId,
+    );
+    set(
+      'published_completed_timestamp_seconds',
+      'When the published snapshot was completed (Unix time)',
+      completedS,
+    );
+    set(
+      'last_success_timestamp_seconds',
+      'When the last successful pass completed (Unix time); drives freshness alerts',
+      completedS,
+    );
+    set(
+      'published_age_seconds',
+      'Age of the published inventory; alert when it exceeds your refresh interval',
+      Math.max(0, (nowMs - published.completedAtMs) / 1000),
+    );
+    set('published_systems', 'Systems in the published inventory', published.systems);
+    set(
+      'published_coverage_ratio',
+      'Share of the reported fleet in the published inventory (0..1)',
+      Math.round(published.coveragePct * 10) / 1000,
+    );
+  }
+  if (pass !== null) {
+    set('pass_snapshot_id', 'Snapshot of the pass in progress (not yet published)', pass.snapshotId);
+    set('pass_page', 'Last page the pass in progress has finished', pass.page);
+    if (pass.totalPages !== null) set('pass_total_pages', 'Pages in the pass in progress', pass.totalPages);
+    set('pass_systems', 'Systems stored so far by the pass in progress', pass.systems);
+  }
+  if (gaps !== null) {
+    set('gaps', 'Gap pages of the newest snapshot: open (still missing) or recovered by a sweep', gaps.open, {
+      state: 'open',
+    });
+    set('gaps', '', gaps.recovered, { state: 'recovered' });
+  }
 }

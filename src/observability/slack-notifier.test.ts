@@ -104,6 +104,18 @@ describe('createSlackNotifier', () => {
     expect(timeout).toHaveBeenCalledWith(5000);
   });
 
+  it('prefixes every message with [account] (D41), merged ones included', async () => {
+    const { calls, notifier } = setup({ account: 'client-a' });
+    notifier.runStarted({ targetSystems: 3362, targetPct: 95 });
+    notifier.pageFailed({ page: 3, attempts: 3, errorType: '5xx_server_error', httpStatus: 503 });
+    notifier.pageFailed({ page: 4, attempts: 3, errorType: '5xx_server_error', httpStatus: 503 });
+    await notifier.flush();
+    expect(calls.map((call) => call.text)).toEqual([
+      '[client-a] 🔄 PMP extraction started (target: 3,362 systems)',
+      expect.stringMatching(/^\[client-a\] ⚠️ Page 3 [^\n]*\n\[client-a\] ⚠️ Page 4 /),
+    ]);
+  });
+
   it('sends at most one POST per minute and merges what arrives inside the window', async () => {
     const { calls, clock, notifier } = setup();
     notifier.runStarted({ targetSystems: 3362, targetPct: 95 });

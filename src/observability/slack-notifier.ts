@@ -22,6 +22,8 @@ export interface SlackNotifierOptions {
   timeoutMs: number;
   /** Minimum spacing between POSTs, ms (LIMITS.slackMinIntervalMs, D9); messages in between are merged. */
   minIntervalMs: number;
+  /** D41: every message starts with `[account] `, so a channel shared by accounts tells them apart. */
+  account?: string;
 }
 
 interface SlackFlushOptions {
@@ -55,7 +57,7 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
     return disabledNotifier;
   }
   registerWebhookSecrets(options.secrets, options.url ?? '', check.url);
-  const outbox = createSlackOutbox({
+  const inner = createSlackOutbox({
     url: check.url,
     fetch: options.fetch,
     clock: options.clock,
@@ -63,6 +65,19 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
     timeoutMs: options.timeoutMs,
     minIntervalMs: options.minIntervalMs,
   });
+  const prefix = options.account === undefined ? '' : `[${options.account}] `;
+  const outbox = {
+    get disabled() {
+      return inner.disabled;
+    },
+    enqueue: (text: string) => {
+      inner.enqueue(`${prefix}${text}`);
+    },
+    tick: () => {
+      inner.tick();
+    },
+    flush: (maxWaitMs: number) => inner.flush(maxWaitMs),
+  };
   const milestonesDone = new Set<number>();
   let lastCoveragePct: number | null = null;
 

@@ -1,7 +1,7 @@
 /** Stored rows → the port's types, plus the coverage arithmetic shared by commit and reset. */
 import type { ErrorType } from '../platform/index.ts';
 import { parseSqlTime } from './sql-time.ts';
-import type { Checkpoint, GapRow, SnapshotInfo, SnapshotStatus } from './store.ts';
+import type { Checkpoint, GapRow, PublishedSnapshot, SnapshotInfo, SnapshotStatus } from './store.ts';
 
 export interface SnapshotRow {
   snapshot_id: number;
@@ -45,6 +45,30 @@ export function coveragePct(count: number, total: number | null): number {
   if (total === null) return 0;
   if (total <= 0) return 100;
   return Math.min(100, Math.floor((count * 1000) / total) / 10);
+}
+
+export interface PublishedRow {
+  snapshot_id: number;
+  timestamp: string | null;
+  extraction_duration_ms: number | null;
+  systems_extracted: number;
+  coverage_pct: number;
+  updated_at: string | null;
+}
+
+/** Completion = start + the pass's duration; the last checkpoint write when the duration is missing. */
+export function toPublished(row: PublishedRow): PublishedSnapshot {
+  const startMs = parseSqlTime(row.timestamp);
+  const completedMs =
+    startMs !== null && row.extraction_duration_ms !== null
+      ? startMs + row.extraction_duration_ms
+      : (parseSqlTime(row.updated_at) ?? startMs ?? 0);
+  return {
+    snapshot_id: row.snapshot_id,
+    completed_at_ms: completedMs,
+    systems_extracted: row.systems_extracted,
+    coverage_pct: row.coverage_pct,
+  };
 }
 
 export function toSnapshotInfo(row: SnapshotRow): SnapshotInfo {

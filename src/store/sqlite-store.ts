@@ -4,6 +4,8 @@ import { guarded } from './db-error.ts';
 import {
   toCheckpoint,
   toGapRow,
+  toPublished,
+  type PublishedRow,
   toSnapshotInfo,
   type CheckpointRow,
   type GapDbRow,
@@ -17,6 +19,7 @@ import type {
   CommitBatch,
   CommitResult,
   GapRow,
+  PublishedSnapshot,
   SnapshotInfo,
   SnapshotStatus,
   Store,
@@ -55,6 +58,11 @@ export class SqliteStore implements Store {
       sql.pruneTokenRequests.run(nowMs - TOKEN_LOG_RETENTION_MS);
       sql.insertTokenRequest.run(nowMs);
     });
+  }
+
+  publishedSnapshot(): PublishedSnapshot | null {
+    const row = this.#sql.publishedSnapshot.get(CHECKPOINT_WRITER) as PublishedRow | undefined;
+    return row === undefined ? null : toPublished(row);
   }
 
   currentSnapshot(): SnapshotInfo | null {

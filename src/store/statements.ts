@@ -23,6 +23,12 @@ export function prepareStatements(db: Database.Database) {
        FROM snapshots s JOIN extraction_checkpoints c ON c.snapshot_id = s.snapshot_id
        WHERE c.written_by = ? ORDER BY s.snapshot_id DESC LIMIT 1`,
     ),
+    publishedSnapshot: sql(
+      `SELECT s.snapshot_id, s.timestamp, s.extraction_duration_ms, c.systems_extracted, c.coverage_pct,
+         c.updated_at
+       FROM snapshots s JOIN extraction_checkpoints c ON c.snapshot_id = s.snapshot_id
+       WHERE c.written_by = ? AND s.status = 'success' ORDER BY s.snapshot_id DESC LIMIT 1`,
+    ),
     insertSnapshot: sql(
       `INSERT INTO snapshots (timestamp, api_version, status) VALUES (?, '1.4', 'partial')`,
     ),

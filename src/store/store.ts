@@ -105,7 +105,18 @@ export interface CommitResult {
   coverage_pct: number;
 }
 
+/** The published inventory: this tool's newest `success` snapshot (D42's metrics read it). */
+export interface PublishedSnapshot {
+  snapshot_id: number;
+  /** Epoch ms the pass completed: its start plus the pass's extraction_duration_ms. */
+  completed_at_ms: number;
+  systems_extracted: number;
+  coverage_pct: number;
+}
+
 export interface Store {
+  /** This tool's newest `success` snapshot, or null. */
+  publishedSnapshot(): PublishedSnapshot | null;
   /** The newest snapshot this tool created (one that has a checkpoint row), or null. */
   currentSnapshot(): SnapshotInfo | null;
   /** Creates a `partial` snapshot and its zeroed checkpoint; returns the new id. */

@@ -141,6 +141,7 @@ describe('the schema validator itself', () => {
     level: 'ERROR',
     timestamp: '2026-11-26T17:30:15.456Z',
     event_type: 'page_skipped',
+    account: 'client-a',
     snapshot_id: 7,
     page: 51,
     error_type: '5xx_server_error',
@@ -164,6 +165,8 @@ describe('the schema validator itself', () => {
     ['a missing field', { attempts: undefined }, /attempts/],
     ['a missing snapshot_id on a snapshot event', { snapshot_id: undefined }, /snapshot_id/],
     ['a missing msg', { msg: undefined }, /msg/],
+    ['a missing account', { account: undefined }, /account/],
+    ['an account with a space', { account: 'client a' }, /account/],
     ['a wrong type', { page: '51' }, /page/],
     ['an unknown error class', { error_type: 'teapot' }, /error_type/],
   ])('rejects %s', (_name, change, message) => {

@@ -106,4 +106,15 @@ describe('--until-complete', () => {
     expect(snapshots).toEqual([{ snapshot_id: 1, status: 'success' }]);
     expect([...ids].sort()).toEqual([...sim.groundTruthIds()].sort());
   });
+
+  it('takes one token for a 135-page pass at 20 pages a batch: one token per process (D40)', async () => {
+    const { sim, env } = await start(3362);
+    const result = await runCli(['--until-complete'], { ...env, PMP_BATCH_PAGES: '20' });
+
+    expect(result.code).toBe(0);
+    expect(eventsOf(result, 'batch_start')).toHaveLength(7);
+    expect(eventsOf(result, 'batch_complete').at(-1)).toMatchObject({ last_page: 135 });
+    expect(sim.stats().tokenRequests).toHaveLength(1);
+    expect(eventsOf(result, 'token_refresh').map((event) => event['reason'])).toEqual(['batch_start']);
+  });
 });

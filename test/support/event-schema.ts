@@ -1,7 +1,7 @@
 /**
  * The JSON event schema (D8, README "Events") as a zod validator, for end-to-end tests that read the
  * built CLI's stdout or log file. Every line must be one object with `timestamp` (UTC ISO 8601 with
- * milliseconds and `Z`), `level` (one of the five names), `event_type` (the closed set), `snapshot_id`
+ * milliseconds and `Z`), `level` (one of the five names), `event_type` (the closed set), `account`, `snapshot_id`
  * where the event belongs to a snapshot, exactly the fields EVENT_FIELDS allows for that event, and `msg`.
  *
  * The field schemas below are written out by hand (types, ranges, enums), and the mapped type
@@ -186,6 +186,8 @@ function lineSchema(type: EventType): z.ZodType {
     timestamp,
     level: z.enum(LEVELS),
     event_type: z.literal(type),
+    // D41: every line names its account.
+    account: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
     snapshot_id: SNAPSHOT_EVENTS.has(type) ? pageNumber : pageNumber.optional(),
     // A short sentence for people (pino-pretty); machines read the fields.
     msg: text.min(1).max(1024),
@@ -205,6 +207,7 @@ export type LogEvent<K extends EventType = EventType> = {
   timestamp: string;
   level: Level;
   event_type: K;
+  account: string;
   snapshot_id?: number;
   msg: string;
 } & EventMap[K];
