@@ -13,7 +13,7 @@ import {
 } from '../observability/index.ts';
 import type { TokenRefreshReason } from '../platform/index.ts';
 import type { Store } from '../store/index.ts';
-import type { ExitCode } from '../cli/exit-codes.ts';
+import { EXIT, type ExitCode } from '../cli/exit-codes.ts';
 import type { ProcessIO } from './io.ts';
 
 export async function finishRun(args: {
@@ -28,26 +28,35 @@ export async function finishRun(args: {
   metrics: RunMetrics;
   slack: SlackNotifier;
   tokens: { stats(): { refreshes: Record<TokenRefreshReason, number> } };
-}): Promise<void> {
+}): Promise<ExitCode> {
   const { io, config, logger, summaries, code, metrics } = args;
   const last = summaries.at(-1) ?? null;
-  const durationMs = io.clock.nowMs() - args.startMs;
-  // D8: snapshot_id where known, so a run's last line says which snapshot it worked on.
-  (last === null ? logger : logger.withSnapshot(last.snapshotId)).emit('run_complete', {
-    exit_code: code,
-    outcome: last === null ? 'failed' : loggedOutcome(last.outcome),
-    duration_ms: durationMs,
-  });
-  if (config.metricsFile !== null) {
-    fillMetrics(metrics, summaries, args.tokens.stats().refreshes, code, {
-      nowMs: io.clock.nowMs(),
-      durationMs,
+  let filled = false;
+  const complete = async (exitCode: ExitCode, outcome: string): Promise<void> => {
+    const durationMs = io.clock.nowMs() - args.startMs;
+    // D8: snapshot_id where known, so a run's last line says which snapshot it worked on.
+    (last === null ? logger : logger.withSnapshot(last.snapshotId)).emit('run_complete', {
+      exit_code: exitCode,
+      outcome,
+      duration_ms: durationMs,
     });
+    if (config.metricsFile === null) return;
+    // The counters are filled once; a second run_complete (D57) only corrects exit code and duration.
+    if (!filled) {
+      fillMetrics(metrics, summaries, args.tokens.stats().refreshes, exitCode, {
+        nowMs: io.clock.nowMs(),
+        durationMs,
+      });
+      filled = true;
+    }
+    metrics.setExitCode(exitCode);
+    metrics.setRunDurationSeconds(durationMs / 1000);
     await writeMetricsQuietly(config.metricsFile, metrics, io);
-  }
+  };
+  await complete(code, last === null ? 'failed' : loggedOutcome(last.outcome));
   await args.slack.flush();
   if (config.postExtractionHook !== null && summaries.some((summary) => summary.changedData)) {
-    await runPostExtractionHook({
+    const hook = await runPostExtractionHook({
       command: config.postExtractionHook,
       env: {
         PMP_SNAPSHOT_ID: last?.snapshotId ?? null,
@@ -61,8 +70,15 @@ export async function finishRun(args: {
       logger,
       timeoutMs: config.hookTimeoutMs,
       killGraceMs: LIMITS.hookKillGraceMs,
+      signal: io.signal,
     });
+    // D57: a signal that stopped the hook makes the run deferred; the last line says so.
+    if (hook.interrupted && code !== EXIT.deferred) {
+      await complete(EXIT.deferred, 'interrupted');
+      return EXIT.deferred;
+    }
   }
+  return code;
 }
 
 function fillMetrics(

@@ -82,8 +82,7 @@ export async function runExtractCommand(
     } finally {
       parts.observer.stop();
     }
-    await finishRun({ io, config, logger, store: openedStore, summaries, code, startMs, ...parts });
-    return code;
+    return await finishRun({ io, config, logger, store: openedStore, summaries, code, startMs, ...parts });
   } catch (error) {
     return await endEarly(reportRunFailure(logger, io, secrets, error), 'failed');
   } finally {
