@@ -21,6 +21,9 @@ const onSignal = (name: NodeJS.Signals): void => {
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+// stderr on a full disk or a closed pipe: it is the last place to report to, so its errors end here
+// instead of crashing the run (D56).
+process.stderr.on('error', () => undefined);
 
 const io: ProcessIO = {
   argv: process.argv.slice(2),
