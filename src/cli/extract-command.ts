@@ -9,6 +9,7 @@ import { createRunMetrics } from '../observability/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import {
   composeRun,
+  DRAIN_MESSAGE,
   finishRun,
   openRunLogger,
   type ProcessIO,
@@ -40,6 +41,20 @@ export async function runExtractCommand(
     if (config.metricsFile !== null) await writeExitMetrics(config.metricsFile, code, durationMs, io);
     return code;
   };
+  // D55: if the event loop drains before this command settles, the log still ends with the truth.
+  io.drainGuard?.setLastWords(() => {
+    logger.emit('extraction_failed', {
+      error_type: 'internal_error',
+      error_message: DRAIN_MESSAGE,
+      exit_code: EXIT.fatal,
+    });
+    logger.emit('run_complete', {
+      exit_code: EXIT.fatal,
+      outcome: 'failed',
+      duration_ms: io.clock.nowMs() - startMs,
+    });
+    logger.flush();
+  });
   let store: Store | null = null;
   let releaseLock: (() => Promise<void>) | null = null;
   try {
@@ -89,6 +104,7 @@ export async function runExtractCommand(
     store?.close();
     if (releaseLock !== null) await releaseLock();
     logger.flush();
+    io.drainGuard?.setLastWords(null);
   }
 }
 
