@@ -141,7 +141,9 @@ describe('runPostExtractionHook', () => {
   it('stops the hook when the run is signalled (D57), without waiting for its time limit', async () => {
     const stop = new AbortController();
     const { result, events } = run({ command: 'exec sleep 30', signal: stop.signal });
-    setTimeout(() => stop.abort(new Error('received SIGTERM')), 50);
+    setTimeout(() => {
+      stop.abort(new Error('received SIGTERM'));
+    }, 50);
     await expect(result).resolves.toMatchObject({ ok: false, timedOut: false, interrupted: true });
     expect(events()).toMatchObject([
       { event_type: 'hook_failed', timed_out: false, error_message: 'hook stopped: received SIGTERM' },

@@ -147,7 +147,13 @@ async function raceTimer(
   );
   const stopped = new Promise<'stopped'>((resolve) => {
     if (signal?.aborted === true) resolve('stopped');
-    signal?.addEventListener('abort', () => resolve('stopped'), { once: true, signal: cancel.signal });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        resolve('stopped');
+      },
+      { once: true, signal: cancel.signal },
+    );
   });
   try {
     return await Promise.race([ended, timer, stopped]);
