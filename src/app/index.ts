@@ -4,4 +4,3 @@ export { finishRun, writeMetricsQuietly } from './finish-run.ts';
 export type { ProcessIO, SimulatorFactory, TextOutput } from './io.ts';
 export { openRunLogger, reportRunFailure } from './logging.ts';
 export { DRAIN_MESSAGE, guardAgainstDrain } from './drain-guard.ts';
-export type { DrainGuard } from './drain-guard.ts';
