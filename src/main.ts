@@ -6,7 +6,7 @@
  */
 import { homedir, hostname } from 'node:os';
 import process from 'node:process';
-import type { ProcessIO, SimulatorFactory } from './app/index.ts';
+import { guardAgainstDrain, type ProcessIO, type SimulatorFactory } from './app/index.ts';
 import { runCli } from './cli/index.ts';
 import type { ProfileName } from './simulator/index.ts';
 import { errorCodeOf, systemClock } from './platform/index.ts';
@@ -21,6 +21,12 @@ const onSignal = (name: NodeJS.Signals): void => {
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+// stderr on a full disk or a closed pipe: it is the last place to report to, so its errors end here
+// instead of crashing the run (D56).
+process.stderr.on('error', () => undefined);
+
+// D55: an event loop that drains before the command settles exits 1, never a silent 0.
+const drainGuard = guardAgainstDrain(process, process.stderr);
 
 const io: ProcessIO = {
   argv: process.argv.slice(2),
@@ -35,6 +41,7 @@ const io: ProcessIO = {
   clock: systemClock,
   random: Math.random,
   version: PACKAGE_VERSION,
+  drainGuard,
   pid: process.pid,
   hostname: hostname(),
   isProcessAlive: (pid) => {
@@ -66,6 +73,7 @@ async function main(): Promise<number> {
 }
 
 const code = await main();
+drainGuard.settled();
 // Logs are written synchronously, so exiting now loses nothing; it also stops timers (lock refresh,
 // Slack) that would otherwise keep a finished cron run alive.
 process.exit(code);

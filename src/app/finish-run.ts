@@ -12,7 +12,7 @@ import {
 } from '../observability/index.ts';
 import type { TokenRefreshReason } from '../platform/index.ts';
 import type { Store } from '../store/index.ts';
-import type { ExitCode } from '../cli/exit-codes.ts';
+import { EXIT, type ExitCode } from '../cli/exit-codes.ts';
 import type { ProcessIO } from './io.ts';
 import { writeRunMetrics } from './run-metrics.ts';
 
@@ -33,17 +33,19 @@ export async function finishRun(args: {
       failures: Record<TokenRefreshReason, number>;
     };
   };
-}): Promise<void> {
+}): Promise<ExitCode> {
   const { io, config, logger, summaries, code, metrics } = args;
   const last = summaries.at(-1) ?? null;
-  const durationMs = io.clock.nowMs() - args.startMs;
-  // D8: snapshot_id where known, so a run's last line says which snapshot it worked on.
-  (last === null ? logger : logger.withSnapshot(last.snapshotId)).emit('run_complete', {
-    exit_code: code,
-    outcome: last === null ? 'failed' : loggedOutcome(last.outcome),
-    duration_ms: durationMs,
-  });
-  if (config.metricsFile !== null) {
+  // Emits run_complete and writes the metrics file; called again (D57) when a signal stopped the hook.
+  const complete = async (exitCode: ExitCode, outcome: string): Promise<void> => {
+    const durationMs = io.clock.nowMs() - args.startMs;
+    // D8: snapshot_id where known, so a run's last line says which snapshot it worked on.
+    (last === null ? logger : logger.withSnapshot(last.snapshotId)).emit('run_complete', {
+      exit_code: exitCode,
+      outcome,
+      duration_ms: durationMs,
+    });
+    if (config.metricsFile === null) return;
     const { refreshes, failures } = args.tokens.stats();
     await writeRunMetrics({
       io,
@@ -54,17 +56,18 @@ export async function finishRun(args: {
       dbPath: config.dbPath,
       metrics,
       lastRun: {
-        exitCode: code,
-        outcome: last === null ? 'failed' : loggedOutcome(last.outcome),
+        exitCode,
+        outcome,
         pagesOk: sum(summaries.map((summary) => summary.pagesOk)),
         pagesFailed: sum(summaries.map((summary) => summary.pagesFailed)),
         tokenRequests: sum([...Object.values(refreshes), ...Object.values(failures)]),
       },
     });
-  }
+  };
+  await complete(code, last === null ? 'failed' : loggedOutcome(last.outcome));
   await args.slack.flush();
   if (config.postExtractionHook !== null && summaries.some((summary) => summary.changedData)) {
-    await runPostExtractionHook({
+    const hook = await runPostExtractionHook({
       command: config.postExtractionHook,
       env: {
         PMP_SNAPSHOT_ID: last?.snapshotId ?? null,
@@ -78,8 +81,15 @@ export async function finishRun(args: {
       logger,
       timeoutMs: config.hookTimeoutMs,
       killGraceMs: LIMITS.hookKillGraceMs,
+      signal: io.signal,
     });
+    // D57: a signal that stopped the hook makes the run deferred; the last line says so.
+    if (hook.interrupted && code !== EXIT.deferred) {
+      await complete(EXIT.deferred, 'interrupted');
+      return EXIT.deferred;
+    }
   }
+  return code;
 }
 
 function sum(values: readonly number[]): number {

@@ -4,3 +4,4 @@ export { finishRun } from './finish-run.ts';
 export { writeRunMetrics } from './run-metrics.ts';
 export type { ProcessIO, SimulatorFactory, TextOutput } from './io.ts';
 export { openRunLogger, reportRunFailure } from './logging.ts';
+export { DRAIN_MESSAGE, guardAgainstDrain } from './drain-guard.ts';

@@ -3,6 +3,7 @@
  * `process`) and passed down explicitly.
  */
 import type { Clock, FetchLike } from '../platform/index.ts';
+import type { DrainGuard } from './drain-guard.ts';
 
 export interface TextOutput {
   write(text: string): unknown;
@@ -31,6 +32,8 @@ export interface ProcessIO {
   pid: number;
   hostname: string;
   isProcessAlive(pid: number): boolean;
+  /** main.ts's guard against a drained event loop (D55); absent in tests that call commands directly. */
+  drainGuard?: Pick<DrainGuard, 'setLastWords'>;
 }
 
 /** The simulator as the CLI sees it. main.ts lazy-loads src/simulator, so extraction never loads it. */

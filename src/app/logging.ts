@@ -26,7 +26,11 @@ export type RunLogging =
 export function openRunLogger(io: ProcessIO, flags: CliOverrides): RunLogging {
   const secrets = new SecretRegistry();
   for (const name of SECRET_VARIABLES) secrets.add(io.env[name]);
-  const stdout = io.stdoutFd === null ? io.stdout : createSyncFdDestination(io.stdoutFd);
+  const warn = (text: string): void => {
+    io.stderr.write(text);
+  };
+  const stdout =
+    io.stdoutFd === null ? io.stdout : createSyncFdDestination(io.stdoutFd, { name: 'stdout', warn });
   // Before a usable configuration exists, failures go to stdout at the default level.
   const fail = (error: unknown): RunLogging => {
     const early = readEarlySettings(io.env, flags, io.homeDir);
@@ -52,6 +56,7 @@ export function openRunLogger(io: ProcessIO, flags: CliOverrides): RunLogging {
         path: config.logFile,
         clock: io.clock,
         retentionDays: config.logRetentionDays,
+        warn,
       }).destination;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

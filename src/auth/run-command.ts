@@ -1,4 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { signalProcessGroup } from '../platform/index.ts';
 
 interface CommandResult {
   /** null when the process was killed by a signal. */
@@ -39,7 +40,7 @@ export const runShellCommand: RunCommand = (command, timeoutMs, signal) =>
     child.stderr.resume();
 
     const stop = (): void => {
-      killProcessGroup(child.pid);
+      signalProcessGroup(child.pid, 'KILL');
       child.kill('SIGKILL');
       child.stdout.destroy();
       child.stderr.destroy();
@@ -67,13 +68,3 @@ export const runShellCommand: RunCommand = (command, timeoutMs, signal) =>
       });
     });
   });
-
-/**
- * SIGKILL to every process in the group `pgid` (`kill(-pgid)`). Only src/main.ts may touch `process`,
- * so the shell's own `kill` builtin sends it; synchronous (a few ms), so the group is gone before the
- * caller hears of the timeout. A group already empty is no error.
- */
-function killProcessGroup(pgid: number | undefined): void {
-  if (pgid === undefined) return;
-  spawnSync('/bin/sh', ['-c', 'kill -s KILL -- "-$0" 2>/dev/null', String(pgid)], { stdio: 'ignore' });
-}

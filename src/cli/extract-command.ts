@@ -8,6 +8,7 @@ import { ExtractorError } from '../platform/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import {
   composeRun,
+  DRAIN_MESSAGE,
   finishRun,
   openRunLogger,
   type ProcessIO,
@@ -65,6 +66,20 @@ export async function runExtractCommand(
     }
     return code;
   };
+  // D55: if the event loop drains before this command settles, the log still ends with the truth.
+  io.drainGuard?.setLastWords(() => {
+    logger.emit('extraction_failed', {
+      error_type: 'internal_error',
+      error_message: DRAIN_MESSAGE,
+      exit_code: EXIT.fatal,
+    });
+    logger.emit('run_complete', {
+      exit_code: EXIT.fatal,
+      outcome: 'failed',
+      duration_ms: io.clock.nowMs() - startMs,
+    });
+    logger.flush();
+  });
   let store: Store | null = null;
   let releaseLock: (() => Promise<void>) | null = null;
   try {
@@ -107,14 +122,14 @@ export async function runExtractCommand(
     } finally {
       parts.observer.stop();
     }
-    await finishRun({ io, config, logger, store: openedStore, summaries, code, startMs, ...parts });
-    return code;
+    return await finishRun({ io, config, logger, store: openedStore, summaries, code, startMs, ...parts });
   } catch (error) {
     return await endEarly(reportRunFailure(logger, io, secrets, error), 'failed');
   } finally {
     store?.close();
     if (releaseLock !== null) await releaseLock();
     logger.flush();
+    io.drainGuard?.setLastWords(null);
   }
 }
 

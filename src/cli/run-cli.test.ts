@@ -195,3 +195,31 @@ describe('runCli in-process', () => {
     expect(await runCli(help.io, simulatorFactory)).toBe(0);
   });
 });
+
+describe('an extraction whose event loop drains (D55)', () => {
+  it('registers last words that log a CRITICAL extraction_failed and run_complete with exit 1', async () => {
+    const dir = tempDir('pmp-cli-drain-');
+    const run = capture([], simEnv(await startSim({ profile: 'clean' }), join(dir, 'x.db')), dir);
+    const registered: { lastWords: (() => void) | null } = { lastWords: null };
+    // A request that never settles: the run waits on it forever, as when a body read stays pending.
+    run.io.fetch = () => new Promise<never>(() => undefined);
+    run.io.drainGuard = {
+      setLastWords: (report) => {
+        registered.lastWords = report;
+      },
+    };
+    void runCli(run.io, simulatorFactory);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(registered.lastWords).not.toBeNull();
+    registered.lastWords?.();
+    const events = run
+      .stdout()
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events.slice(-2)).toMatchObject([
+      { event_type: 'extraction_failed', level: 'CRITICAL', error_type: 'internal_error', exit_code: 1 },
+      { event_type: 'run_complete', exit_code: 1, outcome: 'failed' },
+    ]);
+  });
+});

@@ -76,7 +76,13 @@ describe('runPostExtractionHook', () => {
       },
       spawn: recordingSpawn,
     });
-    await expect(result).resolves.toEqual({ ok: true, exitCode: 0, timedOut: false, durationMs: 0 });
+    await expect(result).resolves.toEqual({
+      ok: true,
+      exitCode: 0,
+      timedOut: false,
+      interrupted: false,
+      durationMs: 0,
+    });
     const env = readFileSync(out, 'utf8');
     for (const line of [
       'PMP_SNAPSHOT_ID=7',
@@ -130,6 +136,35 @@ describe('runPostExtractionHook', () => {
     await expect(result).resolves.toMatchObject({ ok: false, timedOut: true });
     expect(kills).toEqual(['SIGTERM', 'SIGKILL']);
     expect(clock.sleeps).toEqual([300_000, 2_000]);
+  });
+
+  it('stops the hook when the run is signalled (D57), without waiting for its time limit', async () => {
+    const stop = new AbortController();
+    const { result, events } = run({ command: 'exec sleep 30', signal: stop.signal });
+    setTimeout(() => {
+      stop.abort(new Error('received SIGTERM'));
+    }, 50);
+    await expect(result).resolves.toMatchObject({ ok: false, timedOut: false, interrupted: true });
+    expect(events()).toMatchObject([
+      { event_type: 'hook_failed', timed_out: false, error_message: 'hook stopped: received SIGTERM' },
+    ]);
+  });
+
+  it('does not start the hook once the run was signalled (D57)', async () => {
+    const stop = new AbortController();
+    stop.abort(new Error('received SIGINT'));
+    let spawned = false;
+    const { result, events } = run({
+      command: 'x',
+      signal: stop.signal,
+      spawn: () => {
+        spawned = true;
+        throw new Error('unreachable');
+      },
+    });
+    await expect(result).resolves.toMatchObject({ ok: false, interrupted: true });
+    expect(spawned).toBe(false);
+    expect(events()[0]?.['error_message']).toBe('hook not run: received SIGINT');
   });
 
   it('reports a hook killed by a signal', async () => {

@@ -1,6 +1,7 @@
 /** Public surface of the observability layer (D8, D9, D10): other folders import only from here. */
 export { EVENT_FIELDS } from './event-fields.ts';
-export { createEventLogger, createSyncFdDestination } from './logger.ts';
+export { createEventLogger } from './logger.ts';
+export { createSyncFdDestination } from './sync-fd-destination.ts';
 export type { FlushableEventLogger } from './logger.ts';
 export { SecretRegistry } from './secrets.ts';
 export { openDailyLogFile } from './log-file.ts';

@@ -1,8 +1,8 @@
-import { fchmodSync, mkdirSync, openSync, readdirSync, unlinkSync } from 'node:fs';
+import { closeSync, fchmodSync, mkdirSync, openSync, readdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { pino } from 'pino';
 import type { Clock } from '../platform/index.ts';
 import type { LogDestination } from './logger.ts';
+import { createSyncFdDestination } from './sync-fd-destination.ts';
 
 export interface DailyLogFileOptions {
   /** The configured `--log-file`, e.g. /var/log/pmp.log; the date goes before the extension. */
@@ -10,6 +10,8 @@ export interface DailyLogFileOptions {
   clock: Clock;
   /** Files of the same base name dated more than this many days before today are deleted (Config.logRetentionDays). */
   retentionDays: number;
+  /** Where a notice goes when lines cannot be written (a full disk, D56): stderr. Default: nowhere. */
+  warn?: (text: string) => void;
 }
 
 export interface DailyLogFile {
@@ -28,8 +30,9 @@ const DIR_MODE = 0o700;
 /**
  * Daily "rotation" for a process that cron starts and stops: each run appends to the file of its
  * UTC start date, so one file per day with no worker thread. Writes are synchronous, so every line is
- * in the file before the call returns and survives exit and kill -9. The file is 0600 (a log line
- * is operational data about a customer estate); a created parent folder is 0700.
+ * in the file before the call returns and survives exit and kill -9; on a full disk lines are dropped
+ * and counted, never retried (D56). The file is 0600 (a log line is operational data about a
+ * customer estate); a created parent folder is 0700.
  */
 export function openDailyLogFile(options: DailyLogFileOptions): DailyLogFile {
   const { retentionDays } = options;
@@ -43,15 +46,15 @@ export function openDailyLogFile(options: DailyLogFileOptions): DailyLogFile {
   const fd = openSync(path, 'a', FILE_MODE);
   // The mode argument only applies on creation; an existing file written by hand is tightened too.
   fchmodSync(fd, FILE_MODE);
-  const destination = pino.destination({ dest: fd, sync: true });
+  const destination = createSyncFdDestination(fd, { name: path, warn: options.warn ?? (() => undefined) });
   const prunedPaths = pruneOldFiles(dir, base, ext, todayMs - retentionDays * DAY_MS);
   return {
     path,
     destination,
     prunedPaths,
     close: () => {
-      destination.flushSync();
-      destination.end();
+      destination.flushSync?.();
+      closeSync(fd);
     },
   };
 }

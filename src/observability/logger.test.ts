@@ -1,14 +1,11 @@
-import { closeSync, openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import { EVENT_FIELDS } from './event-fields.ts';
 import { describeEvent } from './event-messages.ts';
 import { DEFAULT_LEVELS } from './levels.ts';
 import type { EventMap, EventType, LogLevel } from '../platform/index.ts';
-import { createEventLogger, createSyncFdDestination } from './logger.ts';
+import { createEventLogger } from './logger.ts';
 import { SecretRegistry } from './secrets.ts';
-import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
 
 function setup(level: LogLevel = 'debug', secrets = new SecretRegistry()) {
   const chunks: string[] = [];
@@ -270,24 +267,5 @@ describe('createEventLogger', () => {
       logger.withSnapshot(1).flush();
     }).not.toThrow();
     expect(flushed).toBe(1);
-  });
-});
-
-describe('createSyncFdDestination', () => {
-  it('writes each line to the descriptor before returning', () => {
-    const dir = tempDir('pmp-fd-');
-    const path = join(dir, 'out.log');
-    const fd = openSync(path, 'a');
-    const logger = createEventLogger({
-      destination: createSyncFdDestination(fd),
-      clock: new FakeClock(),
-      level: 'info',
-      secrets: new SecretRegistry(),
-    });
-    logger.emit('run_complete', SAMPLES.run_complete);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ event_type: 'run_complete' });
-    logger.flush();
-    closeSync(fd);
-    removeTempDir(dir);
   });
 });

@@ -103,8 +103,3 @@ function sanitizeValue(value: unknown, secrets: SecretRegistry): unknown {
   }
   return value;
 }
-
-/** A synchronous destination on a file descriptor (1 = stdout): lines survive exit and kill -9. */
-export function createSyncFdDestination(fd: number): LogDestination {
-  return pino.destination({ dest: fd, sync: true });
-}

@@ -19,3 +19,4 @@ export type { HttpClient, HttpRequest } from './http-client.ts';
 export { HttpRequestError } from './http-request-error.ts';
 export { redactPii, redactText, SAMPLE_MAX_CHARS, sanitizeSample } from './redact.ts';
 export { isLoopbackHost } from './loopback.ts';
+export { signalProcessGroup } from './process-group.ts';
