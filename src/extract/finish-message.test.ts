@@ -74,7 +74,7 @@ describe('a snapshot closed below target without failed pages', () => {
         signal: new AbortController().signal,
       },
     );
-    expect(summary).toMatchObject({ outcome: 'partial', coveragePct: 99 });
+    expect(summary).toMatchObject({ outcome: 'below_target', coveragePct: 99 });
     const closed = store.currentSnapshot();
     expect(closed?.status).toBe('failed');
     expect(closed?.error_message).toBe(

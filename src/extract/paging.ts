@@ -15,7 +15,19 @@ import { readPage, type PageUse } from './read-page.ts';
 import type { RunContext } from './run-context.ts';
 
 export type PagingStop =
-  { kind: 'budget' } | { kind: 'pass_complete' } | { kind: 'defer'; result: DeferResult };
+  | { kind: 'budget' }
+  | { kind: 'pass_complete' }
+  | { kind: 'defer'; result: DeferResult }
+  /** D52: `total` promises pages the API does not have; the pass ends failed with this message. */
+  | { kind: 'beyond_data'; message: string };
+
+/**
+ * Consecutive empty pages (before the last page by `total`) that end the pass as a failure (D52).
+ * An empty page inside the data is a gap a sweep re-reads; three in a row past the last page with
+ * records means the `total` is far beyond the inventory (10,000,000 for 60 systems planned 400,000
+ * pages). 3 pages × limit systems would have to vanish between three consecutive requests to be wrong.
+ */
+const MAX_EMPTY_PAGES_PAST_DATA = 3;
 
 export async function runPaging(ctx: RunContext): Promise<PagingStop> {
   const { deps, options } = ctx;
@@ -25,6 +37,10 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
   let previousTotal: number | null = null;
   // Pages with an open gap row (e.g. re-read after a checkpoint reset): reading one resolves its gap.
   const openGapPages = new Set(openGaps(ctx).map((gap) => gap.page_num));
+  let emptyInARow = 0;
+  // The last page with records (this run's, or the store's when this run has read none yet).
+  let lastWithData: number | null = null;
+  let beyondData: string | null = null;
 
   const storePage = async (page: number, fetched: ParsedPage, failedAttempts: number): Promise<PageUse> => {
     if (page === 1) firstPageIds = fetched.ids;
@@ -36,6 +52,14 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
       return 'past_end';
     }
     ctx.position = withTotals(ctx.position, fetched);
+    emptyInARow = fetched.receivedCount === 0 ? emptyInARow + 1 : 0;
+    if (fetched.receivedCount > 0) lastWithData = page;
+    if (emptyInARow >= MAX_EMPTY_PAGES_PAST_DATA) {
+      lastWithData ??= deps.store.lastStoredPage(ctx.snapshotId, page) ?? 0;
+      beyondData = beyondDataMessage(ctx, lastWithData, fetched.total);
+      ctx.position = { ...afterPage(ctx.position, page), pass_complete: true };
+      return 'past_end';
+    }
     if (openGapPages.delete(page)) {
       const retry = { page_num: page, resolved: true, attempts: failedAttempts + 1 };
       ctx.committer.addGapRetry(retry, fetched.records);
@@ -71,7 +95,15 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
     if (step.kind === 'defer') return step;
     if (step.kind === 'past_end') break;
   }
-  return { kind: 'pass_complete' };
+  return beyondData === null ? { kind: 'pass_complete' } : { kind: 'beyond_data', message: beyondData };
+}
+
+function beyondDataMessage(ctx: RunContext, lastWithData: number, total: number): string {
+  return (
+    `the API reports total ${total} (${ctx.position.total_pages ?? '?'} pages), but ` +
+    `${MAX_EMPTY_PAGES_PAST_DATA} consecutive empty pages after page ${lastWithData} hold no systems: ` +
+    'the total is far beyond the inventory; snapshot not published'
+  );
 }
 
 /** A page with fewer records than `limit` before the last page has lost systems: make it a gap (D12). */
