@@ -73,7 +73,7 @@ describe('end of the pass', () => {
     h.api.totalOverride = 110; // 5 pages by total; page 4 holds 15 of 25, page 5 is empty
     const result = await h.run({ targetPct: 80 });
 
-    expect(result.calls).toEqual([1, 2, 3, 4, 5, 4]); // the sweep reads page 4 again
+    expect(result.calls).toEqual([1, 2, 3, 4, 5, 4, 3]); // the sweep reads page 4 again, then 3 (D53)
     expect(h.store.listGaps(1)).toMatchObject([{ page_num: 4, error_type: 'unknown_error', resolved: true }]);
     expect(h.store.listGaps(1)[0]?.error_message).toContain('15 of 25 records before the last page');
     expect(result.summary).toMatchObject({ outcome: 'target_met', systemsExtracted: 90 });
