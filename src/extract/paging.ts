@@ -38,6 +38,8 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
   // Pages with an open gap row (e.g. re-read after a checkpoint reset): reading one resolves its gap.
   const openGapPages = new Set(openGaps(ctx).map((gap) => gap.page_num));
   let emptyInARow = 0;
+  // id → page it was read on by this run (the store answers for earlier runs).
+  const seenOnPage = new Map<string, number>();
   // The last page with records (this run's, or the store's when this run has read none yet).
   let lastWithData: number | null = null;
   let beyondData: string | null = null;
@@ -67,7 +69,11 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
       ctx.committer.addPage(page, fetched.records);
     }
     recordIfShort(ctx, fetched);
-    const changed = previousTotal !== null && fetched.total !== previousTotal;
+    const shiftedThisRun = reportDuplicates(ctx, page, fetched.ids, seenOnPage);
+    // D53: ids this run read on another page mean the inventory shifted forward (additions before this
+    // page), even when `total` did not change (an addition and a removal cancel out): re-check as for a
+    // change. (Ids stored by earlier runs are the resume drift check's, which has just re-read.)
+    const changed = (previousTotal !== null && fetched.total !== previousTotal) || shiftedThisRun;
     previousTotal = fetched.total;
     if (changed && !(await recheckAfterChange(ctx, page))) return 'moved_back';
     ctx.position = afterPage(ctx.position, page);
@@ -104,6 +110,36 @@ function beyondDataMessage(ctx: RunContext, lastWithData: number, total: number)
     `${MAX_EMPTY_PAGES_PAST_DATA} consecutive empty pages after page ${lastWithData} hold no systems: ` +
     'the total is far beyond the inventory; snapshot not published'
   );
+}
+
+/**
+ * Counts and logs the ids this page repeats and those already read on another page of the pass
+ * (D53); true when this run read some of them on another page. `seenOnPage` is this run's
+ * id → page, updated here.
+ */
+function reportDuplicates(
+  ctx: RunContext,
+  page: number,
+  ids: readonly string[],
+  seenOnPage: Map<string, number>,
+): boolean {
+  const distinct = new Set(ids);
+  const withinPage = ids.length - distinct.size;
+  const storedElsewhere = ctx.deps.store.knownIds(ctx.snapshotId, [...distinct]);
+  for (const id of ctx.deps.store.idsOnPage(ctx.snapshotId, page)) storedElsewhere.delete(id);
+  let acrossPages = 0;
+  let thisRun = false;
+  for (const id of distinct) {
+    const seen = seenOnPage.get(id);
+    const elsewhere = seen === undefined ? storedElsewhere.has(id) : seen !== page;
+    if (elsewhere) acrossPages += 1;
+    if (elsewhere && seen !== undefined) thisRun = true;
+    seenOnPage.set(id, page);
+  }
+  if (withinPage > 0 || acrossPages > 0) {
+    ctx.log.emit('duplicate_records', { page, within_page: withinPage, across_pages: acrossPages });
+  }
+  return thisRun;
 }
 
 /** A page with fewer records than `limit` before the last page has lost systems: make it a gap (D12). */
