@@ -6,9 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { fieldsOf, harness } from '../../test/support/extract-harness.ts';
 import type { PageResult } from './ports.ts';
 
-function withIds(page: ReturnType<ReturnType<typeof harness>['api']['pageOf']>, ids: string[]): PageResult {
-  const byId = new Map(page.records.map((record) => [record.resource_id, record]));
-  const records = ids.map((id) => byId.get(id) ?? { ...page.records[0]!, resource_id: id });
+type Page = ReturnType<ReturnType<typeof harness>['api']['pageOf']>;
+
+/** `page` answered with these ids, taking each record from `page` or `from`. */
+function withIds(page: Page, ids: string[], from: Page = page): PageResult {
+  const byId = new Map([...from.records, ...page.records].map((record) => [record.resource_id, record]));
+  const records = ids.map((id) => {
+    const record = byId.get(id);
+    if (record === undefined) throw new Error(`no record ${id} on page ${page.page}`);
+    return record;
+  });
   return { kind: 'ok', failedAttempts: 0, page: { ...page, records, ids, receivedCount: ids.length } };
 }
 
@@ -16,7 +23,7 @@ describe('duplicate ids (D53)', () => {
   it('logs duplicates inside a page and treats the page like a short page (a gap to re-read)', async () => {
     const h = harness({ systems: 100 });
     const page2 = h.api.pageOf(2);
-    const ids = [...page2.ids.slice(0, 24), page2.ids[0]!]; // 25 records, 24 distinct: one system hidden
+    const ids = [...page2.ids.slice(0, 24), ...page2.ids.slice(0, 1)]; // 25 records, 24 distinct
     h.api.script(2, withIds(page2, ids));
     const result = await h.run();
 
@@ -32,7 +39,7 @@ describe('duplicate ids (D53)', () => {
     const page2 = h.api.pageOf(2);
     const page3 = h.api.pageOf(3);
     // Page 3 starts with the last two ids of page 2: two systems were added before page 2 meanwhile.
-    h.api.script(3, withIds(page3, [...page2.ids.slice(-2), ...page3.ids.slice(0, 23)]));
+    h.api.script(3, withIds(page3, [...page2.ids.slice(-2), ...page3.ids.slice(0, 23)], page2));
     const result = await h.run();
 
     expect(fieldsOf(result, 'duplicate_records')[0]).toEqual({ page: 3, within_page: 0, across_pages: 2 });

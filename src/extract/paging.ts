@@ -42,7 +42,8 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
   const seenOnPage = new Map<string, number>();
   // The last page with records (this run's, or the store's when this run has read none yet).
   let lastWithData: number | null = null;
-  let beyondData: string | null = null;
+  // Set by storePage (a closure), so held in an object the compiler does not narrow.
+  const stop: { beyondData: string | null } = { beyondData: null };
 
   const storePage = async (page: number, fetched: ParsedPage, failedAttempts: number): Promise<PageUse> => {
     if (page === 1) firstPageIds = fetched.ids;
@@ -58,7 +59,7 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
     if (fetched.receivedCount > 0) lastWithData = page;
     if (emptyInARow >= MAX_EMPTY_PAGES_PAST_DATA) {
       lastWithData ??= deps.store.lastStoredPage(ctx.snapshotId, page) ?? 0;
-      beyondData = beyondDataMessage(ctx, lastWithData, fetched.total);
+      stop.beyondData = beyondDataMessage(ctx, lastWithData, fetched.total);
       ctx.position = { ...afterPage(ctx.position, page), pass_complete: true };
       return 'past_end';
     }
@@ -101,7 +102,8 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
     if (step.kind === 'defer') return step;
     if (step.kind === 'past_end') break;
   }
-  return beyondData === null ? { kind: 'pass_complete' } : { kind: 'beyond_data', message: beyondData };
+  const message = stop.beyondData;
+  return message === null ? { kind: 'pass_complete' } : { kind: 'beyond_data', message };
 }
 
 function beyondDataMessage(ctx: RunContext, lastWithData: number, total: number): string {
