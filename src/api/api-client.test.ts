@@ -139,3 +139,17 @@ describe('createApiClient (scripted fetch)', () => {
     });
   });
 });
+
+describe('createApiClient: invalid UTF-8 (D51)', () => {
+  it('answers a page whose body is not UTF-8 as invalid JSON (json_parse_error), with a readable sample', async () => {
+    const text = JSON.stringify(scanDetailsPayload({ page: 1, total: 1, records: [{ resource_id: 1 }] }));
+    const bytes = Buffer.concat([Buffer.from(text), Buffer.from([0xc3, 0x28])]);
+    const { client } = clientWith([() => new Response(bytes, { status: 200 })]);
+    const result = await client.fetchScanDetailsPage(1, TOKEN, signal);
+    expect(result).toMatchObject({
+      kind: 'http',
+      body: { kind: 'invalid', reason: 'response body is not valid UTF-8' },
+    });
+    expect(result.kind === 'http' ? result.bodySample : '').toContain('resource_id');
+  });
+});

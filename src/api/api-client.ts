@@ -8,7 +8,7 @@ import { sanitizeSample, type FetchLike } from '../platform/index.ts';
 import type { AttemptResult, BodyOutcome } from './attempt-result.ts';
 import { parseScanDetailsPage } from './parse-page.ts';
 import type { ParsedPage } from './parse-page.ts';
-import { readBodyCapped } from './read-body.ts';
+import { readBodyCapped, type BodyReadResult } from './read-body.ts';
 import { parseServerProperties } from './server-properties.ts';
 import type { ServerProperties } from './server-properties.ts';
 import { describeTransportError } from './transport-error.ts';
@@ -41,6 +41,17 @@ export interface ApiClient {
   fetchServerProperties(accessToken: string, signal: AbortSignal): Promise<AttemptResult<ServerProperties>>;
 }
 
+function bodyOutcome<T>(read: BodyReadResult, parse: (text: string) => BodyOutcome<T>): BodyOutcome<T> {
+  switch (read.kind) {
+    case 'complete':
+      return parse(read.text);
+    case 'not_utf8':
+      return { kind: 'invalid', reason: 'response body is not valid UTF-8' };
+    case 'too_large':
+      return { kind: 'too_large', limitBytes: read.limitBytes };
+  }
+}
+
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const { timeoutMs, maxBodyBytes, pageSize } = options;
@@ -69,7 +80,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           teardown.abort();
         },
       });
-      const text = read.kind === 'complete' ? read.text : '';
+      const text = read.kind === 'complete' ? read.text : read.kind === 'not_utf8' ? read.lossyText : '';
       return {
         kind: 'http',
         status: response.status,
@@ -79,7 +90,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         contentType: response.headers.get('content-type'),
         // D27: PII redacted before the 1 KB cut (a cut address is no longer recognisable).
         bodySample: sanitizeSample(text) ?? '',
-        body: read.kind === 'complete' ? parse(text) : { kind: 'too_large', limitBytes: read.limitBytes },
+        body: bodyOutcome(read, parse),
       };
     } catch (error) {
       if (signal.aborted) throw signal.reason;

@@ -13,6 +13,7 @@ import type { JsonValue } from './lossless.ts';
 import { normalizeRecord } from './normalize-record.ts';
 import type { NormalizeResult } from './normalize-record.ts';
 import { toIntegerValue, toTextValue } from './normalize-value.ts';
+import { readResourceId } from './resource-id.ts';
 
 export type RecordNormalizer = (raw: unknown, index: number, rawJson: string) => NormalizeResult;
 
@@ -70,6 +71,11 @@ function columnInput(value: unknown): JsonValue | undefined {
   return value as JsonValue | undefined;
 }
 
+/** An id field as lossless-json would have returned it; absent stays absent. */
+function idInput(value: unknown): JsonValue | undefined {
+  return value === undefined ? undefined : toLosslessValue(value);
+}
+
 function coercionOf(column: string): Coercion {
   if (TEXT_COLUMNS.has(column)) return 'text';
   if (SYSTEM_TIME_COLUMNS.has(column)) return 'time';
@@ -104,10 +110,6 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-function textOf(value: unknown): string | null {
-  return toTextValue(columnInput(value))?.trim() || null;
-}
-
 /** A normaliser with its own plan cache (one per parser; plans never go stale: they are pure). */
 export function createPlannedNormalizer(): RecordNormalizer {
   const plans: KeyPlan[] = [];
@@ -124,10 +126,13 @@ export function createPlannedNormalizer(): RecordNormalizer {
       return { kind: 'rejected', reject: { index, reason: 'record is not an object', raw_json: rawJson } };
     }
     const record = raw as Record<string, unknown>;
-    const resourceId = textOf(record['resource_id_string']) ?? textOf(record['resource_id']);
-    if (resourceId === null) {
-      return { kind: 'rejected', reject: { index, reason: 'record has no resource_id', raw_json: rawJson } };
-    }
+    const id = readResourceId({
+      resource_id_string: idInput(record['resource_id_string']),
+      resource_id: idInput(record['resource_id']),
+    });
+    if (id.kind === 'rejected')
+      return { kind: 'rejected', reject: { index, reason: id.reason, raw_json: rawJson } };
+    const resourceId = id.id;
     const plan = planFor(Object.keys(record));
     if (plan.inherited) {
       const result = normalizeRecord(toLosslessValue(record), index);

@@ -11,7 +11,8 @@ import {
   type SystemRecord,
 } from '../store/index.ts';
 import { isJsonObject, stringifyLossless } from './lossless.ts';
-import type { JsonObject, JsonValue } from './lossless.ts';
+import type { JsonValue } from './lossless.ts';
+import { readResourceId } from './resource-id.ts';
 import { toIntegerValue, toTextValue } from './normalize-value.ts';
 
 export interface RejectedRecord {
@@ -53,21 +54,17 @@ function coerce(column: string, value: JsonValue | undefined): string | number |
   return integer;
 }
 
-/** resource_id_string first (exact by construction), then the losslessly parsed resource_id. */
-function readResourceId(record: JsonObject): string | null {
-  return (
-    toTextValue(record['resource_id_string'])?.trim() || toTextValue(record['resource_id'])?.trim() || null
-  );
-}
-
 export function normalizeRecord(raw: JsonValue, index: number): NormalizeResult {
   const rawJson = stringifyLossless(raw);
   if (!isJsonObject(raw))
     return { kind: 'rejected', reject: { index, reason: 'record is not an object', raw_json: rawJson } };
-  const resourceId = readResourceId(raw);
-  if (resourceId === null) {
-    return { kind: 'rejected', reject: { index, reason: 'record has no resource_id', raw_json: rawJson } };
-  }
+  const id = readResourceId({
+    resource_id_string: raw['resource_id_string'],
+    resource_id: raw['resource_id'],
+  });
+  if (id.kind === 'rejected')
+    return { kind: 'rejected', reject: { index, reason: id.reason, raw_json: rawJson } };
+  const resourceId = id.id;
   const columns: Record<string, string | number | null> = {};
   for (const column of ALL_COLUMNS) columns[column] = null;
   // Dotted keys first, then exact column names, so `resource_name` wins over `resource.name` when both

@@ -112,3 +112,24 @@ describe('readBodyCapped', () => {
     expect(result).toEqual({ kind: 'complete', text: '', bytes: 0 });
   });
 });
+
+describe('readBodyCapped: invalid UTF-8 (D51)', () => {
+  const options = { maxBytes: MB, abortRequest: () => undefined };
+
+  it('reports a body with invalid UTF-8 instead of replacing the bytes with U+FFFD', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"resource_id":"12'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('3"}'),
+    ]);
+    const read = await readBodyCapped(new Response(bytes), options);
+    expect(read.kind).toBe('not_utf8');
+    // The sample for the log keeps the readable part.
+    expect(read.kind === 'not_utf8' ? read.lossyText : '').toContain('{"resource_id":"12');
+  });
+
+  it('decodes valid UTF-8, multi-byte characters included', async () => {
+    const read = await readBodyCapped(new Response(Buffer.from('{"name":"Zoë ✓"}')), options);
+    expect(read).toEqual({ kind: 'complete', text: '{"name":"Zoë ✓"}', bytes: 19 });
+  });
+});

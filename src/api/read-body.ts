@@ -8,7 +8,9 @@
 export type BodyReadResult =
   | { kind: 'complete'; text: string; bytes: number }
   /** `bytesRead` is what was consumed before stopping (0 when Content-Length alone decided). */
-  | { kind: 'too_large'; bytesRead: number; limitBytes: number };
+  | { kind: 'too_large'; bytesRead: number; limitBytes: number }
+  /** D51: bytes that are not UTF-8; `lossyText` (U+FFFD for bad bytes) is only for the log sample. */
+  | { kind: 'not_utf8'; lossyText: string; bytes: number };
 
 export interface ReadBodyOptions {
   /** Cap, bytes (Config.maxBodyBytes). */
@@ -52,5 +54,11 @@ export async function readBodyCapped(response: Response, options: ReadBodyOption
     }
     chunks.push(value);
   }
-  return { kind: 'complete', text: new TextDecoder().decode(concat(chunks, bytes)), bytes };
+  const joined = concat(chunks, bytes);
+  try {
+    // fatal: a bad byte throws rather than becoming U+FFFD inside an id or a column (D51).
+    return { kind: 'complete', text: new TextDecoder('utf-8', { fatal: true }).decode(joined), bytes };
+  } catch {
+    return { kind: 'not_utf8', lossyText: new TextDecoder().decode(joined), bytes };
+  }
 }

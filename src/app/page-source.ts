@@ -1,7 +1,7 @@
 /**
  * Adapts the retry layer (one page, all its attempts, D4) to the extraction loop's PageSource port,
  * reports records the mapper had to reject, so no system disappears without a trace, and redacts
- * what a gap row will store. Failed attempts and rejected records are counted into the metrics
+ * what a gap row will store and the known secrets in every record (D54). Failed attempts and rejected records are counted into the metrics
  * here, as they happen, never from the log (whose level and allow-list must not change a metric).
  */
 import type { ApiClient } from '../api/index.ts';
@@ -14,6 +14,7 @@ import {
   type RetryPolicy,
   type TokenSource,
 } from '../retry/index.ts';
+import { scrubPage } from './scrub-records.ts';
 
 export function createPageSource(deps: {
   client: Pick<ApiClient, 'fetchScanDetailsPage'>;
@@ -42,7 +43,7 @@ export function createPageSource(deps: {
               reasons: [...new Set(parsed.rejects.map((reject) => reject.reason))].join('; '),
             });
           }
-          return { kind: 'ok', failedAttempts: outcome.attempts - 1, page: parsed };
+          return { kind: 'ok', failedAttempts: outcome.attempts - 1, page: scrubPage(parsed, secrets) };
         }
         case 'gap':
           return {

@@ -11,6 +11,7 @@ export class Committer {
   private pages: { page: number; systems: readonly SystemRecord[] }[] = [];
   private gaps: GapRecord[] = [];
   private gapRetries: GapRetry[] = [];
+  private staleIds: string[] = [];
   private pagesSinceCommit = 0;
   /** True once anything was written by this run (drives the post-extraction hook). */
   wroteData = false;
@@ -29,6 +30,11 @@ export class Committer {
   addPage(page: number, systems: readonly SystemRecord[]): void {
     this.pages.push({ page, systems });
     this.pagesSinceCommit += 1;
+  }
+
+  /** Systems a drift check proved deleted (D53): removed from the snapshot at the next commit. */
+  addStale(ids: readonly string[]): void {
+    this.staleIds.push(...ids);
   }
 
   addGap(gap: GapRecord): void {
@@ -59,6 +65,7 @@ export class Committer {
       pages: this.pages,
       gaps: this.gaps,
       gapRetries: this.gapRetries,
+      staleIds: this.staleIds,
       checkpoint: position,
       nowMs,
     });
@@ -66,6 +73,7 @@ export class Committer {
     this.pages = [];
     this.gaps = [];
     this.gapRetries = [];
+    this.staleIds = [];
     this.pagesSinceCommit = 0;
     this.logger.emit('checkpoint_commit', {
       last_page: position.last_page,

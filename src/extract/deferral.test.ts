@@ -52,7 +52,7 @@ describe('deferral, interruption and errors', () => {
     expect(h.store.listGaps(1)[0]).toMatchObject({ retry_sweeps: 0, resolved: false });
 
     const next = await h.run();
-    expect(next.calls).toEqual([2]);
+    expect(next.calls).toEqual([2, 1]); // the sweep, then its neighbour re-checked (D53)
     expect(next.summary.outcome).toBe('target_met');
   });
 

@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { gap, harness, tempDbPath, fieldsOf, typesOf, range } from '../../test/support/extract-harness.ts';
+import { staleOnPage } from './drift.ts';
 
 describe('page drift at resume', () => {
   it('steps back when systems were removed from earlier pages, and ends with every system', async () => {
@@ -163,5 +164,43 @@ describe('drift during a pass, re-read gap pages, empty inventory', () => {
     const result = await h.run();
     expect(result.summary).toMatchObject({ outcome: 'target_met', coveragePct: 100, totalSystems: 0 });
     expect((await h.run()).summary.outcome).toBe('already_complete');
+  });
+});
+
+describe('stale systems seen by a drift check (D53)', () => {
+  it('drops ids that vanished from between ids still on the re-read page: they were deleted', async () => {
+    const h = harness({ systems: 100 });
+    await h.run({ batchPages: 2 });
+    const removed = h.api.ids.slice(30, 33); // the middle of page 2
+    h.api.ids = h.api.ids.filter((id) => !removed.includes(id));
+    const second = await h.run();
+
+    expect(second.calls[0]).toBe(2); // the resume probe
+    const stored = h.store.allIds(1);
+    expect(stored.filter((id) => removed.includes(id))).toEqual([]);
+    expect(stored).toHaveLength(97);
+    expect(second.summary).toMatchObject({ systemsExtracted: 97, totalSystems: 97, coveragePct: 100 });
+  });
+
+  it('keeps ids that left the edge of the page: they may have shifted onto a neighbour', async () => {
+    const h = harness({ systems: 100 });
+    await h.run({ batchPages: 2 });
+    h.api.mutate({ removeFromPages: { pages: [1], count: 3 } }); // page 2's first 3 ids move to page 1
+    const moved = h.api.pageOf(1).ids.slice(-3);
+    await h.run();
+    const stored = h.store.allIds(1);
+    expect(moved.every((id) => stored.includes(id))).toBe(true);
+  });
+});
+
+describe('staleOnPage (D53)', () => {
+  it.each<[string, string[], string[], string[]]>([
+    ['a deleted id between survivors', ['a', 'b', 'c', 'd'], ['a', 'c', 'd', 'e'], ['b']],
+    ['ids gone at the front may have shifted back', ['a', 'b', 'c', 'd'], ['c', 'd', 'e', 'f'], []],
+    ['ids gone at the end may have shifted forward', ['a', 'b', 'c', 'd'], ['x', 'a', 'b'], []],
+    ['a reordered page claims nothing', ['a', 'b', 'c'], ['c', 'a'], []],
+    ['one survivor bounds nothing', ['a', 'b', 'c'], ['b', 'x'], []],
+  ])('%s', (_label, stored, current, stale) => {
+    expect(staleOnPage(stored, current)).toEqual(stale);
   });
 });

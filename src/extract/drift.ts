@@ -15,12 +15,17 @@ import type { PageSource } from './ports.ts';
 const MAX_DRIFT_STEP_BACK_PAGES = 10;
 
 export type DriftOutcome =
-  /** Nothing to do, or realigned: store `pages` (re-read with their current records) and go on. */
-  | { kind: 'aligned'; pages: { page: number; systems: readonly SystemRecord[] }[] }
+  /**
+   * Nothing to do, or realigned: store `pages` (re-read with their current records), drop `staleIds`
+   * (proved deleted, see staleOnPage) and go on.
+   */
+  | { kind: 'aligned'; pages: RereadPage[]; staleIds: string[] }
   /** The probe page could not be read: re-read from `page` in the pass, so no shift goes unseen. */
   | { kind: 'unreadable'; page: number }
   /** No realignment within the step-back limit: the shift is too large; re-read the pass from page 1. */
-  | { kind: 'lost'; pages: { page: number; systems: readonly SystemRecord[] }[] };
+  | { kind: 'lost'; pages: RereadPage[]; staleIds: string[] };
+
+type RereadPage = { page: number; systems: readonly SystemRecord[] };
 
 export async function reconcileDrift(args: {
   store: Store;
@@ -34,17 +39,19 @@ export async function reconcileDrift(args: {
   const { store, snapshotId, lastPage } = args;
   // Gap pages have no stored ids to compare with; probe the last page that has some.
   const probePage = store.lastStoredPage(snapshotId, lastPage);
-  if (probePage === null) return { kind: 'aligned', pages: [] };
-  const pages: { page: number; systems: readonly SystemRecord[] }[] = [];
+  if (probePage === null) return { kind: 'aligned', pages: [], staleIds: [] };
+  const pages: RereadPage[] = [];
+  const staleIds: string[] = [];
   let page = probePage;
   let matched = false;
   while (page >= 1 && probePage - page < MAX_DRIFT_STEP_BACK_PAGES) {
     const result = await args.pages.fetchPage(page, args.signal, args.logger);
     if (result.kind !== 'ok') return { kind: 'unreadable', page };
     const ids = result.page.ids;
-    if (page === probePage && sameIds(ids, store.idsOnPage(snapshotId, page)))
-      return { kind: 'aligned', pages };
+    const storedIds = store.idsOnPage(snapshotId, page);
+    if (page === probePage && sameIds(ids, storedIds)) return { kind: 'aligned', pages, staleIds };
     pages.push({ page, systems: result.page.records });
+    staleIds.push(...staleOnPage(storedIds, ids));
     if (store.knownIds(snapshotId, ids).size > 0) {
       matched = true;
       break;
@@ -59,7 +66,27 @@ export async function reconcileDrift(args: {
     resume_page: covered ? lastPage + 1 : 1,
     matched: covered,
   });
-  return covered ? { kind: 'aligned', pages } : { kind: 'lost', pages };
+  return covered ? { kind: 'aligned', pages, staleIds } : { kind: 'lost', pages, staleIds };
+}
+
+/**
+ * Ids the store holds for a page that are provably deleted (D53). Offset paging keeps the order, and a
+ * page is a contiguous window of it: an id stored between two ids that are both still on the page
+ * cannot have moved off the page, so if it is gone it was deleted. Ids that left at either edge may
+ * have shifted onto a neighbour and are kept. `stored` is in the order the page was first read; when
+ * the surviving ids are not in the same order in both lists (the API reordered), nothing is claimed.
+ */
+export function staleOnPage(stored: readonly string[], current: readonly string[]): string[] {
+  const now = new Set(current);
+  const survivors = stored.filter((id) => now.has(id));
+  const position = new Map(current.map((id, index) => [id, index]));
+  const ordered = survivors.every(
+    (id, i) => i === 0 || (position.get(id) ?? 0) > (position.get(survivors[i - 1] ?? '') ?? 0),
+  );
+  if (!ordered || survivors.length < 2) return [];
+  const first = stored.indexOf(survivors[0] ?? '');
+  const last = stored.indexOf(survivors[survivors.length - 1] ?? '');
+  return stored.slice(first + 1, last).filter((id) => !now.has(id));
 }
 
 function sameIds(current: readonly string[], stored: readonly string[]): boolean {

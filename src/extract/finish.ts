@@ -7,7 +7,13 @@ import { openGaps } from './gap-sweep.ts';
 import type { RunContext } from './run-context.ts';
 import type { RunOutcome, RunSummary } from './run-outcome.ts';
 
-export function finish(ctx: RunContext): RunSummary {
+/** A pass that must close `failed` whatever its coverage (D15's shrink guard, D52's runaway total). */
+interface PassFailure {
+  errorType: string;
+  message: string;
+}
+
+export function finish(ctx: RunContext, failure: PassFailure | null = null): RunSummary {
   const { deps, options, log } = ctx;
   const previous = ctx.position.previous_coverage_pct;
   if (previous !== null && ctx.coveragePct < previous) {
@@ -31,12 +37,12 @@ export function finish(ctx: RunContext): RunSummary {
   });
   deps.observer.batchComplete({ systems: ctx.systems, coveragePct: ctx.coveragePct });
   if (!ctx.position.pass_complete) return summarize(ctx, 'batch_complete', false);
-  const shrink = shrinkBeyondLimit(ctx);
-  if (shrink !== null) {
-    deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', shrink, passMs);
+  const failed = failure ?? shrinkBeyondLimit(ctx);
+  if (failed !== null) {
+    deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', failed.message, passMs);
     log.emit(
       'extraction_failed',
-      { error_type: 'inventory_shrank', error_message: shrink, exit_code: 2 },
+      { error_type: failed.errorType, error_message: failed.message, exit_code: 2 },
       'ERROR',
     );
     return summarize(ctx, 'below_target', false);
@@ -67,15 +73,15 @@ export function finish(ctx: RunContext): RunSummary {
 }
 
 /** Why this complete pass must not replace the published one (D15), or null when it may. */
-function shrinkBeyondLimit(ctx: RunContext): string | null {
+function shrinkBeyondLimit(ctx: RunContext): PassFailure | null {
   const published = ctx.deps.store.lastSuccessfulSize(ctx.snapshotId);
   const total = ctx.position.total_systems ?? 0;
   const limitPct = ctx.options.maxShrinkPct;
   if (published === null || published === 0 || total >= published * (1 - limitPct / 100)) return null;
-  return (
+  const message =
     `inventory shrank from ${published} to ${total} systems (more than ${limitPct}%) since the last ` +
-    'successful snapshot; not published. If the change is real, run once with PMP_MAX_SHRINK_PCT=100.'
-  );
+    'successful snapshot; not published. If the change is real, run once with PMP_MAX_SHRINK_PCT=100.';
+  return { errorType: 'inventory_shrank', message };
 }
 
 export function summarize(ctx: RunContext, outcome: RunOutcome, targetMet: boolean): RunSummary {

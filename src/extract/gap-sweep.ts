@@ -8,6 +8,7 @@ import type { GapRow } from '../store/index.ts';
 import { withTotals } from './pass-state.ts';
 import type { DeferResult } from './ports.ts';
 import { readPage } from './read-page.ts';
+import { reconcileDrift } from './drift.ts';
 
 export type SweepStop = { kind: 'done' } | { kind: 'budget' } | { kind: 'defer'; result: DeferResult };
 
@@ -21,12 +22,12 @@ export async function runGapSweep(ctx: RunContext): Promise<SweepStop> {
     if (ctx.tally.budget <= 0) return { kind: 'budget' };
     const page = gap.page_num;
     const step = await readPage(ctx, page, {
-      ok: (fetched, failedAttempts) => {
+      ok: async (fetched, failedAttempts) => {
         ctx.position = withTotals(ctx.position, fetched);
         const retry = { page_num: page, resolved: true, attempts: failedAttempts + 1 };
         ctx.committer.addGapRetry(retry, fetched.records);
         log.emit('gap_recovered', { page, sweep: gap.retry_sweeps + 1, systems: fetched.records.length });
-        return 'stored';
+        return (await neighbourAligned(ctx, page)) ? 'stored' : 'moved_back';
       },
       gap: (result) => {
         const retry = {
@@ -40,8 +41,31 @@ export async function runGapSweep(ctx: RunContext): Promise<SweepStop> {
       },
     });
     if (step.kind === 'defer') return step;
+    // The drift re-check moved the pass back: paging reads those pages again (next run).
+    if (!ctx.position.pass_complete) return { kind: 'done' };
   }
   return { kind: 'done' };
+}
+
+/**
+ * D53: the page was read long after the pass went by it. Removals before it since then shifted its
+ * first systems onto the previous page, already read: re-check that page as a resume does (drift.ts).
+ * False when the drift check moved the pass back.
+ */
+async function neighbourAligned(ctx: RunContext, page: number): Promise<boolean> {
+  if (page <= 1) return true;
+  ctx.commit();
+  const drift = await reconcileDrift({
+    store: ctx.deps.store,
+    pages: ctx.deps.pages,
+    logger: ctx.log,
+    snapshotId: ctx.snapshotId,
+    lastPage: page - 1,
+    signal: ctx.options.signal,
+  });
+  // Not aligned (lost, or the probe unreadable): afterDrift reopens the pass from the affected page.
+  ctx.applyDrift(drift);
+  return drift.kind === 'aligned';
 }
 
 /** This snapshot's gap pages not recovered yet. */

@@ -11,7 +11,7 @@ describe('gaps and gap sweeps', () => {
     h.api.script(2, gap('json_parse_error'));
     const result = await h.run();
 
-    expect(result.calls).toEqual([1, 2, 3, 4, 2]);
+    expect(result.calls).toEqual([1, 2, 3, 4, 2, 1]); // page 1: the sweep's neighbour check (D53)
     expect(fieldsOf(result, 'page_skipped')).toEqual([
       { page: 2, error_type: 'json_parse_error', attempts: 3 },
     ]);
@@ -101,7 +101,7 @@ describe('gaps and gap sweeps', () => {
     expect(h.store.getCheckpoint(1)?.pass_complete).toBe(true);
 
     const second = await h.run({ batchPages: 80 });
-    expect(second.calls).toEqual([40]);
+    expect(second.calls).toEqual([40, 39]);
     expect(second.summary).toMatchObject({ outcome: 'target_met', systemsExtracted: 2000 });
     expect(h.store.currentSnapshot()?.status).toBe('success');
   });
@@ -125,11 +125,11 @@ describe('gaps and gap sweeps', () => {
     h.api.script(2, gap());
     h.api.script(3, gap());
     const first = await h.run({ batchPages: 5 });
-    expect(first.calls).toEqual([1, 2, 3, 4, 2]);
+    expect(first.calls).toEqual([1, 2, 3, 4, 2, 1]); // the neighbour check is not booked (D53)
     expect(first.summary.outcome).toBe('batch_complete');
     const second = await h.run({ batchPages: 5 });
 
-    expect(second.calls).toEqual([3]);
+    expect(second.calls).toEqual([3, 2]);
     expect(second.summary.outcome).toBe('target_met');
     expect(h.store.listGaps(1).map((row) => [row.page_num, row.resolved, row.retry_sweeps])).toEqual([
       [2, true, 1],

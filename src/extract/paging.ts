@@ -15,7 +15,19 @@ import { readPage, type PageUse } from './read-page.ts';
 import type { RunContext } from './run-context.ts';
 
 export type PagingStop =
-  { kind: 'budget' } | { kind: 'pass_complete' } | { kind: 'defer'; result: DeferResult };
+  | { kind: 'budget' }
+  | { kind: 'pass_complete' }
+  | { kind: 'defer'; result: DeferResult }
+  /** D52: `total` promises pages the API does not have; the pass ends failed with this message. */
+  | { kind: 'beyond_data'; message: string };
+
+/**
+ * Consecutive empty pages (before the last page by `total`) that end the pass as a failure (D52).
+ * An empty page inside the data is a gap a sweep re-reads; three in a row past the last page with
+ * records means the `total` is far beyond the inventory (10,000,000 for 60 systems planned 400,000
+ * pages). 3 pages × limit systems would have to vanish between three consecutive requests to be wrong.
+ */
+const MAX_EMPTY_PAGES_PAST_DATA = 3;
 
 export async function runPaging(ctx: RunContext): Promise<PagingStop> {
   const { deps, options } = ctx;
@@ -25,6 +37,13 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
   let previousTotal: number | null = null;
   // Pages with an open gap row (e.g. re-read after a checkpoint reset): reading one resolves its gap.
   const openGapPages = new Set(openGaps(ctx).map((gap) => gap.page_num));
+  let emptyInARow = 0;
+  // id → page it was read on by this run (the store answers for earlier runs).
+  const seenOnPage = new Map<string, number>();
+  // The last page with records (this run's, or the store's when this run has read none yet).
+  let lastWithData: number | null = null;
+  // Set by storePage (a closure), so held in an object the compiler does not narrow.
+  const stop: { beyondData: string | null } = { beyondData: null };
 
   const storePage = async (page: number, fetched: ParsedPage, failedAttempts: number): Promise<PageUse> => {
     if (page === 1) firstPageIds = fetched.ids;
@@ -36,6 +55,14 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
       return 'past_end';
     }
     ctx.position = withTotals(ctx.position, fetched);
+    emptyInARow = fetched.receivedCount === 0 ? emptyInARow + 1 : 0;
+    if (fetched.receivedCount > 0) lastWithData = page;
+    if (emptyInARow >= MAX_EMPTY_PAGES_PAST_DATA) {
+      lastWithData ??= deps.store.lastStoredPage(ctx.snapshotId, page) ?? 0;
+      stop.beyondData = beyondDataMessage(ctx, lastWithData, fetched.total);
+      ctx.position = { ...afterPage(ctx.position, page), pass_complete: true };
+      return 'past_end';
+    }
     if (openGapPages.delete(page)) {
       const retry = { page_num: page, resolved: true, attempts: failedAttempts + 1 };
       ctx.committer.addGapRetry(retry, fetched.records);
@@ -43,7 +70,11 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
       ctx.committer.addPage(page, fetched.records);
     }
     recordIfShort(ctx, fetched);
-    const changed = previousTotal !== null && fetched.total !== previousTotal;
+    const shiftedThisRun = reportDuplicates(ctx, page, fetched.ids, seenOnPage);
+    // D53: ids this run read on another page mean the inventory shifted forward (additions before this
+    // page), even when `total` did not change (an addition and a removal cancel out): re-check as for a
+    // change. (Ids stored by earlier runs are the resume drift check's, which has just re-read.)
+    const changed = (previousTotal !== null && fetched.total !== previousTotal) || shiftedThisRun;
     previousTotal = fetched.total;
     if (changed && !(await recheckAfterChange(ctx, page))) return 'moved_back';
     ctx.position = afterPage(ctx.position, page);
@@ -71,7 +102,46 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
     if (step.kind === 'defer') return step;
     if (step.kind === 'past_end') break;
   }
-  return { kind: 'pass_complete' };
+  const message = stop.beyondData;
+  return message === null ? { kind: 'pass_complete' } : { kind: 'beyond_data', message };
+}
+
+function beyondDataMessage(ctx: RunContext, lastWithData: number, total: number): string {
+  return (
+    `the API reports total ${total} (${ctx.position.total_pages ?? '?'} pages), but ` +
+    `${MAX_EMPTY_PAGES_PAST_DATA} consecutive empty pages after page ${lastWithData} hold no systems: ` +
+    'the total is far beyond the inventory; snapshot not published'
+  );
+}
+
+/**
+ * Counts and logs the ids this page repeats and those already read on another page of the pass
+ * (D53); true when this run read some of them on another page. `seenOnPage` is this run's
+ * id → page, updated here.
+ */
+function reportDuplicates(
+  ctx: RunContext,
+  page: number,
+  ids: readonly string[],
+  seenOnPage: Map<string, number>,
+): boolean {
+  const distinct = new Set(ids);
+  const withinPage = ids.length - distinct.size;
+  const storedElsewhere = ctx.deps.store.knownIds(ctx.snapshotId, [...distinct]);
+  for (const id of ctx.deps.store.idsOnPage(ctx.snapshotId, page)) storedElsewhere.delete(id);
+  let acrossPages = 0;
+  let thisRun = false;
+  for (const id of distinct) {
+    const seen = seenOnPage.get(id);
+    const elsewhere = seen === undefined ? storedElsewhere.has(id) : seen !== page;
+    if (elsewhere) acrossPages += 1;
+    if (elsewhere && seen !== undefined) thisRun = true;
+    seenOnPage.set(id, page);
+  }
+  if (withinPage > 0 || acrossPages > 0) {
+    ctx.log.emit('duplicate_records', { page, within_page: withinPage, across_pages: acrossPages });
+  }
+  return thisRun;
 }
 
 /** A page with fewer records than `limit` before the last page has lost systems: make it a gap (D12). */

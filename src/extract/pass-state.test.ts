@@ -127,9 +127,14 @@ describe('shortPageReason (short page before the end)', () => {
 
 describe('afterDrift', () => {
   it.each<[string, PassPosition, DriftOutcome, PassPosition]>([
-    ['aligned: unchanged', START, { kind: 'aligned', pages: [] }, START],
+    ['aligned: unchanged', START, { kind: 'aligned', pages: [], staleIds: [] }, START],
     ['unreadable probe: re-read from it', START, { kind: 'unreadable', page: 2 }, at({ last_page: 1 })],
-    ['lost: re-read the pass from page 1', START, { kind: 'lost', pages: [] }, at({ last_page: 0 })],
+    [
+      'lost: re-read the pass from page 1',
+      START,
+      { kind: 'lost', pages: [], staleIds: [] },
+      at({ last_page: 0 }),
+    ],
     [
       'moved back after the end: the pass is open again',
       at({ last_page: 4, pass_complete: true }),

@@ -78,6 +78,11 @@ export function endedPastLast(
  * or null when it is full or the last page. `position` already carries this page's totals.
  */
 export function shortPageReason(position: PassPosition, page: PageFacts): string | null {
+  // D53: the store keys systems by id, so a repeated id hides a system the page should have carried.
+  const distinct = new Set(page.ids).size;
+  if (distinct < page.ids.length) {
+    return `page ${page.page} returned ${page.ids.length} records but only ${distinct} distinct ids`;
+  }
   const lastByTotal = position.total_pages ?? page.page;
   if (page.receivedCount >= page.limit || page.page >= lastByTotal) return null;
   return `page ${page.page} returned ${page.receivedCount} of ${page.limit} records before the last page (${lastByTotal}, total ${page.total})`;

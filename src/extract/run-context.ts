@@ -58,6 +58,7 @@ export class RunContext {
   applyDrift(outcome: DriftOutcome): void {
     if (outcome.kind !== 'unreadable') {
       for (const page of outcome.pages) this.committer.addPage(page.page, page.systems);
+      this.committer.addStale(outcome.staleIds);
     }
     this.position = afterDrift(this.position, outcome);
   }

@@ -60,6 +60,10 @@ export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Pr
     }
     const paging = await runPaging(ctx);
     if (paging.kind === 'defer') return deferred(ctx, fromPage(paging.result));
+    if (paging.kind === 'beyond_data') {
+      ctx.commit();
+      return finish(ctx, { errorType: 'total_beyond_data', message: paging.message });
+    }
     if (ctx.position.pass_complete) {
       ctx.commit();
       const sweep = await runGapSweep(ctx);

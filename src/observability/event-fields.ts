@@ -31,6 +31,7 @@ export const EVENT_FIELDS = {
   ],
   page_skipped: ['page', 'error_type', 'attempts'],
   records_rejected: ['page', 'count', 'reasons'],
+  duplicate_records: ['page', 'within_page', 'across_pages'],
   gap_recovered: ['page', 'sweep', 'systems'],
   token_refresh: ['reason', 'success', 'token_age_s', 'ttl_s', 'source', 'error_message'],
   token_budget: ['used', 'limit', 'window_s'],

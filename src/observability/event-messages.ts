@@ -18,6 +18,8 @@ const DESCRIBE: Describe = {
   page_skipped: (f) =>
     `page ${f.page} skipped after ${f.attempts} attempts (${f.error_type}); recorded as a gap`,
   records_rejected: (f) => `${f.count} records on page ${f.page} rejected: ${f.reasons}`,
+  duplicate_records: (f) =>
+    `page ${f.page} repeats ${f.within_page} ids of its own and ${f.across_pages} of earlier pages`,
   gap_recovered: (f) => `gap page ${f.page} recovered in sweep ${f.sweep}: ${f.systems} systems`,
   token_refresh: (f) =>
     f.success

@@ -8,6 +8,7 @@ export const DEFAULT_LEVELS: Readonly<Record<EventType, Level>> = {
   page_extraction_failed: 'WARNING',
   page_skipped: 'ERROR',
   records_rejected: 'ERROR',
+  duplicate_records: 'WARNING',
   gap_recovered: 'INFO',
   token_refresh: 'INFO',
   token_budget: 'DEBUG',

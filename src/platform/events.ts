@@ -52,6 +52,12 @@ export interface EventMap {
     count: number;
     reasons: string;
   };
+  /** D53: ids the page repeats (`within_page`) or that an earlier page of the pass already held. */
+  duplicate_records: {
+    page: number;
+    within_page: number;
+    across_pages: number;
+  };
   gap_recovered: {
     page: number;
     sweep: number;

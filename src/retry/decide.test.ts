@@ -94,3 +94,12 @@ describe('decideNext', () => {
     ).toEqual(['refresh_token', 'retry', 'skip_page', 'defer_run', 'abort']);
   });
 });
+
+describe('HTTP 431 (D50)', () => {
+  it('aborts at once: the access token is too large for the server, a refresh or a retry cannot fix it', () => {
+    const seen = failure('unknown_error', { httpStatus: 431, errorMessage: 'HTTP 431' });
+    const decision = decideNext(seen, state, DEFAULT_RETRY_POLICY);
+    expect(decision.kind).toBe('abort');
+    expect(decision.kind === 'abort' ? decision.reason : '').toMatch(/access token is too large/);
+  });
+});

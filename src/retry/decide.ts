@@ -33,6 +33,10 @@ function assertNever(value: never): never {
   throw new Error(`unhandled error type: ${String(value)}`);
 }
 
+const TOKEN_TOO_LARGE =
+  'HTTP 431: the access token is too large for the server (request header fields too large); ' +
+  'check what the token endpoint or PMP_TOKEN_COMMAND returns';
+
 const toSeconds = (ms: number): number => Math.ceil(ms / 1000);
 
 /**
@@ -56,6 +60,9 @@ export function decideNext(failure: AttemptFailure, state: AttemptState, policy:
   const lastAttempt = state.attempt >= policy.maxAttempts;
   const exhausted = `attempt ${state.attempt} of ${policy.maxAttempts} failed`;
   const backoffMs = computeBackoffMs(state.attempt, policy.backoffBaseMs);
+  // D50: 431 Request Header Fields Too Large on an API call means the Authorization header (the
+  // token) is too large; every page would get it, and a refresh mints a token of the same kind.
+  if (failure.httpStatus === 431) return { kind: 'abort', reason: TOKEN_TOO_LARGE };
   const type: ErrorType = failure.errorType;
   switch (type) {
     case '401_unauthorized':

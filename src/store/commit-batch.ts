@@ -38,6 +38,7 @@ export function commitBatch(sql: Statements, batch: CommitBatch): CommitResult {
   const { snapshot_id: snapshotId, nowMs } = batch;
   if (sql.snapshotExists.get(snapshotId) === undefined) throw unknownSnapshot(snapshotId);
   const now = toSqlTime(nowMs);
+  for (const id of batch.staleIds ?? []) sql.deleteSystem.run(snapshotId, id);
   for (const { page, systems } of batch.pages) {
     for (const system of systems) sql.upsertSystem.run(systemParams(snapshotId, page, system, now));
   }

@@ -48,6 +48,7 @@ export function prepareStatements(db: Database.Database) {
       'UPDATE extraction_checkpoints SET previous_coverage_pct = ? WHERE snapshot_id = ?',
     ),
     upsertSystem: sql(UPSERT_SYSTEM_SQL),
+    deleteSystem: sql('DELETE FROM systems WHERE snapshot_id = ? AND resource_id = ?'),
     // Answered from the (snapshot_id, resource_id) unique index alone: no table rows are read.
     countSystems: sql('SELECT COUNT(*) FROM systems WHERE snapshot_id = ?').pluck(),
     idsOnPage: sql(

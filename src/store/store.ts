@@ -96,6 +96,8 @@ export interface CommitBatch {
    * A page with no gap row is ignored.
    */
   gapRetries: readonly GapRetry[];
+  /** Ids known to be deleted from the inventory (D53): their rows are removed before `pages` land. */
+  staleIds?: readonly string[];
   checkpoint: PassPosition;
   nowMs: number;
 }

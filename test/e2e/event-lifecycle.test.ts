@@ -403,6 +403,7 @@ describe('the closed event set', () => {
     'page_drift_detected',
     'checkpoint_corruption',
     'records_rejected',
+    'duplicate_records', // src/extract/duplicates.test.ts (in-process over the real store)
   ];
 
   it('every event type was emitted by a real run in this file or is covered next door', () => {

@@ -108,7 +108,8 @@ describe('scenario 1 (D24): three runs of 50 pages converge on the whole invento
     expect(pages[0]).toBe(100);
     const sweepStart = pages.lastIndexOf(135) + 1;
     expect(distinct(pages.slice(1, sweepStart))).toEqual(range(101, 135));
-    expect(pages.slice(sweepStart)).toEqual([78, 120, 125]);
+    // Each recovered gap page, then its previous page re-checked for drift (D53).
+    expect(pages.slice(sweepStart)).toEqual([78, 77, 120, 119, 125, 124]);
     expect(eventsOf(runAt(2).result, 'gap_recovered').map((event) => event['page'])).toEqual([78, 120, 125]);
     expect(eventsOf(runAt(2).result, 'target_met')).toEqual([
       expect.objectContaining({
@@ -138,8 +139,8 @@ describe('scenario 1 (D24): three runs of 50 pages converge on the whole invento
     );
     expect(commits[0]).toEqual([10, 20, 30, 40, 50, 50]);
     expect(commits[1]).toEqual([60, 70, 80, 90, 100, 100]);
-    // Pass end at 135, then the sweep's pages (the 10-page cadence counts swept pages too).
-    expect(commits[2]).toEqual([110, 120, 130, 135, 135]);
+    // Pass end at 135, then a commit before each recovered gap's neighbour re-check (D53), and the end.
+    expect(commits[2]).toEqual([110, 120, 130, 135, 135, 135, 135, 135]);
     expect(commits[3]).toEqual([]);
   });
 

@@ -79,6 +79,7 @@ const FIELD_SCHEMAS: FieldSchemas = {
   },
   page_skipped: { page: pageNumber, error_type: errorType, attempts: pageNumber },
   records_rejected: { page: pageNumber, count: pageNumber, reasons: text.min(1) },
+  duplicate_records: { page: pageNumber, within_page: count, across_pages: count },
   gap_recovered: { page: pageNumber, sweep: pageNumber, systems: count },
   token_refresh: {
     reason: z.enum(TOKEN_REFRESH_REASONS),
@@ -166,6 +167,7 @@ const SNAPSHOT_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'page_extraction_failed',
   'page_skipped',
   'records_rejected',
+  'duplicate_records',
   'gap_recovered',
   'checkpoint_commit',
   'checkpoint_corruption',
