@@ -16,6 +16,7 @@ import {
   type SecretRegistry,
   type SlackNotifier,
 } from '../observability/index.ts';
+import { createTextFetch } from '../platform/index.ts';
 import { createPacer } from '../retry/index.ts';
 import type { Store } from '../store/index.ts';
 import type { ProcessIO } from './io.ts';
@@ -42,7 +43,10 @@ export function composeRun(args: {
   const tokens = createTokenManager({
     credentials: args.credentials,
     accountsUrl: config.accountsUrl,
-    fetch: io.fetch,
+    fetch: createTextFetch(io.http, {
+      timeoutMs: config.requestTimeoutMs,
+      maxBodyBytes: LIMITS.textBodyMaxBytes,
+    }),
     clock: io.clock,
     logger,
     store: args.store,
@@ -58,7 +62,7 @@ export function composeRun(args: {
   });
   const client = createApiClient({
     baseUrl: config.serverUrl,
-    fetch: io.fetch,
+    http: io.http,
     pacer: createPacer(io.clock, config.pageDelayMs),
     timeoutMs: config.requestTimeoutMs,
     maxBodyBytes: config.maxBodyBytes,
@@ -73,7 +77,10 @@ export function composeRun(args: {
   const metrics = createRunMetrics();
   const slack = createSlackNotifier({
     url: config.slackWebhookUrl,
-    fetch: io.fetch,
+    fetch: createTextFetch(io.http, {
+      timeoutMs: LIMITS.slackTimeoutMs,
+      maxBodyBytes: LIMITS.textBodyMaxBytes,
+    }),
     clock: io.clock,
     logger,
     secrets,

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../simulator/index.ts';
-import { systemClock } from '../platform/index.ts';
+import { createHttpClient, systemClock } from '../platform/index.ts';
 import type { ProcessIO, SimulatorFactory } from '../app/index.ts';
 import { runCli } from './run-cli.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
@@ -52,7 +52,7 @@ function capture(argv: string[], env: Record<string, string | undefined>, dir: s
     homeDir: dir,
     cwd: dir,
     signal: controller.signal,
-    fetch: globalThis.fetch,
+    http: createHttpClient(),
     clock: systemClock,
     random: Math.random,
     version: '0.1.0',
