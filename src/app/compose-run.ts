@@ -31,14 +31,14 @@ export interface RunParts {
   slack: SlackNotifier;
 }
 
-export function composeRun(args: {
+export async function composeRun(args: {
   io: ProcessIO;
   config: Config;
   credentials: Credentials;
   logger: FlushableEventLogger;
   secrets: SecretRegistry;
   store: Store;
-}): RunParts {
+}): Promise<RunParts> {
   const { io, config, logger, secrets } = args;
   const tokens = createTokenManager({
     credentials: args.credentials,
@@ -87,7 +87,7 @@ export function composeRun(args: {
     timeoutMs: LIMITS.slackTimeoutMs,
     minIntervalMs: LIMITS.slackMinIntervalMs,
   });
-  const progress = createProgressReporter({
+  const progress = await createProgressReporter({
     stream: io.stderr as NodeJS.WritableStream,
     isTTY: shouldDrawProgressBar({
       stderrIsTTY: io.stderr.isTTY === true,

@@ -1,4 +1,3 @@
-import { Counter, Gauge, Registry } from 'prom-client';
 import {
   ERROR_TYPES,
   TOKEN_REFRESH_REASONS,
@@ -9,10 +8,11 @@ import {
 /**
  * One run's metrics for node_exporter's textfile collector (`--metrics-file`). A custom registry
  * with no default process metrics: the file describes the extraction, not this short-lived process.
- * Labelled series start at 0 so rate() and absent() behave from the first run on.
+ * Labelled series start at 0 so rate() and absent() behave from the first run on. The values are kept
+ * in plain fields and prom-client is loaded by render() only (D67): a run without `--metrics-file`
+ * never loads it.
  */
 export interface RunMetrics {
-  readonly registry: Registry;
   setCoverageRatio(ratio: number): void;
   setSystems(extracted: number, total: number | null): void;
   pageDone(status: 'ok' | 'gap'): void;
@@ -30,21 +30,76 @@ export interface RunMetrics {
   render(): Promise<string>;
 }
 
+interface MetricValues {
+  coverage?: number;
+  extracted?: number;
+  total?: number;
+  duration?: number;
+  exitCode?: number;
+  lastSuccess?: number;
+  pages: Record<'ok' | 'gap', number>;
+  retries: Map<ErrorType, number>;
+  refreshes: Map<TokenRefreshReason, number>;
+  rejected: number;
+}
+
 export function createRunMetrics(): RunMetrics {
+  const values: MetricValues = {
+    pages: { ok: 0, gap: 0 },
+    retries: new Map(ERROR_TYPES.map((type) => [type, 0])),
+    refreshes: new Map(TOKEN_REFRESH_REASONS.map((reason) => [reason, 0])),
+    rejected: 0,
+  };
+  const bump = <K>(map: Map<K, number>, key: K, by = 1): void => {
+    map.set(key, (map.get(key) ?? 0) + by);
+  };
+  return {
+    setCoverageRatio: (ratio) => {
+      values.coverage = ratio;
+    },
+    setSystems(count, reported) {
+      values.extracted = count;
+      if (reported !== null) values.total = reported;
+    },
+    pageDone: (status) => {
+      values.pages[status] += 1;
+    },
+    retry: (errorType) => {
+      bump(values.retries, errorType);
+    },
+    tokenRefresh: (reason) => {
+      bump(values.refreshes, reason);
+    },
+    recordsRejected: (count) => {
+      values.rejected += count;
+    },
+    setRunDurationSeconds: (seconds) => {
+      values.duration = seconds;
+    },
+    setLastSuccessTimestampSeconds(seconds) {
+      values.lastSuccess = seconds;
+    },
+    setExitCode: (code) => {
+      values.exitCode = code;
+    },
+    render: () => renderMetrics(values),
+  };
+}
+
+/** The textfile body: the registry is built here, in the order and with the help texts of before. */
+async function renderMetrics(values: MetricValues): Promise<string> {
+  const { Counter, Gauge, Registry } = await import('prom-client');
   const registry = new Registry();
   const registers = [registry];
-  const gauge = (name: string, help: string): Gauge => new Gauge({ name, help, registers });
-  const coverage = gauge('pmp_extractor_coverage_ratio', 'Distinct systems / reported total (0..1)');
-  const extracted = gauge('pmp_extractor_systems_extracted', 'Distinct systems in the snapshot');
-  const total = gauge('pmp_extractor_total_systems', 'Total systems the API reports');
-  const duration = gauge('pmp_extractor_run_duration_seconds', 'Wall time of the last run');
-  const exitCode = gauge('pmp_extractor_exit_code', 'Exit code of the last run (D10)');
-  const lastSuccessName = 'pmp_extractor_last_success_timestamp_seconds';
-  const lastSuccess = new Gauge({
-    name: lastSuccessName,
-    help: 'Unix time of the last successful run',
-    registers: [],
-  });
+  const gauge = (name: string, help: string, value: number | undefined): void => {
+    const metric = new Gauge({ name, help, registers });
+    if (value !== undefined) metric.set(value);
+  };
+  gauge('pmp_extractor_coverage_ratio', 'Distinct systems / reported total (0..1)', values.coverage);
+  gauge('pmp_extractor_systems_extracted', 'Distinct systems in the snapshot', values.extracted);
+  gauge('pmp_extractor_total_systems', 'Total systems the API reports', values.total);
+  gauge('pmp_extractor_run_duration_seconds', 'Wall time of the last run', values.duration);
+  gauge('pmp_extractor_exit_code', 'Exit code of the last run (D10)', values.exitCode);
   const pages = new Counter({
     name: 'pmp_extractor_pages_total',
     help: 'Pages finished in this run, by outcome',
@@ -68,45 +123,18 @@ export function createRunMetrics(): RunMetrics {
     help: 'Records in this run that could not be stored (no resource_id)',
     registers,
   });
-  rejected.inc(0);
-  pages.inc({ status: 'ok' }, 0);
-  pages.inc({ status: 'gap' }, 0);
-  for (const errorType of ERROR_TYPES) retries.inc({ class: errorType }, 0);
-  for (const reason of TOKEN_REFRESH_REASONS) refreshes.inc({ reason }, 0);
-
-  return {
-    registry,
-    setCoverageRatio: (ratio) => {
-      coverage.set(ratio);
-    },
-    setSystems(count, reported) {
-      extracted.set(count);
-      if (reported !== null) total.set(reported);
-    },
-    pageDone: (status) => {
-      pages.inc({ status });
-    },
-    retry: (errorType) => {
-      retries.inc({ class: errorType });
-    },
-    tokenRefresh: (reason) => {
-      refreshes.inc({ reason });
-    },
-    recordsRejected: (count) => {
-      rejected.inc(count);
-    },
-    setRunDurationSeconds: (seconds) => {
-      duration.set(seconds);
-    },
-    setLastSuccessTimestampSeconds(seconds) {
-      lastSuccess.set(seconds);
-      if (registry.getSingleMetric(lastSuccessName) === undefined) {
-        registry.registerMetric(lastSuccess);
-      }
-    },
-    setExitCode: (code) => {
-      exitCode.set(code);
-    },
-    render: () => registry.metrics(),
-  };
+  rejected.inc(values.rejected);
+  pages.inc({ status: 'ok' }, values.pages.ok);
+  pages.inc({ status: 'gap' }, values.pages.gap);
+  for (const [errorType, count] of values.retries) retries.inc({ class: errorType }, count);
+  for (const [reason, count] of values.refreshes) refreshes.inc({ reason }, count);
+  // Exported only once set: a run with no success must not overwrite a dashboard's last success with 0.
+  if (values.lastSuccess !== undefined) {
+    gauge(
+      'pmp_extractor_last_success_timestamp_seconds',
+      'Unix time of the last successful run',
+      values.lastSuccess,
+    );
+  }
+  return registry.metrics();
 }
