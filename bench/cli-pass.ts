@@ -7,7 +7,7 @@
  * attempt that is retried adds what the configuration forces: the attempt's own duration (L, or the
  * request timeout for a timeout) plus the backoff delay, beyond the max(d, L) already counted.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,6 +125,8 @@ export async function runPass(config: PassConfig): Promise<PassResult> {
       mkdirSync(binDir, { recursive: true });
       const bin = join(binDir, 'pmp-extractor');
       symlinkSync(CLI_PATH, bin);
+      // npm makes a bin's target executable when it installs the package; tsc does not.
+      chmodSync(CLI_PATH, 0o755);
       // The shebang's `env node` must find this node first.
       env['PATH'] = `${dirname(process.execPath)}:${env['PATH'] ?? ''}`;
       measured = await measureChild(bin, [], env);

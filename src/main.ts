@@ -4,6 +4,8 @@
  * builds the real dependencies' roots (the HTTP client, clock, random) and turns the CLI's result into an
  * exit code. SIGINT/SIGTERM abort the run's signal; a second signal exits at once with 3.
  */
+// First: the heap flags apply before the rest of the program allocates (D68).
+import './heap-tuning.ts';
 import { homedir, hostname } from 'node:os';
 import process from 'node:process';
 import type { ProcessIO, SimulatorFactory } from './app/index.ts';
