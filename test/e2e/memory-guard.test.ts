@@ -13,7 +13,7 @@ import { removeTempDir, tempDir } from '../support/temp-dir.ts';
 
 const SYSTEMS = 100_000;
 const PAGE_SIZE = 25;
-/** NFR-level hard limit, KiB (ru_maxrss unit). */
+/** The hard limit, KiB (the unit of ru_maxrss). */
 const LIMIT_KB = 100 * 1024;
 
 /** Writes the process's own peak RSS (KiB) to $MAXRSS_FILE when it exits, process.exit included. */
