@@ -7,9 +7,9 @@
  * attempt that is retried adds what the configuration forces: the attempt's own duration (L, or the
  * request timeout for a timeout) plus the backoff delay, beyond the max(d, L) already counted.
  */
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSimulator, type ProfileName, type SimSettings } from '../src/simulator/index.ts';
 import { measureChild } from './measure-child.ts';
@@ -29,6 +29,11 @@ export interface PassConfig {
   /** Extra extractor env (timeouts, backoff). */
   env?: Record<string, string>;
   simSettings?: Partial<SimSettings>;
+  /**
+   * `node` runs `node dist/main.js`; `bin` runs the bin as an installed package does: a symlink in a
+   * node_modules/.bin folder, started through its `#!/usr/bin/env node` shebang. Default `node`.
+   */
+  invocation?: 'node' | 'bin';
 }
 
 export interface PassResult {
@@ -58,6 +63,8 @@ export interface PassResult {
   shortGaps: number;
   peakRssKb: number | null;
   cpuMs: number | null;
+  /** Bytes the child wrote to storage (see measure-child.ts), null without GNU time. */
+  writeBytes: number | null;
   rssMethod: string;
   dbBytes: number;
 }
@@ -112,7 +119,20 @@ export async function runPass(config: PassConfig): Promise<PassResult> {
     ...config.env,
   };
   try {
-    const measured = await measureChild(process.execPath, [CLI_PATH], env);
+    let measured;
+    if (config.invocation === 'bin') {
+      const binDir = join(home, 'node_modules', '.bin');
+      mkdirSync(binDir, { recursive: true });
+      const bin = join(binDir, 'pmp-extractor');
+      symlinkSync(CLI_PATH, bin);
+      // npm makes a bin's target executable when it installs the package; tsc does not.
+      chmodSync(CLI_PATH, 0o755);
+      // The shebang's `env node` must find this node first.
+      env['PATH'] = `${dirname(process.execPath)}:${env['PATH'] ?? ''}`;
+      measured = await measureChild(bin, [], env);
+    } else {
+      measured = await measureChild(process.execPath, [CLI_PATH], env);
+    }
     if (measured.code !== 0) {
       throw new Error(
         `${config.name}: the CLI exited ${String(measured.code)}:\n${measured.stderr}\n${measured.stdout.slice(-2000)}`,
@@ -164,6 +184,7 @@ export async function runPass(config: PassConfig): Promise<PassResult> {
       shortGaps: gaps.filter((gap) => gap < 0.9 * config.delayMs).length,
       peakRssKb: measured.peakRssKb,
       cpuMs: measured.cpuMs,
+      writeBytes: measured.writeBytes,
       rssMethod: measured.rssMethod,
       dbBytes,
     };

@@ -23,6 +23,11 @@ export interface ChildMeasurement {
   peakRssKb: number | null;
   /** User + system CPU of the child in ms (GNU time only), null otherwise. */
   cpuMs: number | null;
+  /**
+   * Bytes the child wrote to storage (GNU time's %O: getrusage ru_oublock, which Linux derives from
+   * /proc/<pid>/io write_bytes in 512-byte units), null without GNU time.
+   */
+  writeBytes: number | null;
   rssMethod: RssMethod;
 }
 
@@ -46,12 +51,17 @@ function readProcRssKb(pid: number): number | null {
   }
 }
 
-/** GNU time's `-f '%M %U %S'` output (the last line: earlier ones may be "Command exited ..."). */
-function parseGnuTime(text: string): { peakRssKb: number; cpuMs: number } | null {
+/** GNU time's `-f '%M %U %S %O'` output (the last line: earlier ones may be "Command exited ..."). */
+function parseGnuTime(text: string): { peakRssKb: number; cpuMs: number; writeBytes: number } | null {
   const lines = text.trim().split('\n');
-  const match = /^(\d+) ([\d.]+) ([\d.]+)$/.exec(lines.at(-1) ?? '');
-  if (match?.[1] === undefined || match[2] === undefined || match[3] === undefined) return null;
-  return { peakRssKb: Number(match[1]), cpuMs: Math.round((Number(match[2]) + Number(match[3])) * 1000) };
+  const match = /^(\d+) ([\d.]+) ([\d.]+) (\d+)$/.exec(lines.at(-1) ?? '');
+  if (match?.[1] === undefined || match[2] === undefined || match[3] === undefined || match[4] === undefined)
+    return null;
+  return {
+    peakRssKb: Number(match[1]),
+    cpuMs: Math.round((Number(match[2]) + Number(match[3])) * 1000),
+    writeBytes: Number(match[4]) * 512,
+  };
 }
 
 export async function measureChild(
@@ -65,7 +75,7 @@ export async function measureChild(
   const [file, argv] =
     timeFile === null
       ? [command, [...args]]
-      : [GNU_TIME, ['-f', '%M %U %S', '-o', timeFile, command, ...args]];
+      : [GNU_TIME, ['-f', '%M %U %S %O', '-o', timeFile, command, ...args]];
   const startedMs = performance.now();
   const child = spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -100,6 +110,7 @@ export async function measureChild(
 
   let peakRssKb: number | null = polled.peakKb;
   let cpuMs: number | null = null;
+  let writeBytes: number | null = null;
   let rssMethod: RssMethod = peakRssKb === null ? 'none' : 'proc-poll';
   if (timeFile !== null && timeDir !== null) {
     const parsed = existsSync(timeFile) ? parseGnuTime(readFileSync(timeFile, 'utf8')) : null;
@@ -107,8 +118,9 @@ export async function measureChild(
     if (parsed !== null) {
       peakRssKb = parsed.peakRssKb;
       cpuMs = parsed.cpuMs;
+      writeBytes = parsed.writeBytes;
       rssMethod = 'gnu-time';
     }
   }
-  return { code, signal, stdout, stderr, wallMs, peakRssKb, cpuMs, rssMethod };
+  return { code, signal, stdout, stderr, wallMs, peakRssKb, cpuMs, writeBytes, rssMethod };
 }

@@ -8,6 +8,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { runPass, type PassConfig, type PassResult } from './cli-pass.ts';
+import { footprintRows } from './footprint.ts';
 import { runMicro, type MicroResult } from './micro.ts';
 import { markdownTable, microTable, passTable, ratio, textTable } from './report.ts';
 
@@ -177,6 +178,7 @@ function markdown(
   micro: readonly MicroResult[],
   pageBytes: number,
   load: { before: number[]; after: number[] },
+  footprint: readonly string[][],
 ): string {
   const { passes, throughputWalls, onePage } = set;
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -215,6 +217,13 @@ function markdown(
     '',
     `Throughput runs (wall s): ${throughputWalls.map((ms) => sec(ms)).join(', ')}.`,
     '',
+    '## Footprint (issue 11)',
+    '',
+    'Peak RSS and CPU are GNU time `%M` and `%U + %S` of the CLI process; writes are `%O` x 512 bytes',
+    '(getrusage ru_oublock, from /proc/<pid>/io write_bytes); the DB size includes -wal and -shm.',
+    '',
+    markdownTable({ header: footprint[0] ?? [], rows: footprint.slice(1) }),
+    '',
     '## In-process micro-benchmarks',
     '',
     `One simulator page of 25 records is ${(pageBytes / 1024).toFixed(1)} KiB of JSON. Each figure is the`,
@@ -235,10 +244,13 @@ const loadBefore = loadavg();
 log('micro-benchmarks ...');
 const { results: micro, pageBytes } = await runMicro();
 const set = await measurePasses();
+const footprint = await footprintRows();
 const loadAfter = loadavg();
 
 console.log('\nFull passes of 3,362 systems (built CLI against the in-process simulator)\n');
 console.log(textTable(passTable([...set.passes, set.onePage])));
+console.log('\nFootprint: peak RSS, CPU, database and writes (issue 11)\n');
+console.log(textTable({ header: footprint[0] ?? [], rows: footprint.slice(1) }));
 console.log('\nIn-process micro-benchmarks (fastest of 8 rounds)\n');
 console.log(textTable(microTable(micro)));
 console.log('\nConclusion\n');
@@ -246,7 +258,7 @@ console.log(conclusions(set, micro).join('\n'));
 
 const resultsPath = fileURLToPath(new URL('./results.md', import.meta.url));
 // Formatted like the rest of the repository, so `npm run format:check` stays green after a bench run.
-const text = markdown(set, micro, pageBytes, { before: loadBefore, after: loadAfter });
+const text = markdown(set, micro, pageBytes, { before: loadBefore, after: loadAfter }, footprint);
 writeFileSync(
   resultsPath,
   await format(text, { ...(await resolveConfig(resultsPath)), filepath: resultsPath }),

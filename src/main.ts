@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 /**
  * Entry point: the only module that touches `process`. It gathers argv, env, streams and signals,
- * builds the real dependencies' roots (fetch, clock, random) and turns the CLI's result into an
+ * builds the real dependencies' roots (the HTTP client, clock, random) and turns the CLI's result into an
  * exit code. SIGINT/SIGTERM abort the run's signal; a second signal exits at once with 3.
  */
+// First: the heap flags apply before the rest of the program allocates (D68).
+import './heap-tuning.ts';
 import { homedir, hostname } from 'node:os';
 import process from 'node:process';
 import { guardAgainstDrain, type ProcessIO, type SimulatorFactory } from './app/index.ts';
 import { runCli } from './cli/index.ts';
 import type { ProfileName } from './simulator/index.ts';
-import { errorCodeOf, systemClock } from './platform/index.ts';
+import { createHttpClient, errorCodeOf, systemClock } from './platform/index.ts';
 import { PACKAGE_VERSION } from './version.ts';
 
 const controller = new AbortController();
@@ -37,7 +39,8 @@ const io: ProcessIO = {
   homeDir: homedir(),
   cwd: process.cwd(),
   signal: controller.signal,
-  fetch: globalThis.fetch,
+  // node:http, not global fetch: fetch loads undici and its WebAssembly parser (~15 MB, D65).
+  http: createHttpClient(),
   clock: systemClock,
   random: Math.random,
   version: PACKAGE_VERSION,

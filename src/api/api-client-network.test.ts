@@ -1,19 +1,27 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeServers, listen } from '../../test/support/test-server.ts';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import { API_CLIENT_DEFAULTS } from '../../test/support/settings.ts';
+import { createHttpClient, type HttpClient } from '../platform/index.ts';
 import { createPacer } from '../retry/index.ts';
 import { createApiClient } from './api-client.ts';
 
-/** Real node:http on port 0 + built-in fetch: the transport failures as undici really reports them. */
+/** Real node:http on port 0 + the node:http client: the transport failures as they really happen. */
 const TOKEN = 'canary-access-token-2000.xyz';
 
-afterEach(closeServers);
+const httpClients: HttpClient[] = [];
+afterEach(async () => {
+  for (const http of httpClients.splice(0)) http.close();
+  await closeServers();
+});
 
 function clientFor(baseUrl: string) {
+  const http = createHttpClient();
+  httpClients.push(http);
   return createApiClient({
     baseUrl,
-    fetch,
+    http,
     pacer: createPacer(new FakeClock(), 0),
     ...API_CLIENT_DEFAULTS,
     timeoutMs: 200,
@@ -93,5 +101,17 @@ describe('createApiClient over real HTTP', () => {
     expect(await clientFor(url).fetchScanDetailsPage(1, TOKEN, signal)).toMatchObject({
       body: { kind: 'parsed', value: { records: [{ resource_id: '52549000000186013' }] } },
     });
+  });
+});
+
+describe('the run-long signal', () => {
+  it('holds no listener after requests settle (no per-request AbortSignal.any, D65)', async () => {
+    const url = await listen((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('{"message_response":{"total":0}}');
+    });
+    const run = new AbortController();
+    const client = clientFor(url);
+    for (let page = 1; page <= 5; page++) await client.fetchScanDetailsPage(page, TOKEN, run.signal);
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
   });
 });

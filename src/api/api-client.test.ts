@@ -20,7 +20,7 @@ function clientWith(script: ScriptStep[], options: Partial<ApiClientOptions> = {
   const fake = createFakeFetch(script);
   const client = createApiClient({
     baseUrl: 'https://pmp.test/',
-    fetch: fake.fetch,
+    http: fake.http,
     pacer: createPacer(clock, 0),
     ...API_CLIENT_DEFAULTS,
     ...options,
@@ -100,7 +100,7 @@ describe('createApiClient (scripted fetch)', () => {
     const fake = createFakeFetch([() => textResponse(''), () => textResponse('')]);
     const client = createApiClient({
       baseUrl: 'https://pmp.test',
-      fetch: fake.fetch,
+      http: fake.http,
       pacer: createPacer(clock, 250),
       ...API_CLIENT_DEFAULTS,
     });

@@ -4,11 +4,10 @@
  * for the classifier. It throws only when the caller's signal aborts (SIGTERM), with that reason.
  * The token travels in the Authorization header only, never in a URL or a message (D3).
  */
-import { sanitizeSample, type FetchLike } from '../platform/index.ts';
+import { HttpRequestError, sanitizeSample, type HttpBody, type HttpClient } from '../platform/index.ts';
 import type { AttemptResult, BodyOutcome } from './attempt-result.ts';
-import { parseScanDetailsPage } from './parse-page.ts';
 import type { ParsedPage } from './parse-page.ts';
-import { readBodyCapped, type BodyReadResult } from './read-body.ts';
+import { parseScanDetailsPageDigitSafe } from './parse-page-digit-safe.ts';
 import { parseServerProperties } from './server-properties.ts';
 import type { ServerProperties } from './server-properties.ts';
 import { describeTransportError } from './transport-error.ts';
@@ -21,7 +20,8 @@ interface RequestPacer {
 export interface ApiClientOptions {
   /** PMP API host of the data centre, e.g. https://patch.manageengine.com.au (no trailing path needed). */
   baseUrl: string;
-  fetch: FetchLike;
+  /** The node:http client (platform/http-client.ts); tests pass a scripted one. */
+  http: Pick<HttpClient, 'request'>;
   pacer: RequestPacer;
   /** Whole-request timeout, body included, ms (Config.requestTimeoutMs). */
   timeoutMs: number;
@@ -41,7 +41,7 @@ export interface ApiClient {
   fetchServerProperties(accessToken: string, signal: AbortSignal): Promise<AttemptResult<ServerProperties>>;
 }
 
-function bodyOutcome<T>(read: BodyReadResult, parse: (text: string) => BodyOutcome<T>): BodyOutcome<T> {
+function bodyOutcome<T>(read: HttpBody, parse: (text: string) => BodyOutcome<T>): BodyOutcome<T> {
   switch (read.kind) {
     case 'complete':
       return parse(read.text);
@@ -63,23 +63,17 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     parse: (text: string) => BodyOutcome<T>,
   ): Promise<AttemptResult<T>> {
     await options.pacer.waitTurn(signal);
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const teardown = new AbortController();
-    const combined = AbortSignal.any([signal, timeout, teardown.signal]);
-    let httpStatus: number | null = null;
     try {
-      const response = await options.fetch(`${baseUrl}${pathAndQuery}`, {
-        method: 'GET',
+      // The client listens to `signal` itself and removes its listener on settle: no AbortSignal.any,
+      // which on Node 20 kept one object per request alive for the whole run (issue 11).
+      const response = await options.http.request({
+        url: `${baseUrl}${pathAndQuery}`,
         headers: { Authorization: `Zoho-oauthtoken ${accessToken}`, Accept: 'application/json' },
-        signal: combined,
+        timeoutMs,
+        maxBodyBytes,
+        signal,
       });
-      httpStatus = response.status;
-      const read = await readBodyCapped(response, {
-        maxBytes: maxBodyBytes,
-        abortRequest: () => {
-          teardown.abort();
-        },
-      });
+      const read = response.body;
       const text = read.kind === 'complete' ? read.text : read.kind === 'not_utf8' ? read.lossyText : '';
       return {
         kind: 'http',
@@ -94,7 +88,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       };
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      return describeTransportError(error, { timedOut: timeout.aborted, timeoutMs, httpStatus });
+      const known = error instanceof HttpRequestError ? error : null;
+      return describeTransportError(error, {
+        timedOut: known?.timedOut ?? false,
+        timeoutMs,
+        httpStatus: known?.httpStatus ?? null,
+      });
     }
   }
 
@@ -102,7 +101,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     pageSize,
     fetchScanDetailsPage: (page, accessToken, signal) =>
       request(`/api/1.4/patch/scandetails?page=${page}&pagelimit=${pageSize}`, accessToken, signal, (text) =>
-        parseScanDetailsPage(text, { page, pageSize }),
+        parseScanDetailsPageDigitSafe(text, { page, pageSize }),
       ),
     fetchServerProperties: (accessToken, signal) =>
       request('/api/1.4/desktop/serverproperties', accessToken, signal, parseServerProperties),

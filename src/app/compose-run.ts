@@ -16,6 +16,7 @@ import {
   type SecretRegistry,
   type SlackNotifier,
 } from '../observability/index.ts';
+import { createTextFetch } from '../platform/index.ts';
 import { createPacer } from '../retry/index.ts';
 import type { Store } from '../store/index.ts';
 import type { ProcessIO } from './io.ts';
@@ -30,19 +31,22 @@ export interface RunParts {
   slack: SlackNotifier;
 }
 
-export function composeRun(args: {
+export async function composeRun(args: {
   io: ProcessIO;
   config: Config;
   credentials: Credentials;
   logger: FlushableEventLogger;
   secrets: SecretRegistry;
   store: Store;
-}): RunParts {
+}): Promise<RunParts> {
   const { io, config, logger, secrets } = args;
   const tokens = createTokenManager({
     credentials: args.credentials,
     accountsUrl: config.accountsUrl,
-    fetch: io.fetch,
+    fetch: createTextFetch(io.http, {
+      timeoutMs: config.requestTimeoutMs,
+      maxBodyBytes: LIMITS.textBodyMaxBytes,
+    }),
     clock: io.clock,
     logger,
     store: args.store,
@@ -58,7 +62,7 @@ export function composeRun(args: {
   });
   const client = createApiClient({
     baseUrl: config.serverUrl,
-    fetch: io.fetch,
+    http: io.http,
     pacer: createPacer(io.clock, config.pageDelayMs),
     timeoutMs: config.requestTimeoutMs,
     maxBodyBytes: config.maxBodyBytes,
@@ -73,7 +77,10 @@ export function composeRun(args: {
   const metrics = createRunMetrics();
   const slack = createSlackNotifier({
     url: config.slackWebhookUrl,
-    fetch: io.fetch,
+    fetch: createTextFetch(io.http, {
+      timeoutMs: LIMITS.slackTimeoutMs,
+      maxBodyBytes: LIMITS.textBodyMaxBytes,
+    }),
     clock: io.clock,
     logger,
     secrets,
@@ -81,7 +88,7 @@ export function composeRun(args: {
     minIntervalMs: LIMITS.slackMinIntervalMs,
     account: config.account,
   });
-  const progress = createProgressReporter({
+  const progress = await createProgressReporter({
     stream: io.stderr as NodeJS.WritableStream,
     isTTY: shouldDrawProgressBar({
       stderrIsTTY: io.stderr.isTTY === true,

@@ -2,7 +2,7 @@
  * Everything the CLI takes from the process, gathered by src/main.ts (the only file that touches
  * `process`) and passed down explicitly.
  */
-import type { Clock, FetchLike } from '../platform/index.ts';
+import type { Clock, HttpClient } from '../platform/index.ts';
 import type { DrainGuard } from './drain-guard.ts';
 
 export interface TextOutput {
@@ -24,7 +24,8 @@ export interface ProcessIO {
   cwd: string;
   /** Aborted on SIGINT/SIGTERM: the run finishes or abandons its page, commits, and exits 3. */
   signal: AbortSignal;
-  fetch: FetchLike;
+  /** One keep-alive node:http client for the run: the API, the token endpoint and Slack (D65). */
+  http: HttpClient;
   clock: Clock;
   random: () => number;
   version: string;

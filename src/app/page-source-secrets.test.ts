@@ -35,7 +35,7 @@ describe('createPageSource: secrets in record values (D54)', () => {
     const pages = createPageSource({
       client: createApiClient({
         baseUrl: 'https://pmp.test',
-        fetch: fake.fetch,
+        http: fake.http,
         pacer: createPacer(clock, 0),
         ...API_CLIENT_DEFAULTS,
       }),

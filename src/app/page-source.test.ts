@@ -40,7 +40,7 @@ async function runPage(level: LogLevel): Promise<{ samples: Map<string, number>;
   const pages = createPageSource({
     client: createApiClient({
       baseUrl: 'https://pmp.test',
-      fetch: fake.fetch,
+      http: fake.http,
       pacer: createPacer(clock, 0),
       ...API_CLIENT_DEFAULTS,
     }),

@@ -44,6 +44,7 @@ export async function requestAccessToken(options: TokenEndpointOptions): Promise
       refresh_token: credentials.refreshToken,
     });
     const timeout = AbortSignal.timeout(options.timeoutMs);
+    const { combined, release } = untilEither(signal, timeout);
     try {
       const response = await options.fetch(url, {
         method: 'POST',
@@ -51,7 +52,7 @@ export async function requestAccessToken(options: TokenEndpointOptions): Promise
         body: body.toString(),
         // A redirect would resend the secrets to another host: treat it as an answer, not follow it.
         redirect: 'manual',
-        signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
+        signal: combined,
       });
       const answer = classifyTokenAnswer(response.status, await response.text(), accountsUrl);
       if (answer.kind === 'token') return answer.token;
@@ -61,6 +62,8 @@ export async function requestAccessToken(options: TokenEndpointOptions): Promise
       if (error instanceof ExtractorError) throw error;
       if (signal?.aborted === true) throw signal.reason;
       lastDetail = transportErrorDetail(error, options.timeoutMs);
+    } finally {
+      release();
     }
   }
   throw new ExtractorError(
@@ -70,10 +73,40 @@ export async function requestAccessToken(options: TokenEndpointOptions): Promise
   );
 }
 
+/**
+ * A signal that aborts with the first of the run's signal and the per-request timeout. Not
+ * AbortSignal.any: on Node 20 it kept one object per call alive on the run-long signal (issue 11);
+ * here the one listener is removed by `release` when the attempt settles.
+ */
+function untilEither(
+  run: AbortSignal | undefined,
+  timeout: AbortSignal,
+): { combined: AbortSignal; release: () => void } {
+  if (run === undefined) return { combined: timeout, release: () => undefined };
+  const controller = new AbortController();
+  const forward = (source: AbortSignal) => (): void => {
+    controller.abort(source.reason);
+  };
+  const onRun = forward(run);
+  const onTimeout = forward(timeout);
+  if (run.aborted) onRun();
+  run.addEventListener('abort', onRun, { once: true });
+  timeout.addEventListener('abort', onTimeout, { once: true });
+  return {
+    combined: controller.signal,
+    release: () => {
+      run.removeEventListener('abort', onRun);
+      timeout.removeEventListener('abort', onTimeout);
+    },
+  };
+}
+
 /** Error name and errno code only: enough to diagnose, nothing from the request. */
 function transportErrorDetail(error: unknown, timeoutMs: number): string {
   if (!(error instanceof Error)) return 'network error';
   if (error.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
-  const code = errorCodeOf(error.cause);
+  // The node:http client's own whole-request timer (platform/http-request-error.ts).
+  if ((error as { timedOut?: unknown }).timedOut === true) return `timed out after ${timeoutMs} ms`;
+  const code = errorCodeOf(error.cause) ?? errorCodeOf(error);
   return code === null ? `network error (${error.name})` : `network error ${code}`;
 }

@@ -106,7 +106,7 @@ export async function runExtractCommand(
     releaseLock = () => lock.release();
     const openedStore = openStore({ path: config.dbPath });
     store = openedStore;
-    const parts = composeRun({ io, config, credentials, logger, secrets, store: openedStore });
+    const parts = await composeRun({ io, config, credentials, logger, secrets, store: openedStore });
     const summaries: RunSummary[] = [];
     let code: ExitCode;
     try {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../simulator/index.ts';
-import { systemClock } from '../platform/index.ts';
+import { createHttpClient, systemClock } from '../platform/index.ts';
 import type { ProcessIO, SimulatorFactory } from '../app/index.ts';
 import { runCli } from './run-cli.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
@@ -52,7 +52,7 @@ function capture(argv: string[], env: Record<string, string | undefined>, dir: s
     homeDir: dir,
     cwd: dir,
     signal: controller.signal,
-    fetch: globalThis.fetch,
+    http: createHttpClient(),
     clock: systemClock,
     random: Math.random,
     version: '0.1.0',
@@ -202,7 +202,7 @@ describe('an extraction whose event loop drains (D55)', () => {
     const run = capture([], simEnv(await startSim({ profile: 'clean' }), join(dir, 'x.db')), dir);
     const registered: { lastWords: (() => void) | null } = { lastWords: null };
     // A request that never settles: the run waits on it forever, as when a body read stays pending.
-    run.io.fetch = () => new Promise<never>(() => undefined);
+    run.io.http = { request: () => new Promise<never>(() => undefined), close: () => undefined };
     run.io.drainGuard = {
       setLastWords: (report) => {
         registered.lastWords = report;

@@ -11,6 +11,11 @@ export const LIMITS = {
   tokenEndpointRetries: 3,
   /** Per-POST timeout of a Slack notification (D9), ms. */
   slackTimeoutMs: 5000,
+  /**
+   * Body cap of a token-endpoint or Slack answer, bytes (D65): either is a few hundred bytes, so
+   * 1 MB refuses only a hostile or broken peer.
+   */
+  textBodyMaxBytes: 1024 * 1024,
   /** Minimum spacing between Slack POSTs (D9: one per minute), ms; messages in between merge. */
   slackMinIntervalMs: 60_000,
   /** A hook still running after its time limit gets SIGTERM, then SIGKILL this much later, ms. */

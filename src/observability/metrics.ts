@@ -1,4 +1,4 @@
-import { Gauge, Registry } from 'prom-client';
+import type { Gauge } from 'prom-client';
 import { ERROR_TYPES, type ErrorType } from '../platform/index.ts';
 
 /**
@@ -64,17 +64,20 @@ export function createRunMetrics(): RunMetrics {
   };
 }
 
-function renderMetrics(
+/** prom-client is loaded here only (D67): a run without `--metrics-file` never loads it. */
+async function renderMetrics(
   view: MetricsView,
   retries: ReadonlyMap<ErrorType, number>,
   rejected: number,
 ): Promise<string> {
+  const { Gauge: GaugeClass, Registry } = await import('prom-client');
   const registry = new Registry();
   registry.setDefaultLabels({ account: view.account });
   const set = (name: string, help: string, value: number, labels: Record<string, string> = {}): void => {
     const existing = registry.getSingleMetric(P + name) as Gauge | undefined;
     const gauge =
-      existing ?? new Gauge({ name: P + name, help, labelNames: Object.keys(labels), registers: [registry] });
+      existing ??
+      new GaugeClass({ name: P + name, help, labelNames: Object.keys(labels), registers: [registry] });
     gauge.set(labels, value);
   };
   set('build_info', 'Always 1; the version label says which extractor wrote this file', 1, {

@@ -24,19 +24,19 @@ class CaptureStream extends Writable {
 }
 
 describe('createProgressReporter', () => {
-  it('writes 0 bytes when the stream is not a TTY (cron)', () => {
+  it('writes 0 bytes when the stream is not a TTY (cron)', async () => {
     const stream = new CaptureStream(false);
-    const reporter = createProgressReporter({ stream, isTTY: false, clock: new FakeClock() });
+    const reporter = await createProgressReporter({ stream, isTTY: false, clock: new FakeClock() });
     reporter.start(135, 51);
     reporter.update({ page: 52, systems: 1300, coveragePct: 38.7, errors: 1 });
     reporter.stop();
     expect(stream.chunks).toHaveLength(0);
   });
 
-  it('renders page, systems, coverage, ETA and errors on a TTY', () => {
+  it('renders page, systems, coverage, ETA and errors on a TTY', async () => {
     const stream = new CaptureStream(true);
     const clock = new FakeClock();
-    const reporter = createProgressReporter({ stream, isTTY: true, clock });
+    const reporter = await createProgressReporter({ stream, isTTY: true, clock });
     reporter.start(135, 51);
     clock.advance(20_000);
     reporter.update({ page: 60, systems: 1500, coveragePct: 44.6, errors: 2 });
@@ -50,9 +50,9 @@ describe('createProgressReporter', () => {
     expect(text).toContain('errors 2');
   });
 
-  it('shows an unknown ETA before any page is done', () => {
+  it('shows an unknown ETA before any page is done', async () => {
     const stream = new CaptureStream(true);
-    const reporter = createProgressReporter({ stream, isTTY: true, clock: new FakeClock() });
+    const reporter = await createProgressReporter({ stream, isTTY: true, clock: new FakeClock() });
     reporter.start(10, 1);
     reporter.stop();
     expect(stream.text()).toContain('ETA --');

@@ -1,4 +1,3 @@
-import cliProgress from 'cli-progress';
 import type { Clock } from '../platform/index.ts';
 
 interface ProgressUpdate {
@@ -44,10 +43,14 @@ export function shouldDrawProgressBar(terminal: TerminalSetup): boolean {
 const FORMAT =
   'PMP {bar} page {value}/{total} | systems {systems} | coverage {coverage}% | ETA {eta_text} | errors {errors}';
 
-/** The human progress bar (D8): on a TTY only; everything a machine reads goes to the JSON log. */
-export function createProgressReporter(options: ProgressReporterOptions): ProgressReporter {
+/**
+ * The human progress bar (D8): on a TTY only; everything a machine reads goes to the JSON log.
+ * cli-progress is imported here, on a terminal only (D67): a cron run never loads it.
+ */
+export async function createProgressReporter(options: ProgressReporterOptions): Promise<ProgressReporter> {
   if (!options.isTTY) return { start: noop, update: noop, stop: noop };
   const { clock } = options;
+  const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     { stream: options.stream, format: FORMAT, hideCursor: false, gracefulExit: false },
     cliProgress.Presets.shades_classic,

@@ -32,7 +32,9 @@ export interface HttpRequest {
 export type HttpBody =
   | { kind: 'complete'; text: string; bytes: number }
   /** `bytesRead` is what was consumed before stopping (0 when Content-Length alone decided). */
-  | { kind: 'too_large'; bytesRead: number; limitBytes: number };
+  | { kind: 'too_large'; bytesRead: number; limitBytes: number }
+  /** D51: bytes that are not UTF-8; `lossyText` (U+FFFD for bad bytes) is only for the log sample. */
+  | { kind: 'not_utf8'; lossyText: string; bytes: number };
 
 export interface HttpResponse {
   status: number;
@@ -178,9 +180,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           chunks.push(chunk);
         });
         body.on('end', () => {
-          const text = new TextDecoder().decode(Buffer.concat(chunks, bytes));
+          const joined = Buffer.concat(chunks, bytes);
           settle(() => {
-            resolve({ ...head, body: { kind: 'complete', text, bytes } });
+            resolve({ ...head, body: decodeUtf8(joined) });
           });
         });
       });
@@ -195,4 +197,17 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       agents.https.destroy();
     },
   };
+}
+
+/** fatal: a bad byte is reported rather than becoming U+FFFD inside an id or a column (D51). */
+function decodeUtf8(bytes: Buffer): HttpBody {
+  try {
+    return {
+      kind: 'complete',
+      text: new TextDecoder('utf-8', { fatal: true }).decode(bytes),
+      bytes: bytes.byteLength,
+    };
+  } catch {
+    return { kind: 'not_utf8', lossyText: new TextDecoder().decode(bytes), bytes: bytes.byteLength };
+  }
 }

@@ -13,7 +13,9 @@ afterEach(async () => {
   await closeServers();
 });
 
-function textFetch(options: Parameters<typeof createTextFetch>[1] = {}): ReturnType<typeof createTextFetch> {
+function textFetch(
+  options: Parameters<typeof createTextFetch>[1] = { timeoutMs: 30_000, maxBodyBytes: 1024 * 1024 },
+): ReturnType<typeof createTextFetch> {
   const client = createHttpClient();
   clients.push(client);
   return createTextFetch(client, options);

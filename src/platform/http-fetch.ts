@@ -6,40 +6,17 @@
  * here as well, so a caller that forgets its own timeout still cannot hang.
  */
 import type { HttpClient } from './http-client.ts';
-
-/** The part of a Response those callers read. */
-interface TextResponse {
-  readonly status: number;
-  readonly statusText: string;
-  readonly ok: boolean;
-  readonly headers: { get(name: string): string | null };
-  text(): Promise<string>;
-}
-
-/** The part of RequestInit those callers pass (a RequestInit literal fits). */
-interface TextRequestInit {
-  method?: string;
-  headers?: Readonly<Record<string, string>>;
-  body?: string;
-  signal?: AbortSignal | null;
-  redirect?: string;
-}
-
-export type TextFetch = (input: string | URL, init?: TextRequestInit) => Promise<TextResponse>;
+import type { FetchLike } from './http.ts';
 
 export interface TextFetchOptions {
-  /** Whole-request timeout, ms. Default 30000 (the API client's default). */
-  timeoutMs?: number;
-  /** Body cap, bytes. Default 1 MB: a token answer or a webhook reply is a few hundred bytes. */
-  maxBodyBytes?: number;
+  /** Whole-request timeout, ms (the caller's Config or LIMITS value). */
+  timeoutMs: number;
+  /** Body cap, bytes: a token answer or a webhook reply is a few hundred bytes (LIMITS). */
+  maxBodyBytes: number;
 }
 
-const DEFAULT_TEXT_FETCH_TIMEOUT_MS = 30_000;
-const DEFAULT_TEXT_FETCH_MAX_BYTES = 1024 * 1024;
-
-export function createTextFetch(client: HttpClient, options: TextFetchOptions = {}): TextFetch {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TEXT_FETCH_TIMEOUT_MS;
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_TEXT_FETCH_MAX_BYTES;
+export function createTextFetch(client: Pick<HttpClient, 'request'>, options: TextFetchOptions): FetchLike {
+  const { timeoutMs, maxBodyBytes } = options;
   return async (input, init = {}) => {
     const response = await client.request({
       url: input,
@@ -54,7 +31,9 @@ export function createTextFetch(client: HttpClient, options: TextFetchOptions = 
     const text =
       body.kind === 'complete'
         ? Promise.resolve(body.text)
-        : Promise.reject(new RangeError(`response body over ${body.limitBytes} bytes`));
+        : body.kind === 'not_utf8'
+          ? Promise.reject(new TypeError('response body is not valid UTF-8'))
+          : Promise.reject(new RangeError(`response body over ${body.limitBytes} bytes`));
     // Rejections are observed only when text() is called; mark this one handled meanwhile.
     text.catch(() => undefined);
     return {

@@ -4,7 +4,7 @@ export type { Clock } from './clock.ts';
 export { DEFER_REASONS, errorCodeOf, ExtractorError, isExtractorError } from './errors.ts';
 export type { ExtractorErrorCode } from './errors.ts';
 export type { EventLogger, EventMap, EventType } from './events.ts';
-export type { FetchLike } from './http.ts';
+export type { FetchLike, TextRequestInit } from './http.ts';
 export { ERROR_TYPES, FAILURE_ACTIONS, LEVELS, LOG_LEVELS, TOKEN_REFRESH_REASONS } from './vocabulary.ts';
 export type {
   DeferReason,
@@ -15,8 +15,10 @@ export type {
   TokenRefreshReason,
 } from './vocabulary.ts';
 export { createHttpClient } from './http-client.ts';
-export type { HttpClient, HttpRequest } from './http-client.ts';
+export type { HttpClient, HttpRequest, HttpResponse } from './http-client.ts';
+export { createTextFetch } from './http-fetch.ts';
 export { HttpRequestError } from './http-request-error.ts';
 export { redactPii, redactText, SAMPLE_MAX_CHARS, sanitizeSample } from './redact.ts';
 export { isLoopbackHost } from './loopback.ts';
 export { signalProcessGroup } from './process-group.ts';
+export type { HttpBody } from './http-client.ts';

@@ -49,7 +49,7 @@ function setup(
   const pacer = createPacer(clock, options.spacingMs ?? 0);
   const client = createApiClient({
     baseUrl: 'https://pmp.test',
-    fetch: fake.fetch,
+    http: fake.http,
     pacer,
     ...API_CLIENT_DEFAULTS,
   });

@@ -1,4 +1,4 @@
-import type { FetchLike } from '../../src/platform/index.ts';
+import type { FetchLike, HttpClient, HttpResponse, TextRequestInit } from '../../src/platform/index.ts';
 
 /** One request as the fake saw it. Header names are lower-cased. */
 interface RecordedRequest {
@@ -17,13 +17,18 @@ export type ScriptStep =
 
 export interface FakeFetch {
   fetch: FetchLike;
+  /**
+   * The same script behind the node:http client's shape (what the API client takes): the body is
+   * capped like the real client does (Content-Length first, then the decoded length).
+   */
+  http: Pick<HttpClient, 'request'>;
   /** Every request in order, including ones that got an Error. */
   calls: RecordedRequest[];
   /** Steps not yet consumed. */
   remaining(): number;
 }
 
-function recordHeaders(init: RequestInit | undefined): Record<string, string> {
+function recordHeaders(init: TextRequestInit | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
   new Headers(init?.headers).forEach((value, name) => {
     headers[name] = value;
@@ -38,7 +43,7 @@ function recordHeaders(init: RequestInit | undefined): Record<string, string> {
 export function createFakeFetch(script: readonly ScriptStep[]): FakeFetch {
   const calls: RecordedRequest[] = [];
   let next = 0;
-  const fetch: FetchLike = async (input, init) => {
+  const answer = async (input: string | URL, init?: TextRequestInit): Promise<Response> => {
     const request: RecordedRequest = {
       url: String(input),
       method: init?.method ?? 'GET',
@@ -51,11 +56,41 @@ export function createFakeFetch(script: readonly ScriptStep[]): FakeFetch {
     if (step === undefined)
       throw new Error(`fake fetch: unexpected request #${calls.length} to ${request.url}`);
     request.signal?.throwIfAborted();
-    const answer = typeof step === 'function' ? await step(request) : step;
-    if (answer instanceof Error) throw answer;
-    return answer;
+    const result = typeof step === 'function' ? await step(request) : step;
+    if (result instanceof Error) throw result;
+    return result;
   };
-  return { fetch, calls, remaining: () => script.length - next };
+  const http: FakeFetch['http'] = {
+    async request(request) {
+      const response = await answer(request.url, {
+        ...(request.method === undefined ? {} : { method: request.method }),
+        ...(request.headers === undefined ? {} : { headers: request.headers }),
+        signal: request.signal ?? null,
+      });
+      return toHttpResponse(response, request.maxBodyBytes);
+    },
+  };
+  return { fetch: answer, http, calls, remaining: () => script.length - next };
+}
+
+async function toHttpResponse(response: Response, maxBodyBytes: number): Promise<HttpResponse> {
+  const head = { status: response.status, statusText: response.statusText, headers: response.headers };
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > maxBodyBytes)
+    return { ...head, body: { kind: 'too_large', bytesRead: 0, limitBytes: maxBodyBytes } };
+  const raw = Buffer.from(await response.arrayBuffer());
+  const bytes = raw.byteLength;
+  if (bytes > maxBodyBytes)
+    return { ...head, body: { kind: 'too_large', bytesRead: bytes, limitBytes: maxBodyBytes } };
+  // Decoded as the real client does (D51): invalid UTF-8 is reported, not replaced.
+  try {
+    return {
+      ...head,
+      body: { kind: 'complete', text: new TextDecoder('utf-8', { fatal: true }).decode(raw), bytes },
+    };
+  } catch {
+    return { ...head, body: { kind: 'not_utf8', lossyText: new TextDecoder().decode(raw), bytes } };
+  }
 }
 
 /** Response options with plain-object headers (merged over the default content type). */
