@@ -16,32 +16,16 @@ import { createPacer } from '../../src/retry/index.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { createFakeFetch } from '../support/fake-fetch.ts';
 import {
+  CANONICAL_ID,
   hostileAnswer,
   responseOf,
+  ROW_RULE_CLASSES,
   type HostileAnswer,
-  type MutationClass,
 } from '../support/hostile-bodies.ts';
 
-/** An id is a canonical decimal integer (issue 12 #6): no sign, no leading zero, no fraction. */
-export const CANONICAL_ID = /^(?:0|[1-9]\d*)$/;
 const BODY_OUTCOMES = ['parsed', 'api_error', 'not_json', 'invalid', 'too_large'];
 const REQUEST = { page: 1, pageSize: 25 };
 const RUNS = 2000;
-
-/**
- * Classes whose rows must already meet the canonical-id rule. Excluded until issue 12 #6 is merged,
- * because ids like 1.5, -7, "007" and invalid UTF-8 are accepted today: `bad_ids`, `invalid_utf8`, and
- * the classes built on json-page-arbitraries' pages (`valid`, `bom`, `trailing_garbage`, `truncated`,
- * `odd_status`), whose ids include negative, string and leading-zero ones. Re-enable them all after the
- * merge (ROW_RULE_CLASSES = every class). The no-throw and well-formed-row properties run over every class.
- */
-const ROW_RULE_CLASSES: ReadonlySet<MutationClass> = new Set([
-  'wrong_types',
-  'missing_keys',
-  'duplicates',
-  'totals',
-  'deep_nesting',
-]);
 
 async function fetchThroughClient(answer: HostileAnswer) {
   const fake = createFakeFetch([(request) => responseOf(answer, request.signal)]);
