@@ -52,7 +52,7 @@ const SCANDETAILS = '/api/1.4/patch/scandetails';
  */
 const TOLERATED_FAULTS = new Set(['total_as_string', 'records_under_computers', 'huge_body']);
 
-export async function runChaosSeed(seed: number, options: ChaosOptions = {}): Promise<SeedResult> {
+async function runChaosSeed(seed: number, options: ChaosOptions = {}): Promise<SeedResult> {
   const maxRuns = options.maxRuns ?? 12;
   const cronIntervalMs = options.cronIntervalMs ?? 6 * 3_600_000;
   const startedMs = Date.now();

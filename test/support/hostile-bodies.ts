@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { pageArbitrary } from './json-page-arbitraries.ts';
 
-export const MUTATION_CLASSES = [
+const MUTATION_CLASSES = [
   'valid',
   'wrong_types',
   'missing_keys',
@@ -39,7 +39,7 @@ export const ROW_RULE_CLASSES: ReadonlySet<MutationClass> = new Set([
   'deep_nesting',
 ]);
 
-export type Delivery = 'whole' | 'broken_stream' | 'stalled_stream' | 'reset';
+type Delivery = 'whole' | 'broken_stream' | 'stalled_stream' | 'reset';
 
 export interface HostileAnswer {
   mutation: MutationClass;
@@ -56,7 +56,7 @@ const recordsPage = (records: readonly string[], total = String(records.length))
   envelope(`{"total":${total},"limit":25,"page":1,"scandetails":[${records.join(',')}]}`);
 
 /** Ids the canonical-id rule must refuse (issue 12 #6), as JSON value texts. */
-export const BAD_IDS = [
+const BAD_IDS = [
   '1.5',
   '-7',
   '"007"',
