@@ -61,6 +61,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     driftApplied: new Set(),
   };
   const server = createServer((req, res) => {
+    // The Date header follows the simulator's clock, so an HTTP-date Retry-After stays consistent with it
+    // when a test moves that clock (the chaos runner jumps it by the cron interval between runs).
+    res.setHeader('Date', new Date(nowMs()).toUTCString());
     route(req, res, state).catch(() => res.destroy());
   });
   await new Promise<void>((resolve, reject) => {
