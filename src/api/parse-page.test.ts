@@ -118,3 +118,15 @@ describe('parseScanDetailsPage', () => {
     });
   });
 });
+
+describe('parseScanDetailsPage: deeply nested values', () => {
+  it.each([1_000, 10_000, 100_000])(
+    'a record value nested %i levels deep is an outcome, never a throw',
+    (depth) => {
+      const deep = `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+      const text = `{"message_type":"scandetails","message_response":{"total":1,"limit":25,"page":1,"scandetails":[{"resource_id":1,"deep":${deep}}]},"status":"success"}`;
+      const outcome = parseScanDetailsPage(text, { page: 1, pageSize: 25 });
+      expect(['parsed', 'invalid']).toContain(outcome.kind);
+    },
+  );
+});

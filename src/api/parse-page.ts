@@ -33,6 +33,17 @@ export interface PageRequest {
 }
 
 export function parseScanDetailsPage(text: string, request: PageRequest): BodyOutcome<ParsedPage> {
+  try {
+    return parsePage(text, request);
+  } catch (error) {
+    // A value nested deeply enough to exhaust the stack while a record is normalised (the hostile
+    // input property tests found it): an unusable page, retried and then a gap, never a crash.
+    if (error instanceof RangeError) return { kind: 'invalid', reason: 'JSON nested too deeply' };
+    throw error;
+  }
+}
+
+function parsePage(text: string, request: PageRequest): BodyOutcome<ParsedPage> {
   const parsed = parseEnvelope<ParsedPage>(text);
   if (parsed.kind === 'failure') return parsed.outcome;
   const { response, messageType } = parsed;

@@ -31,7 +31,7 @@ async function fetchThroughClient(answer: HostileAnswer) {
   const fake = createFakeFetch([(request) => responseOf(answer, request.signal)]);
   const client = createApiClient({
     baseUrl: 'https://pmp.test',
-    fetch: fake.fetch,
+    http: fake.http,
     pacer: createPacer(new FakeClock(), 0),
     // A stalled body ends at this real timeout (5 ms), the way a production request does at 30 s.
     timeoutMs: 5,

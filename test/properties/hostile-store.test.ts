@@ -14,7 +14,7 @@ import { createPageSource } from '../../src/app/page-source.ts';
 import type { PageResult } from '../../src/extract/ports.ts';
 import { validateCheckpoint } from '../../src/extract/validate-checkpoint.ts';
 import { createRunMetrics, SecretRegistry } from '../../src/observability/index.ts';
-import { isExtractorError } from '../../src/platform/index.ts';
+import { ExtractorError, isExtractorError } from '../../src/platform/index.ts';
 import { createPacer } from '../../src/retry/index.ts';
 import { openStore, openStoreReadOnly, type Checkpoint } from '../../src/store/index.ts';
 import { harness, tempDbPath } from '../support/extract-harness.ts';
@@ -42,7 +42,7 @@ async function pageResultOf(answer: HostileAnswer, page: number): Promise<PageRe
   const source = createPageSource({
     client: createApiClient({
       baseUrl: 'https://pmp.test',
-      fetch: fake.fetch,
+      http: fake.http,
       pacer: createPacer(clock, 0),
       timeoutMs: 5,
       maxBodyBytes: 1024 * 1024,
@@ -81,8 +81,18 @@ describe('hostile pages through the extraction loop and a real SQLite store (200
         await h.run({ batchPages: 1 });
         const committed = storedRows(dbPath).map((row) => row.resource_id);
         expect(committed).toHaveLength(25);
-        h.api.script(2, await pageResultOf(second, 2));
-        h.api.script(3, await pageResultOf(third, 3));
+        let results: PageResult[];
+        try {
+          results = [await pageResultOf(second, 2), await pageResultOf(third, 3)];
+        } catch (error) {
+          // The one documented fatal page answer (D50): HTTP 431 stops the run as a credential problem.
+          expect(error).toBeInstanceOf(ExtractorError);
+          expect((error as ExtractorError).code).toBe('auth_aborted');
+          expect([second.status, third.status]).toContain(431);
+          return;
+        }
+        h.api.script(2, results[0]!);
+        h.api.script(3, results[1]!);
         const summary = (await h.run()).summary;
         expect(typeof summary.outcome).toBe('string');
         const rows = storedRows(dbPath);

@@ -1,7 +1,7 @@
 /**
  * Hostile transport, property-based (D62): gzip, deflate and brotli faults, truncated and stalled bodies
  * served over real HTTP (keep-alive connections reused from one case to the next) to the API client on
- * the global fetch, as production builds it. Every request settles as a classified result within its
+ * the node:http client, as production builds it. Every request settles as a classified result within its
  * timeout; none hangs and none throws.
  */
 import { createServer, type Server } from 'node:http';
@@ -10,7 +10,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/api/index.ts';
-import { ERROR_TYPES } from '../../src/platform/index.ts';
+import { createHttpClient, ERROR_TYPES } from '../../src/platform/index.ts';
 import { classifyAttempt } from '../../src/retry/classify.ts';
 import { createPacer } from '../../src/retry/index.ts';
 import { FakeClock } from '../support/fake-clock.ts';
@@ -105,9 +105,10 @@ const served: fc.Arbitrary<Served> = fc.record({
 
 describe('encoded, truncated and stalled bodies over real HTTP (120 per run)', () => {
   it('every request settles as a classified result within its timeout', async () => {
+    const http = createHttpClient();
     const client = createApiClient({
       baseUrl: url,
-      fetch: globalThis.fetch,
+      http,
       pacer: createPacer(new FakeClock(), 0),
       timeoutMs: TIMEOUT_MS,
       maxBodyBytes: 1024 * 1024,
@@ -129,6 +130,7 @@ describe('encoded, truncated and stalled bodies over real HTTP (120 per run)', (
       }),
       { numRuns: 120, seed: 41 },
     );
+    http.close();
     expect(faults.has('stall') && faults.has('truncated')).toBe(true);
   }, 60_000);
 });

@@ -1,4 +1,10 @@
-import type { FetchLike, HttpClient, HttpResponse, TextRequestInit } from '../../src/platform/index.ts';
+import {
+  HttpRequestError,
+  type FetchLike,
+  type HttpClient,
+  type HttpResponse,
+  type TextRequestInit,
+} from '../../src/platform/index.ts';
 
 /** One request as the fake saw it. Header names are lower-cased. */
 interface RecordedRequest {
@@ -67,18 +73,22 @@ export function createFakeFetch(script: readonly ScriptStep[]): FakeFetch {
         ...(request.headers === undefined ? {} : { headers: request.headers }),
         signal: request.signal ?? null,
       });
-      return toHttpResponse(response, request.maxBodyBytes);
+      return toHttpResponse(response, request.maxBodyBytes, request.timeoutMs);
     },
   };
   return { fetch: answer, http, calls, remaining: () => script.length - next };
 }
 
-async function toHttpResponse(response: Response, maxBodyBytes: number): Promise<HttpResponse> {
+async function toHttpResponse(
+  response: Response,
+  maxBodyBytes: number,
+  timeoutMs: number,
+): Promise<HttpResponse> {
   const head = { status: response.status, statusText: response.statusText, headers: response.headers };
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > maxBodyBytes)
     return { ...head, body: { kind: 'too_large', bytesRead: 0, limitBytes: maxBodyBytes } };
-  const raw = Buffer.from(await response.arrayBuffer());
+  const raw = Buffer.from(await withTimeout(response, timeoutMs));
   const bytes = raw.byteLength;
   if (bytes > maxBodyBytes)
     return { ...head, body: { kind: 'too_large', bytesRead: bytes, limitBytes: maxBodyBytes } };
@@ -141,4 +151,25 @@ export function scanDetailsPayload(options: ScanDetailsPayloadOptions): string {
 /** A transport error shaped like undici's (`fetch failed` with a coded cause). */
 export function fetchFailed(code: string): TypeError {
   return new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) });
+}
+
+/** The body within the whole-request timeout, as the real client enforces it: a stalled body times out. */
+async function withTimeout(response: Response, timeoutMs: number): Promise<ArrayBuffer> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void response.body?.cancel().catch(() => undefined);
+      reject(
+        new HttpRequestError('ETIMEDOUT', `request timed out after ${timeoutMs} ms`, {
+          httpStatus: response.status,
+          timedOut: true,
+        }),
+      );
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([response.arrayBuffer(), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

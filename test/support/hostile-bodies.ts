@@ -24,20 +24,8 @@ export type MutationClass = (typeof MUTATION_CLASSES)[number];
 
 /** An id is a canonical decimal integer (issue 12 #6): no sign, no leading zero, no fraction. */
 export const CANONICAL_ID = /^(?:0|[1-9]\d*)$/;
-/**
- * Classes whose rows must already meet the canonical-id rule. Excluded until issue 12 #6 is merged,
- * because ids like 1.5, -7, "007" and invalid UTF-8 are accepted today: `bad_ids`, `invalid_utf8`, and
- * the classes built on json-page-arbitraries' pages (`valid`, `bom`, `trailing_garbage`, `truncated`,
- * `odd_status`), whose ids include negative, string and leading-zero ones. Re-enable them all after the
- * merge (ROW_RULE_CLASSES = every class). The no-throw and well-formed-row properties run over every class.
- */
-export const ROW_RULE_CLASSES: ReadonlySet<MutationClass> = new Set([
-  'wrong_types',
-  'missing_keys',
-  'duplicates',
-  'totals',
-  'deep_nesting',
-]);
+/** Every class's stored rows must meet the canonical-id rule (D51 rejects anything else). */
+export const ROW_RULE_CLASSES: ReadonlySet<MutationClass> = new Set(MUTATION_CLASSES);
 
 type Delivery = 'whole' | 'broken_stream' | 'stalled_stream' | 'reset';
 
