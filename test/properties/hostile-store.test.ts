@@ -81,7 +81,7 @@ describe('hostile pages through the extraction loop and a real SQLite store (200
         await h.run({ batchPages: 1 });
         const committed = storedRows(dbPath).map((row) => row.resource_id);
         expect(committed).toHaveLength(25);
-        let results: PageResult[];
+        let results: [PageResult, PageResult];
         try {
           results = [await pageResultOf(second, 2), await pageResultOf(third, 3)];
         } catch (error) {
@@ -91,8 +91,8 @@ describe('hostile pages through the extraction loop and a real SQLite store (200
           expect([second.status, third.status]).toContain(431);
           return;
         }
-        h.api.script(2, results[0]!);
-        h.api.script(3, results[1]!);
+        h.api.script(2, results[0]);
+        h.api.script(3, results[1]);
         const summary = (await h.run()).summary;
         expect(typeof summary.outcome).toBe('string');
         const rows = storedRows(dbPath);
