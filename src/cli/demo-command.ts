@@ -61,12 +61,19 @@ export async function runDemoCommand(
       { ...options.flags, dbPath, logFile, untilComplete: true },
       true,
     );
-    runStatusCommand({ ...io, env }, { dbPath }, false);
+    runStatusCommand({ ...io, env }, { dbPath }, { json: false });
+    const db = shellQuote(dbPath);
     io.stdout.write(
-      `\nExit code ${code} (0 = success). Inspect with: sqlite3 ${dbPath} 'select count(*) from latest_system_inventory'\n`,
+      `\nExit code ${code} (0 = success). Status again: pmp-extractor --status --db ${db}\n` +
+        `Query it: sqlite3 ${db} 'select count(*) from latest_system_inventory'\n`,
     );
     return code;
   } finally {
     await sim.close();
   }
+}
+
+/** A path as one shell word: as is when it is plain, else single-quoted. */
+function shellQuote(path: string): string {
+  return /^[\w./@%+=:,-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
 }

@@ -12,6 +12,7 @@ import {
   finishRun,
   openRunLogger,
   type ProcessIO,
+  recordLastRun,
   reportRunFailure,
   writeMetricsQuietly,
 } from '../app/index.ts';
@@ -33,11 +34,12 @@ export async function runExtractCommand(
   const { config, logger, secrets } = logging;
   const startMs = io.clock.nowMs();
   // Every run that logged run_start ends with run_complete, also when it never reached the loop.
-  const endEarly = async (code: ExitCode, outcome: string): Promise<ExitCode> => {
+  const endEarly = async (code: ExitCode, outcome: string, error: unknown = null): Promise<ExitCode> => {
     const durationMs = io.clock.nowMs() - startMs;
     logger.emit('run_complete', { exit_code: code, outcome, duration_ms: durationMs });
     // Alerts key on the exit code: a run that never reached the loop must still update it.
     if (config.metricsFile !== null) await writeExitMetrics(config.metricsFile, code, durationMs, io);
+    recordLastRun(io, config.dbPath, store, { code, error, last: null });
     return code;
   };
   let store: Store | null = null;
@@ -69,6 +71,7 @@ export async function runExtractCommand(
     const parts = composeRun({ io, config, credentials, logger, secrets, store: openedStore });
     const summaries: RunSummary[] = [];
     let code: ExitCode;
+    let failure: unknown = null;
     try {
       await runBatches(
         { ...parts, store: openedStore, clock: io.clock, logger },
@@ -78,14 +81,16 @@ export async function runExtractCommand(
       );
       code = exitCodeForOutcome(lastOf(summaries).outcome);
     } catch (error) {
+      failure = error;
       code = reportRunFailure(logger, io, secrets, error);
     } finally {
       parts.observer.stop();
     }
     await finishRun({ io, config, logger, store: openedStore, summaries, code, startMs, ...parts });
+    recordLastRun(io, config.dbPath, openedStore, { code, error: failure, last: summaries.at(-1) ?? null });
     return code;
   } catch (error) {
-    return await endEarly(reportRunFailure(logger, io, secrets, error), 'failed');
+    return await endEarly(reportRunFailure(logger, io, secrets, error), 'failed', error);
   } finally {
     store?.close();
     if (releaseLock !== null) await releaseLock();

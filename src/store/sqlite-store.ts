@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { commitBatch, emptyCheckpoint, unknownSnapshot, writeCheckpoint } from './commit-batch.ts';
 import { guarded } from './db-error.ts';
+import { readLastRun, toPublishedSnapshot, writeLastRun, type PublishedRow } from './last-run.ts';
 import {
   toCheckpoint,
   toGapRow,
@@ -17,6 +18,8 @@ import type {
   CommitBatch,
   CommitResult,
   GapRow,
+  LastRun,
+  PublishedSnapshot,
   SnapshotInfo,
   SnapshotStatus,
   Store,
@@ -132,6 +135,20 @@ export class SqliteStore implements Store {
 
   countTokenRequestsSince(sinceMs: number): number {
     return this.#sql.countTokenRequests.get(sinceMs) as number;
+  }
+
+  publishedSnapshot(): PublishedSnapshot | null {
+    return toPublishedSnapshot(
+      this.#sql.publishedSnapshot.get(CHECKPOINT_WRITER) as PublishedRow | undefined,
+    );
+  }
+
+  recordLastRun(run: LastRun): void {
+    writeLastRun(this.#db, run);
+  }
+
+  lastRun(): LastRun | null {
+    return readLastRun(this.#db);
   }
 
   close(): void {

@@ -88,6 +88,11 @@ export function prepareStatements(db: Database.Database) {
          retry_sweeps, resolved, resolved_at
        FROM extraction_gaps WHERE snapshot_id = ? ORDER BY page_num`,
     ),
+    publishedSnapshot: sql(
+      `SELECT s.snapshot_id, s.timestamp, s.extraction_duration_ms, c.systems_extracted
+       FROM snapshots s JOIN extraction_checkpoints c ON c.snapshot_id = s.snapshot_id
+       WHERE s.status = 'success' AND c.written_by = ? ORDER BY s.snapshot_id DESC LIMIT 1`,
+    ),
     pruneTokenRequests: sql('DELETE FROM token_requests WHERE requested_at_ms < ?'),
     insertTokenRequest: sql('INSERT INTO token_requests (requested_at_ms) VALUES (?)'),
     countTokenRequests: sql('SELECT COUNT(*) FROM token_requests WHERE requested_at_ms >= ?').pluck(),

@@ -105,6 +105,26 @@ export interface CommitResult {
   coverage_pct: number;
 }
 
+/** The newest `success` snapshot of ours: the inventory downstream tools read. */
+export interface PublishedSnapshot {
+  snapshot_id: number;
+  /** Epoch ms the pass completed: its start (`timestamp`) plus `extraction_duration_ms`. */
+  completed_at_ms: number;
+  /** Distinct systems the pass stored (its checkpoint's systems_extracted). */
+  systems: number;
+}
+
+/** How the newest extraction run ended (table extraction_last_run). */
+export interface LastRun {
+  exit_code: number;
+  /** run_complete's outcome: target_met, batch_complete, partial, deferred, failed, ... */
+  outcome: string;
+  /** Why a run did not succeed (an error code or defer reason); null otherwise. */
+  reason: string | null;
+  snapshot_id: number | null;
+  finished_at_ms: number;
+}
+
 export interface Store {
   /** The newest snapshot this tool created (one that has a checkpoint row), or null. */
   currentSnapshot(): SnapshotInfo | null;
@@ -134,5 +154,11 @@ export interface Store {
   /** Token-endpoint calls, persisted so the Zoho budget (10 per 10 min) holds across processes. */
   recordTokenRequest(nowMs: number): void;
   countTokenRequestsSince(sinceMs: number): number;
+  /** The newest `success` snapshot this tool wrote, or null before the first published pass. */
+  publishedSnapshot(): PublishedSnapshot | null;
+  /** Overwrites the one last-run row (at the end of every extraction run). */
+  recordLastRun(run: LastRun): void;
+  /** The last-run row, or null (no run recorded yet, or a database from before that table). */
+  lastRun(): LastRun | null;
   close(): void;
 }
