@@ -37,7 +37,8 @@ export async function runDemoCommand(
   const ownDb = options.flags.dbPath === undefined;
   const dbPath = options.flags.dbPath ?? join(demoDir, 'pmp_demo.db');
   const logFile = options.flags.logFile ?? join(demoDir, 'pmp-extractor.log');
-  mkdirSync(demoDir, { recursive: true, mode: 0o700 });
+  // ./pmp-demo/ only when the demo keeps its own database or log there.
+  if (ownDb || options.flags.logFile === undefined) mkdirSync(demoDir, { recursive: true, mode: 0o700 });
   // A fresh simulator has a fresh token budget; so does the demo's own database.
   if (ownDb) for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
   const sim = await simulator({ profile: options.profile, seed: options.seed, port: 0 });
