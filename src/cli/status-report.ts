@@ -79,7 +79,7 @@ export function buildStatus(store: Store | null, targetPct: number, nowMs: numbe
 }
 
 /** Hours with one decimal, never negative (a host clock behind the database's). */
-export function ageHours(ageMs: number): number {
+function ageHours(ageMs: number): number {
   return Math.round(Math.max(0, ageMs) / (HOUR_MS / 10)) / 10;
 }
 
