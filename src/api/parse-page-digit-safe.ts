@@ -100,7 +100,7 @@ export function parseScanDetailsPageDetailed(
   if (rawRecords === null) return done({ kind: 'invalid', reason: 'JSON without a records array' });
   const recordsKey = Object.keys(response).find((key) => response[key] === rawRecords);
   const spans = recordsKey === undefined ? undefined : scan.spans.get(recordsKey);
-  if (spans?.length !== rawRecords.length * 2) return fallback('records-span');
+  if (recordsKey === undefined || spans?.length !== rawRecords.length * 2) return fallback('records-span');
 
   const records: SystemRecord[] = [];
   const rejects: RejectedRecord[] = [];
@@ -113,7 +113,7 @@ export function parseScanDetailsPageDetailed(
   const ids = records.map((record) => record.resource_id);
   return done({
     kind: 'parsed',
-    value: { page, limit, total, records, ids, rejects, receivedCount: rawRecords.length },
+    value: { page, limit, total, records, ids, rejects, receivedCount: rawRecords.length, recordsKey },
   });
 }
 

@@ -25,6 +25,8 @@ export interface ParsedPage {
   rejects: RejectedRecord[];
   /** Records the page carried, including the rejected ones (drives short-page detection). */
   receivedCount: number;
+  /** The `message_response` key the records sat under (`scandetails`, `computers`, ...). */
+  recordsKey: string;
 }
 
 export interface PageRequest {
@@ -64,5 +66,9 @@ function parsePage(text: string, request: PageRequest): BodyOutcome<ParsedPage> 
   });
   const ids = records.map((record) => record.resource_id);
   const receivedCount = rawRecords.length;
-  return { kind: 'parsed', value: { page, limit, total, records, ids, rejects, receivedCount } };
+  const recordsKey = Object.keys(response).find((key) => response[key] === rawRecords) ?? '';
+  return {
+    kind: 'parsed',
+    value: { page, limit, total, records, ids, rejects, receivedCount, recordsKey },
+  };
 }

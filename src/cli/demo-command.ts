@@ -37,7 +37,8 @@ export async function runDemoCommand(
   const ownDb = options.flags.dbPath === undefined;
   const dbPath = options.flags.dbPath ?? join(demoDir, 'pmp_demo.db');
   const logFile = options.flags.logFile ?? join(demoDir, 'pmp-extractor.log');
-  mkdirSync(demoDir, { recursive: true, mode: 0o700 });
+  // ./pmp-demo/ only when the demo keeps its own database or log there.
+  if (ownDb || options.flags.logFile === undefined) mkdirSync(demoDir, { recursive: true, mode: 0o700 });
   // A fresh simulator has a fresh token budget; so does the demo's own database.
   if (ownDb) for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
   const sim = await simulator({ profile: options.profile, seed: options.seed, port: 0 });
@@ -61,12 +62,19 @@ export async function runDemoCommand(
       { ...options.flags, dbPath, logFile, untilComplete: true },
       true,
     );
-    runStatusCommand({ ...io, env }, { dbPath }, false);
+    runStatusCommand({ ...io, env }, { dbPath }, { json: false });
+    const db = shellQuote(dbPath);
     io.stdout.write(
-      `\nExit code ${code} (0 = success). Inspect with: sqlite3 ${dbPath} 'select count(*) from latest_system_inventory'\n`,
+      `\nExit code ${code} (0 = success). Status again: pmp-extractor --status --db ${db}\n` +
+        `Query it: sqlite3 ${db} 'select count(*) from latest_system_inventory'\n`,
     );
     return code;
   } finally {
     await sim.close();
   }
+}
+
+/** A path as one shell word: as is when it is plain, else single-quoted. */
+function shellQuote(path: string): string {
+  return /^[\w./@%+=:,-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
 }

@@ -12,6 +12,7 @@ import {
   finishRun,
   openRunLogger,
   type ProcessIO,
+  recordLastRun,
   reportRunFailure,
   writeRunMetrics,
 } from '../app/index.ts';
@@ -48,9 +49,10 @@ export async function runExtractCommand(
   }
   const { config, logger, secrets } = logging;
   // Every run that logged run_start ends with run_complete, also when it never reached the loop.
-  const endEarly = async (code: ExitCode, outcome: string): Promise<ExitCode> => {
+  const endEarly = async (code: ExitCode, outcome: string, error: unknown = null): Promise<ExitCode> => {
     const durationMs = io.clock.nowMs() - startMs;
     logger.emit('run_complete', { exit_code: code, outcome, duration_ms: durationMs });
+    recordLastRun(io, config.dbPath, store, { code, error, last: null });
     // Alerts key on the exit code: a run that never reached the loop must still update it, and the
     // database's state comes from the database, never as zeros (D42).
     if (config.metricsFile !== null) {
@@ -109,6 +111,7 @@ export async function runExtractCommand(
     const parts = await composeRun({ io, config, credentials, logger, secrets, store: openedStore });
     const summaries: RunSummary[] = [];
     let code: ExitCode;
+    let failure: unknown = null;
     try {
       await runBatches(
         { ...parts, store: openedStore, clock: io.clock, logger },
@@ -118,13 +121,29 @@ export async function runExtractCommand(
       );
       code = exitCodeForOutcome(lastOf(summaries).outcome);
     } catch (error) {
+      failure = error;
       code = reportRunFailure(logger, io, secrets, error);
     } finally {
       parts.observer.stop();
     }
-    return await finishRun({ io, config, logger, store: openedStore, summaries, code, startMs, ...parts });
+    const finalCode = await finishRun({
+      io,
+      config,
+      logger,
+      store: openedStore,
+      summaries,
+      code,
+      startMs,
+      ...parts,
+    });
+    recordLastRun(io, config.dbPath, openedStore, {
+      code: finalCode,
+      error: failure,
+      last: summaries.at(-1) ?? null,
+    });
+    return finalCode;
   } catch (error) {
-    return await endEarly(reportRunFailure(logger, io, secrets, error), 'failed');
+    return await endEarly(reportRunFailure(logger, io, secrets, error), 'failed', error);
   } finally {
     store?.close();
     if (releaseLock !== null) await releaseLock();

@@ -55,6 +55,35 @@ describe('parseArgs', () => {
     });
   });
 
+  it('reads --status --check with its age limit, and check', () => {
+    expect(parse(['--status', '--check']).result).toEqual({
+      kind: 'status',
+      flags: {},
+      json: false,
+      check: {},
+    });
+    expect(parse(['--status', '--check', '--max-age-hours', '12']).result).toMatchObject({
+      check: { maxAgeHours: '12' },
+    });
+    expect(parse(['check', '--db', 'c.db']).result).toEqual({ kind: 'check', flags: { dbPath: 'c.db' } });
+    for (const args of [
+      ['--check'],
+      ['--status', '--max-age-hours', '3'],
+      ['--status', '--check', '--json'],
+    ]) {
+      expect(parse(args).result).toEqual({ kind: 'exit', code: 1 });
+    }
+  });
+
+  it('gives subcommand flags to the subcommand (demo --db)', () => {
+    expect(parse(['demo', '--db', 'd.db']).result).toEqual({
+      kind: 'demo',
+      flags: { dbPath: 'd.db' },
+      profile: 'seed',
+      seed: 1,
+    });
+  });
+
   it('reads simulate and demo', () => {
     expect(parse(['simulate', '--profile', 'chaos', '--seed', '7', '--port', '0']).result).toEqual({
       kind: 'simulate',

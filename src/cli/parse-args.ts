@@ -9,7 +9,8 @@ import { ENVIRONMENT_HELP } from './help-text.ts';
 
 export type ParsedCommand =
   | { kind: 'extract'; flags: CliOverrides; reset: boolean }
-  | { kind: 'status'; flags: CliOverrides; json: boolean }
+  | { kind: 'status'; flags: CliOverrides; json: boolean; check?: { maxAgeHours?: string } }
+  | { kind: 'check'; flags: CliOverrides }
   | { kind: 'simulate'; profile: string; seed: number; port: number }
   | { kind: 'demo'; flags: CliOverrides; profile: string; seed: number }
   | { kind: 'exit'; code: 0 | 1 };
@@ -38,6 +39,8 @@ export function parseArgs(
       },
     })
     .showHelpAfterError()
+    // Subcommand flags belong to the subcommand: `demo --db x` must not be taken by the root's --db.
+    .enablePositionalOptions()
     .addHelpText('after', ENVIRONMENT_HELP);
   addCliOverrides(program)
     .option(
@@ -45,19 +48,11 @@ export function parseArgs(
       'show snapshot, pages, coverage and gaps from the database (no network, no credentials)',
     )
     .option('--json', 'with --status: print one JSON object')
+    .option('--check', 'with --status: one line for a monitor; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
+    .option('--max-age-hours <h>', 'with --check: published data older than this is CRITICAL [48]')
     .option('--reset', 'start a new snapshot at page 1 (history is kept)')
-    .action((options: CommandOptions & { status?: boolean; json?: boolean; reset?: boolean }) => {
-      const flags = pickFlags(options);
-      if (options.json === true && options.status !== true) {
-        program.error('error: --json only goes with --status');
-      }
-      if (options.status === true && options.reset === true) {
-        program.error('error: --status reads the database only; it cannot be combined with --reset');
-      }
-      chosen.command =
-        options.status === true
-          ? { kind: 'status', flags, json: options.json === true }
-          : { kind: 'extract', flags, reset: options.reset === true };
+    .action((options: RootOptions) => {
+      chosen.command = rootCommand(options, (message) => program.error(message));
     });
   program
     .command('simulate')
@@ -72,6 +67,11 @@ export function parseArgs(
         seed: toInt(options.seed),
         port: toInt(options.port),
       };
+    });
+  addCliOverrides(program.command('check'))
+    .description('check the configuration, credentials and API: one token, one record; writes no data')
+    .action((options: CommandOptions) => {
+      chosen.command = { kind: 'check', flags: pickFlags(options) };
     });
   addCliOverrides(program.command('demo'))
     .description('start the simulator and run a full extraction against it (no credentials needed)')
@@ -92,6 +92,39 @@ export function parseArgs(
     throw error;
   }
   return chosen.command ?? { kind: 'exit', code: 1 };
+}
+
+type RootOptions = CommandOptions & {
+  status?: boolean;
+  json?: boolean;
+  check?: boolean;
+  maxAgeHours?: string;
+  reset?: boolean;
+};
+
+/** The root command's flags → extract or status; `fail` reports a usage error (and throws). */
+function rootCommand(options: RootOptions, fail: (message: string) => never): ParsedCommand {
+  const flags = pickFlags(options);
+  if (options.status !== true) {
+    for (const [given, flag] of [
+      [options.json, '--json'],
+      [options.check, '--check'],
+    ] as const) {
+      if (given === true) fail(`error: ${flag} only goes with --status`);
+    }
+  }
+  if (options.maxAgeHours !== undefined && options.check !== true) {
+    fail('error: --max-age-hours only goes with --status --check');
+  }
+  if (options.json === true && options.check === true) fail('error: --json and --check exclude each other');
+  if (options.status === true && options.reset === true) {
+    fail('error: --status reads the database only; it cannot be combined with --reset');
+  }
+  if (options.status !== true) return { kind: 'extract', flags, reset: options.reset === true };
+  const json = options.json === true;
+  if (options.check !== true) return { kind: 'status', flags, json };
+  const check = options.maxAgeHours === undefined ? {} : { maxAgeHours: options.maxAgeHours };
+  return { kind: 'status', flags, json, check };
 }
 
 /** The settings that have a flag, in table order (`--db`, `--batch-pages`, ..., `--until-complete`). */

@@ -2,7 +2,8 @@
  * The CLI in-process, against a real simulator and a real SQLite file: the same composition main.ts
  * runs, with process facilities replaced by captures. (test/e2e/ runs the built binary as a child.)
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../simulator/index.ts';
@@ -142,9 +143,19 @@ describe('runCli in-process', () => {
     expect(readFileSync(metricsPath, 'utf8')).toMatch(/^pmp_extractor_last_run_exit_code\{account="x"\} 1$/m);
   });
 
-  it('reports an empty database without creating one', async () => {
+  it('exits 1 for a database that does not exist, without creating one', async () => {
     const dir = tempDir('pmp-cli-');
     const run = capture(['--status'], { PMP_DB_PATH: join(dir, 'none.db') }, dir);
+    expect(await runCli(run.io, simulatorFactory)).toBe(1);
+    expect(run.stderr()).toContain(`no database at ${join(dir, 'none.db')}`);
+    expect(existsSync(join(dir, 'none.db'))).toBe(false);
+  });
+
+  it('reports a database without extractor tables as nothing extracted yet (exit 0)', async () => {
+    const dir = tempDir('pmp-cli-');
+    const path = join(dir, 'other.db');
+    new Database(path).exec('CREATE TABLE unrelated (x)').close();
+    const run = capture(['--status'], { PMP_DB_PATH: path }, dir);
     expect(await runCli(run.io, simulatorFactory)).toBe(0);
     expect(run.stdout()).toContain('no extraction has run yet');
   });

@@ -1,5 +1,6 @@
 /** Dispatches a parsed command line to its command; every command returns D10's exit code. */
 import { EXIT, type ExitCode } from './exit-codes.ts';
+import { runCheckCommand } from './check-command.ts';
 import { runDemoCommand } from './demo-command.ts';
 import { runExtractCommand } from './extract-command.ts';
 import type { ProcessIO, SimulatorFactory } from '../app/index.ts';
@@ -13,7 +14,12 @@ export async function runCli(io: ProcessIO, simulator: SimulatorFactory): Promis
     case 'exit':
       return command.code === 0 ? EXIT.ok : EXIT.fatal;
     case 'status':
-      return runStatusCommand(io, command.flags, command.json);
+      return runStatusCommand(io, command.flags, {
+        json: command.json,
+        ...(command.check === undefined ? {} : { check: command.check }),
+      });
+    case 'check':
+      return runCheckCommand(io, command.flags);
     case 'extract':
       return runExtractCommand(io, command.flags, command.reset);
     case 'simulate':

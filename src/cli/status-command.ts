@@ -1,28 +1,87 @@
-/** `--status [--json]`: the database only — no network, no credentials, no lock (D8, D18). */
+/**
+ * `--status [--json | --check]`: the database only — no network, no credentials, no lock. It never
+ * creates, migrates or re-permissions a file: a missing one is an error (exit 1; UNKNOWN for
+ * `--check`), so a monitor can tell "no database here" from "nothing extracted yet".
+ */
 import { existsSync } from 'node:fs';
 import { type CliOverrides, loadConfig } from '../config/index.ts';
-import { redactPii } from '../platform/index.ts';
-import { isExtractorError } from '../platform/index.ts';
-import { openStoreReadOnly } from '../store/index.ts';
+import { ExtractorError, isExtractorError, redactPii } from '../platform/index.ts';
+import { openStoreReadOnly, type Store } from '../store/index.ts';
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.ts';
 import type { ProcessIO } from '../app/index.ts';
+import {
+  DEFAULT_MAX_AGE_HOURS,
+  evaluateHealth,
+  HEALTH,
+  healthLine,
+  type HealthResult,
+} from './health-check.ts';
 import { buildStatus, renderStatus } from './status-report.ts';
 
-export function runStatusCommand(io: ProcessIO, flags: CliOverrides, json: boolean): ExitCode {
+export interface StatusOptions {
+  json: boolean;
+  /** `--check`, with the `--max-age-hours` text as given (validated here: UNKNOWN when bad). */
+  check?: { maxAgeHours?: string };
+}
+
+export function runStatusCommand(io: ProcessIO, flags: CliOverrides, options: StatusOptions): ExitCode {
+  if (options.check !== undefined) {
+    const result = runHealthCheck(io, flags, options.check.maxAgeHours);
+    io.stdout.write(`${result.line}\n`);
+    return result.code;
+  }
   try {
     const config = loadConfig(io.env, flags, io.homeDir);
-    // Read-only: a missing database or one without our tables is "nothing extracted yet"; --status
-    // never creates, migrates or re-permissions a file.
-    const store = existsSync(config.dbPath) ? openStoreReadOnly(config.dbPath) : null;
-    try {
-      const report = buildStatus(store, config.targetPct);
-      io.stdout.write(json ? `${JSON.stringify(report)}\n` : renderStatus(report, config.dbPath));
-    } finally {
-      store?.close();
-    }
+    withReadOnlyStore(config.dbPath, (store) => {
+      const report = buildStatus(store, config.targetPct, io.clock.nowMs());
+      io.stdout.write(options.json ? `${JSON.stringify(report)}\n` : renderStatus(report, config.dbPath));
+    });
     return EXIT.ok;
   } catch (error) {
-    io.stderr.write(`pmp-extractor: ${redactPii(error instanceof Error ? error.message : String(error))}\n`);
+    io.stderr.write(`pmp-extractor: ${messageOf(error)}\n`);
     return isExtractorError(error) ? exitCodeForError(error.code) : EXIT.fatal;
   }
+}
+
+function runHealthCheck(io: ProcessIO, flags: CliOverrides, maxAgeText: string | undefined): HealthResult {
+  try {
+    const maxAgeHours = maxAgeText === undefined ? DEFAULT_MAX_AGE_HOURS : Number(maxAgeText);
+    if (!Number.isFinite(maxAgeHours) || maxAgeHours <= 0) {
+      return healthLine(
+        HEALTH.unknown,
+        `--max-age-hours must be a positive number of hours, not "${maxAgeText}"`,
+      );
+    }
+    const config = loadConfig(io.env, flags, io.homeDir);
+    return withReadOnlyStore(config.dbPath, (store) =>
+      evaluateHealth(
+        buildStatus(store, config.targetPct, io.clock.nowMs()),
+        store?.publishedSnapshot() ?? null,
+        maxAgeHours,
+      ),
+    );
+  } catch (error) {
+    return healthLine(HEALTH.unknown, messageOf(error));
+  }
+}
+
+/** A store for reading, or null for a database without our tables ("nothing extracted yet"). */
+function withReadOnlyStore<T>(dbPath: string, read: (store: Store | null) => T): T {
+  if (!existsSync(dbPath)) {
+    throw new ExtractorError(
+      'database_error',
+      `no database at ${dbPath}: nothing has been extracted there yet, or PMP_DB_PATH / --db names ` +
+        'another file. Check the path, or run one extraction to create it.',
+    );
+  }
+  const store = openStoreReadOnly(dbPath);
+  try {
+    return read(store);
+  } finally {
+    store?.close();
+  }
+}
+
+function messageOf(error: unknown): string {
+  return redactPii(error instanceof Error ? error.message : String(error));
 }

@@ -2,7 +2,10 @@
  * `--status` (D8, D18): reads the database only — no network, no credentials. buildStatus gathers
  * the fields D8 names; renderStatus prints them for humans; `--json` prints the object as is.
  */
-import type { Store } from '../store/index.ts';
+import type { LastRun, Store } from '../store/index.ts';
+
+/** ms per hour, for data_age_hours. */
+const HOUR_MS = 3_600_000;
 
 interface StatusGap {
   page: number;
@@ -26,13 +29,27 @@ export interface StatusReport {
   pass_complete: boolean;
   updated_at: string | null;
   gaps: StatusGap[];
+  /** The newest `success` snapshot: what downstream tools read. Null before the first one. */
+  published_snapshot_id: number | null;
+  /** When that pass completed (ISO-8601 UTC). */
+  published_at: string | null;
+  /** Hours since published_at, one decimal (0 for a clock behind the database). */
+  data_age_hours: number | null;
+  last_run: {
+    exit_code: number;
+    outcome: string;
+    reason: string | null;
+    finished_at: string;
+  } | null;
 }
 
-export function buildStatus(store: Store | null, targetPct: number): StatusReport {
+export function buildStatus(store: Store | null, targetPct: number, nowMs: number): StatusReport {
   const snapshot = store?.currentSnapshot() ?? null;
   const checkpoint = snapshot === null ? null : (store?.getCheckpoint(snapshot.snapshot_id) ?? null);
   const gaps = snapshot === null || store === null ? [] : store.listGaps(snapshot.snapshot_id);
   const coveragePct = checkpoint?.coverage_pct ?? 0;
+  const published = store?.publishedSnapshot() ?? null;
+  const lastRun = store?.lastRun() ?? null;
   return {
     snapshot_id: snapshot?.snapshot_id ?? null,
     snapshot_status: snapshot?.status ?? null,
@@ -54,6 +71,24 @@ export function buildStatus(store: Store | null, targetPct: number): StatusRepor
       retry_sweeps: gap.retry_sweeps,
       error_message: gap.error_message,
     })),
+    published_snapshot_id: published?.snapshot_id ?? null,
+    published_at: published === null ? null : new Date(published.completed_at_ms).toISOString(),
+    data_age_hours: published === null ? null : ageHours(nowMs - published.completed_at_ms),
+    last_run: lastRun === null ? null : toLastRunReport(lastRun),
+  };
+}
+
+/** Hours with one decimal, never negative (a host clock behind the database's). */
+function ageHours(ageMs: number): number {
+  return Math.round(Math.max(0, ageMs) / (HOUR_MS / 10)) / 10;
+}
+
+function toLastRunReport(run: LastRun): NonNullable<StatusReport['last_run']> {
+  return {
+    exit_code: run.exit_code,
+    outcome: run.outcome,
+    reason: run.reason,
+    finished_at: new Date(run.finished_at_ms).toISOString(),
   };
 }
 
@@ -80,6 +115,18 @@ export function renderStatus(report: StatusReport, dbPath: string): string {
     ],
     ['updated', report.updated_at ?? '-'],
     ['gaps', `${recovered.length} recovered, ${lost.length} open`],
+    [
+      'published',
+      report.published_snapshot_id === null
+        ? 'none yet'
+        : `#${report.published_snapshot_id} at ${report.published_at ?? '?'} (${report.data_age_hours ?? '?'} h old)`,
+    ],
+    [
+      'last run',
+      report.last_run === null
+        ? '-'
+        : `exit ${report.last_run.exit_code} (${report.last_run.outcome}${report.last_run.reason === null ? '' : `: ${report.last_run.reason}`}) at ${report.last_run.finished_at}`,
+    ],
   ];
   const lines = ['PMP extraction status', ...rows.map(([key, value]) => `  ${key.padEnd(10)} ${value}`)];
   if (report.gaps.length > 0) {

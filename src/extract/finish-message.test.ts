@@ -48,6 +48,7 @@ function fetchPage(page: number): Promise<PageResult> {
       ids: records.map((r) => r.resource_id),
       rejects: [],
       receivedCount: page > 4 ? 0 : 25,
+      recordsKey: 'scandetails',
     },
   });
 }

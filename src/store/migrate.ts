@@ -13,7 +13,13 @@ import {
   CREATE_SYSTEMS,
   CREATE_SYSTEMS_INDEXES,
 } from './schema-downstream.ts';
-import { CREATE_CHECKPOINTS, CREATE_GAPS, CREATE_TOKEN_REQUESTS, EXTRA_COLUMNS } from './schema-extractor.ts';
+import {
+  CREATE_CHECKPOINTS,
+  CREATE_GAPS,
+  CREATE_LAST_RUN,
+  CREATE_TOKEN_REQUESTS,
+  EXTRA_COLUMNS,
+} from './schema-extractor.ts';
 import { addMissingColumns, ensureUniqueKey } from './schema-tools.ts';
 import { SYSTEM_INTEGER_COLUMNS, SYSTEM_REQUIRED_COLUMNS, SYSTEM_TEXT_COLUMNS } from './system-columns.ts';
 
@@ -84,6 +90,13 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'view latest_system_inventory',
     up(db) {
       db.exec(CREATE_LATEST_INVENTORY_VIEW);
+    },
+  },
+  {
+    version: 6,
+    description: 'extraction_last_run (how the newest run ended, for monitors)',
+    up(db) {
+      db.exec(CREATE_LAST_RUN);
     },
   },
 ];

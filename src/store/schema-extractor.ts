@@ -77,3 +77,19 @@ export const EXTRA_COLUMNS: Readonly<Record<string, readonly (readonly [string, 
     ['updated_at', 'TIMESTAMP'],
   ],
 };
+
+/**
+ * How the newest extraction run ended, one row (id 1), overwritten at the end of every run: what
+ * `--status --json` shows as `last_run` and what `--status --check` alerts on. finished_at is UTC
+ * text like every time we write; reason is an error code or defer reason, null after a success.
+ */
+export const CREATE_LAST_RUN = `
+CREATE TABLE IF NOT EXISTS extraction_last_run (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    exit_code INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    reason TEXT,
+    snapshot_id INTEGER,
+    finished_at TEXT NOT NULL
+);
+`;

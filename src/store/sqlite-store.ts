@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { commitBatch, emptyCheckpoint, unknownSnapshot, writeCheckpoint } from './commit-batch.ts';
 import { guarded } from './db-error.ts';
+import { readLastRun, writeLastRun } from './last-run.ts';
 import {
   toCheckpoint,
   toGapRow,
@@ -19,6 +20,7 @@ import type {
   CommitBatch,
   CommitResult,
   GapRow,
+  LastRun,
   PublishedSnapshot,
   SnapshotInfo,
   SnapshotStatus,
@@ -140,6 +142,14 @@ export class SqliteStore implements Store {
 
   countTokenRequestsSince(sinceMs: number): number {
     return this.#sql.countTokenRequests.get(sinceMs) as number;
+  }
+
+  recordLastRun(run: LastRun): void {
+    writeLastRun(this.#db, run);
+  }
+
+  lastRun(): LastRun | null {
+    return readLastRun(this.#db);
   }
 
   close(): void {

@@ -116,6 +116,17 @@ export interface PublishedSnapshot {
   coverage_pct: number;
 }
 
+/** How the newest extraction run ended (table extraction_last_run). */
+export interface LastRun {
+  exit_code: number;
+  /** run_complete's outcome: target_met, batch_complete, partial, deferred, failed, ... */
+  outcome: string;
+  /** Why a run did not succeed (an error code or defer reason); null otherwise. */
+  reason: string | null;
+  snapshot_id: number | null;
+  finished_at_ms: number;
+}
+
 export interface Store {
   /** This tool's newest `success` snapshot, or null. */
   publishedSnapshot(): PublishedSnapshot | null;
@@ -147,5 +158,9 @@ export interface Store {
   /** Token-endpoint calls, persisted so the Zoho budget (10 per 10 min) holds across processes. */
   recordTokenRequest(nowMs: number): void;
   countTokenRequestsSince(sinceMs: number): number;
+  /** Overwrites the one last-run row (at the end of every extraction run). */
+  recordLastRun(run: LastRun): void;
+  /** The last-run row, or null (no run recorded yet, or a database from before that table). */
+  lastRun(): LastRun | null;
   close(): void;
 }

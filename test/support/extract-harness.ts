@@ -100,6 +100,7 @@ class FakeApi implements PageSource {
       ids: slice,
       rejects: [],
       receivedCount: slice.length,
+      recordsKey: 'scandetails',
     };
   }
 }
