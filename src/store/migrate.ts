@@ -14,6 +14,7 @@ import {
   CREATE_SYSTEMS_INDEXES,
 } from './schema-downstream.ts';
 import { CREATE_CHECKPOINTS, CREATE_GAPS, CREATE_TOKEN_REQUESTS, EXTRA_COLUMNS } from './schema-extractor.ts';
+import { migrateRawParts, RAW_PARTS_VERSION } from './migrate-raw.ts';
 import { addMissingColumns, ensureUniqueKey } from './schema-tools.ts';
 import { SYSTEM_INTEGER_COLUMNS, SYSTEM_REQUIRED_COLUMNS, SYSTEM_TEXT_COLUMNS } from './system-columns.ts';
 
@@ -85,6 +86,11 @@ export const MIGRATIONS: readonly Migration[] = [
     up(db) {
       db.exec(CREATE_LATEST_INVENTORY_VIEW);
     },
+  },
+  {
+    version: RAW_PARTS_VERSION,
+    description: 'raw records in system_raw_parts, view system_raw_json (D70)',
+    up: migrateRawParts,
   },
 ];
 
