@@ -13,6 +13,7 @@ export type ParsedCommand =
   | { kind: 'check'; flags: CliOverrides }
   | { kind: 'simulate'; profile: string; seed: number; port: number }
   | { kind: 'demo'; flags: CliOverrides; profile: string; seed: number }
+  | { kind: 'raw'; flags: CliOverrides; resourceId: string }
   | { kind: 'exit'; code: 0 | 1 };
 
 const PROFILES = ['clean', 'seed', 'chaos', 'realistic'];
@@ -84,6 +85,12 @@ export function parseArgs(
         profile: options.profile,
         seed: toInt(options.seed),
       };
+    });
+  addCliOverrides(program.command('raw'))
+    .description('print the stored record of a system exactly as received (newest snapshot)')
+    .argument('<resource_id>', 'the system resource_id')
+    .action((resourceId: string, options: CommandOptions) => {
+      chosen.command = { kind: 'raw', flags: pickFlags(options), resourceId };
     });
   try {
     program.parse([...argv], { from: 'user' });

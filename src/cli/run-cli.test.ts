@@ -10,6 +10,7 @@ import { createSimulator, type Simulator, type SimulatorOptions } from '../simul
 import { createHttpClient, systemClock } from '../platform/index.ts';
 import type { ProcessIO, SimulatorFactory } from '../app/index.ts';
 import { runCli } from './run-cli.ts';
+import { rawRecords } from '../../test/support/db.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 
 const sims: Simulator[] = [];
@@ -232,5 +233,26 @@ describe('an extraction whose event loop drains (D55)', () => {
       { event_type: 'extraction_failed', level: 'CRITICAL', error_type: 'internal_error', exit_code: 1 },
       { event_type: 'run_complete', exit_code: 1, outcome: 'failed' },
     ]);
+  });
+});
+
+describe('raw <resource_id> (D70)', () => {
+  it('prints the stored record exactly as the simulator sent it; an unknown id exits 1', async () => {
+    const dir = tempDir('pmp-cli-raw-');
+    const sim = await startSim({ profile: 'clean', settings: { systems: 30 } });
+    const dbPath = join(dir, 'x.db');
+    expect(await runCli(capture(['--until-complete'], simEnv(sim, dbPath), dir).io, simulatorFactory)).toBe(
+      0,
+    );
+    const id = sim.stats().groundTruthIds[3] ?? '';
+    const raw = capture(['raw', id], { PMP_DB_PATH: dbPath }, dir);
+    expect(await runCli(raw.io, simulatorFactory)).toBe(0);
+    const record = raw.stdout().replace(/\n$/, '');
+    expect(record).toMatch(/^\{.*\}$/s);
+    expect(record).toContain(`"resource_id":${id}`);
+    expect(rawRecords(dbPath).find((row) => row.resource_id === id)?.raw_json).toBe(record);
+    const missing = capture(['raw', '1'], { PMP_DB_PATH: dbPath }, dir);
+    expect(await runCli(missing.io, simulatorFactory)).toBe(1);
+    expect(missing.stderr()).toMatch(/no stored record for resource_id 1/);
   });
 });

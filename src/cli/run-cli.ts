@@ -5,6 +5,7 @@ import { runDemoCommand } from './demo-command.ts';
 import { runExtractCommand } from './extract-command.ts';
 import type { ProcessIO, SimulatorFactory } from '../app/index.ts';
 import { parseArgs } from './parse-args.ts';
+import { runRawCommand } from './raw-command.ts';
 import { runSimulateCommand } from './simulate-command.ts';
 import { runStatusCommand } from './status-command.ts';
 
@@ -26,6 +27,8 @@ export async function runCli(io: ProcessIO, simulator: SimulatorFactory): Promis
       return runSimulateCommand(io, simulator, command);
     case 'demo':
       return runDemoCommand(io, simulator, command);
+    case 'raw':
+      return runRawCommand(io, command.flags, command.resourceId);
     default: {
       const unreachable: never = command;
       return unreachable;

@@ -9,7 +9,7 @@ import { CHECKPOINT_WRITER } from './schema-extractor.ts';
 import { toSqlTime } from './sql-time.ts';
 import type { Statements } from './statements.ts';
 import type { Checkpoint, CommitBatch, CommitResult } from './store.ts';
-import { systemParams } from './system-upsert.ts';
+import { writePage } from './write-page.ts';
 
 export type CheckpointFields = Omit<Checkpoint, 'snapshot_id' | 'updated_at_ms'>;
 
@@ -38,10 +38,11 @@ export function commitBatch(sql: Statements, batch: CommitBatch): CommitResult {
   const { snapshot_id: snapshotId, nowMs } = batch;
   if (sql.snapshotExists.get(snapshotId) === undefined) throw unknownSnapshot(snapshotId);
   const now = toSqlTime(nowMs);
-  for (const id of batch.staleIds ?? []) sql.deleteSystem.run(snapshotId, id);
-  for (const { page, systems } of batch.pages) {
-    for (const system of systems) sql.upsertSystem.run(systemParams(snapshotId, page, system, now));
-  }
+  // Rows a drift re-read showed to be gone (D53), removed before the new ones are counted.
+  let deleted = 0;
+  for (const id of batch.staleIds ?? []) deleted += sql.deleteSystem.run(snapshotId, id).changes;
+  const newSystems = countNewSystems(sql, batch);
+  for (const { page, systems } of batch.pages) writePage(sql, snapshotId, page, systems, now);
   for (const gap of batch.gaps) {
     // A page recorded again is open again; its retry_sweeps count is kept.
     sql.upsertGap.run({
@@ -65,7 +66,7 @@ export function commitBatch(sql: Statements, batch: CommitBatch): CommitResult {
       now,
     });
   }
-  const systemsExtracted = sql.countSystems.get(snapshotId) as number;
+  const systemsExtracted = storedBefore(sql, snapshotId) - deleted + newSystems;
   const coverage = coveragePct(systemsExtracted, batch.checkpoint.total_systems);
   writeCheckpoint(sql, snapshotId, nowMs, {
     ...batch.checkpoint,
@@ -73,6 +74,24 @@ export function commitBatch(sql: Statements, batch: CommitBatch): CommitResult {
     coverage_pct: coverage,
   });
   return { systems_extracted: systemsExtracted, coverage_pct: coverage };
+}
+
+/**
+ * Distinct ids of the batch not yet stored in the snapshot, looked up before the upserts (an
+ * ON CONFLICT upsert's changes() cannot tell an insert from an update). Added to the checkpoint's
+ * count, this equals COUNT(*) without counting the whole snapshot at every commit (D71).
+ */
+function countNewSystems(sql: Statements, batch: CommitBatch): number {
+  const ids = new Set(batch.pages.flatMap((entry) => entry.systems.map((system) => system.resource_id)));
+  if (ids.size === 0) return 0;
+  const known = sql.knownIds.all(batch.snapshot_id, JSON.stringify([...ids])) as string[];
+  return ids.size - known.length;
+}
+
+/** systems_extracted as last committed; a snapshot without a checkpoint row is counted once. */
+function storedBefore(sql: Statements, snapshotId: number): number {
+  const counted = sql.checkpointCount.get(snapshotId) as number | undefined;
+  return counted ?? (sql.countSystems.get(snapshotId) as number);
 }
 
 export function writeCheckpoint(

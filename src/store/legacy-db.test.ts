@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openReadableStore } from '../../test/support/store-reads.ts';
 import { openStore } from './open-store.ts';
+import { registerRawFunctions } from './raw-parts.ts';
 import { CREATE_SNAPSHOTS } from './schema-downstream.ts';
 import type { CommitBatch } from './store.ts';
 import { SYSTEM_INTEGER_COLUMNS, SYSTEM_TEXT_COLUMNS } from './system-columns.ts';
@@ -145,7 +146,12 @@ describe('a database the legacy tooling created', () => {
     // The legacy view now points at our success snapshot and shows the new columns.
     expect(
       db.prepare('SELECT resource_id, raw_json, source_page FROM latest_system_inventory').all(),
-    ).toEqual([{ resource_id: '301', raw_json: '{}', source_page: 1 }]);
+    ).toEqual([{ resource_id: '301', raw_json: null, source_page: 1 }]);
+    // D70: the record itself is in the raw parts, read back through the view.
+    registerRawFunctions(db);
+    expect(db.prepare('SELECT raw_json FROM system_raw_json WHERE snapshot_id = 3').pluck().all()).toEqual([
+      '{}',
+    ]);
     expect(db.prepare('SELECT * FROM organization_summary').all()).toEqual([
       { organization: 'Org A', total_systems: 1 },
     ]);
@@ -153,7 +159,7 @@ describe('a database the legacy tooling created', () => {
       version: number;
       description: string;
     }[];
-    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(versions[0]?.description).toBe('Initial schema - PMP configuration extractor v1.0');
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();

@@ -20,6 +20,7 @@ import {
   CREATE_TOKEN_REQUESTS,
   EXTRA_COLUMNS,
 } from './schema-extractor.ts';
+import { migrateRawParts, RAW_PARTS_VERSION } from './migrate-raw.ts';
 import { addMissingColumns, ensureUniqueKey } from './schema-tools.ts';
 import { SYSTEM_INTEGER_COLUMNS, SYSTEM_REQUIRED_COLUMNS, SYSTEM_TEXT_COLUMNS } from './system-columns.ts';
 
@@ -98,6 +99,11 @@ export const MIGRATIONS: readonly Migration[] = [
     up(db) {
       db.exec(CREATE_LAST_RUN);
     },
+  },
+  {
+    version: RAW_PARTS_VERSION,
+    description: 'raw records in system_raw_parts, view system_raw_json (D70)',
+    up: migrateRawParts,
   },
 ];
 

@@ -93,3 +93,38 @@ CREATE TABLE IF NOT EXISTS extraction_last_run (
     finished_at TEXT NOT NULL
 );
 `;
+
+/**
+ * Raw records, packed per page (D70, raw-parts.ts): one row per (snapshot, page, part). A page read
+ * again replaces its parts; rows of that page that the new read did not return are carried over.
+ */
+export const CREATE_RAW_PARTS = `
+CREATE TABLE IF NOT EXISTS system_raw_parts (
+    snapshot_id INTEGER NOT NULL,
+    page_num INTEGER NOT NULL,
+    part INTEGER NOT NULL,
+    raw_size INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (snapshot_id, page_num, part),
+    FOREIGN KEY (snapshot_id) REFERENCES snapshots(snapshot_id) ON DELETE CASCADE
+);`;
+
+/** Where a row's raw record is; systems.raw_json stays as a column, NULL for packed rows. */
+export const RAW_REF_COLUMNS: readonly (readonly [string, string])[] = [
+  ['raw_part', 'INTEGER'],
+  ['raw_offset', 'INTEGER'],
+  ['raw_length', 'INTEGER'],
+];
+
+/**
+ * Every row's record as received. sqlar_uncompress is built into the sqlite3 shell (and registered
+ * by this tool on its own connections); other SQLite clients register it themselves (README).
+ */
+export const CREATE_RAW_JSON_VIEW = `
+CREATE VIEW IF NOT EXISTS system_raw_json AS
+SELECT s.system_id, s.snapshot_id, s.resource_id, s.source_page,
+    COALESCE(s.raw_json, CAST(substr(sqlar_uncompress(p.data, p.raw_size), s.raw_offset + 1, s.raw_length)
+        AS TEXT)) AS raw_json
+FROM systems s
+LEFT JOIN system_raw_parts p
+    ON p.snapshot_id = s.snapshot_id AND p.page_num = s.source_page AND p.part = s.raw_part;`;

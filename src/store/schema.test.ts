@@ -89,8 +89,9 @@ describe('schema (downstream tables and checkpoint/gap tables, D7)', () => {
     }
     expect(cols.get('raw_json')?.type).toBe('TEXT');
     expect(cols.get('source_page')?.type).toBe('INTEGER');
-    // 2 keys + 2 required + lists + 2 times + 2 additive columns: nothing else.
-    const expected = 3 + 2 + SYSTEM_TEXT_COLUMNS.length + SYSTEM_INTEGER_COLUMNS.length + 4;
+    for (const name of ['raw_part', 'raw_offset', 'raw_length']) expect(cols.get(name)?.type).toBe('INTEGER');
+    // 2 keys + 2 required + lists + 2 times + 2 additive columns + 3 raw refs (D70): nothing else.
+    const expected = 3 + 2 + SYSTEM_TEXT_COLUMNS.length + SYSTEM_INTEGER_COLUMNS.length + 7;
     expect(cols.size).toBe(expected);
     expect(uniqueKeys(db, 'systems')).toContain('snapshot_id,resource_id');
     expect(indexNames(db, 'systems')).toHaveLength(16);
@@ -155,11 +156,11 @@ describe('schema (downstream tables and checkpoint/gap tables, D7)', () => {
     expect([...columns(db, 'token_requests').keys()]).toEqual(['requested_at_ms']);
   });
 
-  it('records schema versions 1..6 and migrates idempotently', () => {
+  it('records schema versions 1..7 and migrates idempotently', () => {
     const db = freshDb();
     migrate(db);
     const versions = db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all();
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('latest_system_inventory shows the systems of the newest success snapshot only', () => {

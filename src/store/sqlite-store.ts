@@ -12,6 +12,7 @@ import {
   type GapDbRow,
   type SnapshotRow,
 } from './rows.ts';
+import { registerRawFunctions } from './raw-parts.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
 import { toSqlTime } from './sql-time.ts';
 import { prepareStatements, type Statements } from './statements.ts';
@@ -44,6 +45,8 @@ export class SqliteStore implements Store {
 
   constructor(db: Database.Database) {
     this.#db = db;
+    // The view system_raw_json calls it; the sqlite3 shell has it built in (D70).
+    registerRawFunctions(db);
     const sql = guarded('Cannot prepare the store statements', () => prepareStatements(db));
     this.#sql = sql;
     this.#createSnapshotTx = db.transaction((nowMs: number) => {
@@ -132,6 +135,19 @@ export class SqliteStore implements Store {
 
   listGaps(snapshotId: number): GapRow[] {
     return (this.#sql.listGaps.all(snapshotId) as GapDbRow[]).map(toGapRow);
+  }
+
+  rawRecord(resourceId: string): string | null {
+    // Through the documented view (D70); a file not yet migrated (read-only open) has only the column.
+    const hasView = this.#db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'view' AND name = 'system_raw_json'")
+      .get();
+    const source = hasView === undefined ? 'systems' : 'system_raw_json';
+    const row = this.#db
+      .prepare(`SELECT raw_json FROM ${source} WHERE resource_id = ? ORDER BY snapshot_id DESC LIMIT 1`)
+      .pluck()
+      .get(resourceId) as string | null | undefined;
+    return row ?? null;
   }
 
   recordTokenRequest(nowMs: number): void {

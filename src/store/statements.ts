@@ -38,6 +38,9 @@ export function prepareStatements(db: Database.Database) {
        extraction_duration_ms = COALESCE(?, extraction_duration_ms) WHERE snapshot_id = ?`,
     ),
     getCheckpoint: sql('SELECT * FROM extraction_checkpoints WHERE snapshot_id = ?'),
+    checkpointCount: sql(
+      'SELECT systems_extracted FROM extraction_checkpoints WHERE snapshot_id = ?',
+    ).pluck(),
     upsertCheckpoint: sql(
       `INSERT INTO extraction_checkpoints (snapshot_id, created_at, ${CHECKPOINT_COLUMNS.join(', ')})
        VALUES (@snapshot_id, @updated_at, ${CHECKPOINT_COLUMNS.map((c) => `@${c}`).join(', ')})
@@ -49,6 +52,21 @@ export function prepareStatements(db: Database.Database) {
     ),
     upsertSystem: sql(UPSERT_SYSTEM_SQL),
     deleteSystem: sql('DELETE FROM systems WHERE snapshot_id = ? AND resource_id = ?'),
+    rawPartsOfPage: sql(
+      'SELECT part, raw_size, data FROM system_raw_parts WHERE snapshot_id = ? AND page_num = ?',
+    ),
+    rawRefsOnPage: sql(
+      `SELECT resource_id, raw_part, raw_offset, raw_length FROM systems
+       WHERE snapshot_id = ? AND source_page = ? AND raw_json IS NULL AND raw_part IS NOT NULL`,
+    ),
+    deleteRawParts: sql('DELETE FROM system_raw_parts WHERE snapshot_id = ? AND page_num = ?'),
+    insertRawPart: sql(
+      'INSERT INTO system_raw_parts (snapshot_id, page_num, part, raw_size, data) VALUES (?, ?, ?, ?, ?)',
+    ),
+    setRawRef: sql(
+      'UPDATE systems SET raw_part = ?, raw_offset = ?, raw_length = ? WHERE snapshot_id = ? AND resource_id = ?',
+    ),
+
     // Answered from the (snapshot_id, resource_id) unique index alone: no table rows are read.
     countSystems: sql('SELECT COUNT(*) FROM systems WHERE snapshot_id = ?').pluck(),
     idsOnPage: sql(

@@ -16,7 +16,7 @@ export interface SystemRecord {
   resource_id: string;
   /** Column name → value for every mapped column (TEXT columns as string, INTEGER columns as number). */
   columns: SystemColumnValues;
-  /** The record exactly as received (lossless JSON text). */
+  /** The record exactly as received (lossless JSON text); stored in system_raw_parts (D70). */
   raw_json: string;
 }
 
@@ -155,6 +155,8 @@ export interface Store {
   /** Which of `ids` are already stored in this snapshot. */
   knownIds(snapshotId: number, ids: readonly string[]): Set<string>;
   listGaps(snapshotId: number): GapRow[];
+  /** The newest stored record of `resourceId`, exactly as received (view system_raw_json, D70). */
+  rawRecord(resourceId: string): string | null;
   /** Token-endpoint calls, persisted so the Zoho budget (10 per 10 min) holds across processes. */
   recordTokenRequest(nowMs: number): void;
   countTokenRequestsSince(sinceMs: number): number;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { coveragePct } from './rows.ts';
 import { openStore } from './open-store.ts';
+import { registerRawFunctions } from './raw-parts.ts';
 import type { CommitBatch, Store, SystemColumnValues, SystemRecord } from './store.ts';
 import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
 
@@ -17,6 +18,7 @@ beforeEach(() => {
   const path = join(dir, 'pmp.db');
   store = openStore({ path });
   reader = new Database(path, { readonly: true });
+  registerRawFunctions(reader);
 });
 afterEach(() => {
   reader.close();
@@ -66,7 +68,11 @@ describe('stored systems rows', () => {
     expect(second['updated_at']).toBe('2026-11-26 10:01:00.123');
     expect(second['os_name']).toBe('Win11');
     expect(second['source_page']).toBe(2);
-    expect(second['raw_json']).toBe('{"resource_id":7,"x":"--"}');
+    // D70: the record lives in its page's raw part; the column stays, NULL, and the view has it.
+    expect(second['raw_json']).toBeNull();
+    expect(
+      reader.prepare('SELECT raw_json FROM system_raw_json WHERE resource_id = ?').pluck().get('7'),
+    ).toBe('{"resource_id":7,"x":"--"}');
   });
 
   it('stores ids as TEXT, integers as INTEGER, and maps impossible health values to NULL', () => {

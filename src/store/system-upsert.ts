@@ -4,6 +4,7 @@
  * the downstream constraints here so that no row is ever dropped silently (D5).
  */
 import { ExtractorError } from '../platform/index.ts';
+import type { RawRef } from './raw-parts.ts';
 import type { SystemRecord } from './store.ts';
 import { SYSTEM_INTEGER_COLUMNS, SYSTEM_REQUIRED_COLUMNS, SYSTEM_TEXT_COLUMNS } from './system-columns.ts';
 
@@ -21,6 +22,9 @@ const ALL_COLUMNS = [
   ...DATA_COLUMNS,
   'raw_json',
   'source_page',
+  'raw_part',
+  'raw_offset',
+  'raw_length',
   'created_at',
   'updated_at',
 ];
@@ -50,13 +54,14 @@ function columnValue(name: string, value: SqlValue | undefined): SqlValue {
 
 /**
  * Positional parameters for UPSERT_SYSTEM_SQL. Column keys outside the downstream list are ignored
- * (the record is kept whole in raw_json). A value the schema cannot take (empty id, missing required
+ * (the record is kept whole in its page's raw part, at `ref`; raw_json itself is NULL, D70). A value the schema cannot take (empty id, missing required
  * column) throws database_error naming the system, rather than losing the row.
  */
 export function systemParams(
   snapshotId: number,
   page: number,
   record: SystemRecord,
+  ref: RawRef,
   nowSql: string,
 ): SqlValue[] {
   if (typeof record.resource_id !== 'string' || record.resource_id === '') {
@@ -71,5 +76,6 @@ export function systemParams(
       );
     }
   }
-  return [snapshotId, record.resource_id, ...values, record.raw_json, page, nowSql, nowSql];
+  const rawRef = [ref.part, ref.offset, ref.length];
+  return [snapshotId, record.resource_id, ...values, null, page, ...rawRef, nowSql, nowSql];
 }

@@ -11,6 +11,7 @@ import {
   gapRows,
   idsOfPage,
   pageRequests,
+  rawRecords,
   removeTempDirs,
   runDirs,
   storedIds,
@@ -202,15 +203,16 @@ describe('scenarios 3 and 4 (D24), and lossless ids, in one 80-page batch of the
   });
 
   it('raw_json and the dotted-key id columns keep every digit of the numeric resource_id', () => {
-    const rows = withDb(
-      dbPath,
-      (db) =>
+    const raw = new Map(rawRecords(dbPath).map((row) => [row.resource_id, row.raw_json]));
+    const rows = withDb(dbPath, (db) =>
+      (
         db
           .prepare(
-            'SELECT resource_id, raw_json, pmreshealthstatus_resource_id AS health_id, ' +
+            'SELECT resource_id, pmreshealthstatus_resource_id AS health_id, ' +
               'branchmemberresourcerel_resource_id AS branch_id FROM systems',
           )
-          .all() as { resource_id: string; raw_json: string; health_id: string; branch_id: string }[],
+          .all() as { resource_id: string; health_id: string; branch_id: string }[]
+      ).map((row) => ({ ...row, raw_json: raw.get(row.resource_id) ?? '' })),
     );
     expect(rows.length).toBeGreaterThan(1900);
     for (const row of rows) {

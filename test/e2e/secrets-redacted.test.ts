@@ -145,7 +145,7 @@ describe('canary: a chaos extraction never prints a token, the client secret or 
 
   it('no TEXT column of the database holds any of them', () => {
     const cells = textCells(dirs.dbPath);
-    expect(cells.some((cell) => cell.table === 'systems' && cell.column === 'raw_json')).toBe(true);
+    expect(cells.some((cell) => cell.table === 'system_raw_json' && cell.column === 'raw_json')).toBe(true);
     // One pass over all the text; on a leak, name the columns that hold it.
     const all = cells.map((cell) => cell.value).join('\n');
     const leaked = secrets().filter((secret) => leakOf(all, secret) !== null);

@@ -17,6 +17,7 @@ import { createRunMetrics, SecretRegistry } from '../../src/observability/index.
 import { ExtractorError, isExtractorError } from '../../src/platform/index.ts';
 import { createPacer } from '../../src/retry/index.ts';
 import { openStore, openStoreReadOnly, type Checkpoint } from '../../src/store/index.ts';
+import { rawRecords } from '../support/db.ts';
 import { harness, tempDbPath } from '../support/extract-harness.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { createFakeFetch } from '../support/fake-fetch.ts';
@@ -60,16 +61,9 @@ async function pageResultOf(answer: HostileAnswer, page: number): Promise<PageRe
   return source.fetchPage(page, new AbortController().signal, recordingLogger([]));
 }
 
+/** Every stored row with its raw record, read back through the documented view (D70). */
 function storedRows(dbPath: string): { resource_id: string; raw_json: string }[] {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return db.prepare('SELECT resource_id, raw_json FROM systems').all() as {
-      resource_id: string;
-      raw_json: string;
-    }[];
-  } finally {
-    db.close();
-  }
+  return rawRecords(dbPath);
 }
 
 describe('hostile pages through the extraction loop and a real SQLite store (200 per run)', () => {

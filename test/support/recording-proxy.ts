@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { RequestLogEntry } from '../../src/simulator/index.ts';
 import { fastEnv, tempDir } from './run-cli.ts';
 import { withDb } from './db.ts';
-export { gapRows, withDb } from './db.ts';
+export { gapRows, rawRecords, withDb } from './db.ts';
 
 const SCANDETAILS_PATH = '/api/1.4/patch/scandetails';
 
