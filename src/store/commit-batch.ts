@@ -34,7 +34,8 @@ export function unknownSnapshot(snapshotId: number): ExtractorError {
   return new ExtractorError('database_error', `Snapshot ${snapshotId} does not exist`);
 }
 
-export function commitBatch(sql: Statements, batch: CommitBatch): CommitResult {
+/** `storedBefore`: systems of the snapshot before this batch (the store's own count, D71). */
+export function commitBatch(sql: Statements, batch: CommitBatch, storedBefore: number): CommitResult {
   const { snapshot_id: snapshotId, nowMs } = batch;
   if (sql.snapshotExists.get(snapshotId) === undefined) throw unknownSnapshot(snapshotId);
   const now = toSqlTime(nowMs);
@@ -66,7 +67,7 @@ export function commitBatch(sql: Statements, batch: CommitBatch): CommitResult {
       now,
     });
   }
-  const systemsExtracted = storedBefore(sql, snapshotId) - deleted + newSystems;
+  const systemsExtracted = storedBefore - deleted + newSystems;
   const coverage = coveragePct(systemsExtracted, batch.checkpoint.total_systems);
   writeCheckpoint(sql, snapshotId, nowMs, {
     ...batch.checkpoint,
@@ -86,12 +87,6 @@ function countNewSystems(sql: Statements, batch: CommitBatch): number {
   if (ids.size === 0) return 0;
   const known = sql.knownIds.all(batch.snapshot_id, JSON.stringify([...ids])) as string[];
   return ids.size - known.length;
-}
-
-/** systems_extracted as last committed; a snapshot without a checkpoint row is counted once. */
-function storedBefore(sql: Statements, snapshotId: number): number {
-  const counted = sql.checkpointCount.get(snapshotId) as number | undefined;
-  return counted ?? (sql.countSystems.get(snapshotId) as number);
 }
 
 export function writeCheckpoint(

@@ -42,6 +42,12 @@ export class SqliteStore implements Store {
   readonly #resetCheckpointTx: Database.Transaction<(id: number, page: number, nowMs: number) => void>;
   readonly #commitTx: Database.Transaction<(batch: CommitBatch) => CommitResult>;
   readonly #recordTokenTx: Database.Transaction<(nowMs: number) => void>;
+  /**
+   * Systems stored per snapshot, as this connection last committed them (D71). Counted with COUNT(*)
+   * once per snapshot per process, never taken from the checkpoint row: a checkpoint edited or damaged
+   * behind our back must not inflate coverage and close a pass before all pages were read.
+   */
+  readonly #stored = new Map<number, number>();
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -58,7 +64,13 @@ export class SqliteStore implements Store {
       const systems = sql.countSystems.get(id) as number;
       writeCheckpoint(sql, id, nowMs, emptyCheckpoint(page, systems));
     });
-    this.#commitTx = db.transaction((batch: CommitBatch) => commitBatch(sql, batch));
+    this.#commitTx = db.transaction((batch: CommitBatch) =>
+      commitBatch(
+        sql,
+        batch,
+        this.#stored.get(batch.snapshot_id) ?? (sql.countSystems.get(batch.snapshot_id) as number),
+      ),
+    );
     this.#recordTokenTx = db.transaction((nowMs: number) => {
       sql.pruneTokenRequests.run(nowMs - TOKEN_LOG_RETENTION_MS);
       sql.insertTokenRequest.run(nowMs);
@@ -111,7 +123,12 @@ export class SqliteStore implements Store {
   }
 
   commit(batch: CommitBatch): CommitResult {
-    return guarded(`Cannot commit to snapshot ${batch.snapshot_id}`, () => this.#commitTx.immediate(batch));
+    const result = guarded(`Cannot commit to snapshot ${batch.snapshot_id}`, () =>
+      this.#commitTx.immediate(batch),
+    );
+    // Only once the transaction committed: a rolled-back commit leaves the count as it was.
+    this.#stored.set(batch.snapshot_id, result.systems_extracted);
+    return result;
   }
 
   idsOnPage(snapshotId: number, page: number): string[] {

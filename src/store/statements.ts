@@ -38,9 +38,6 @@ export function prepareStatements(db: Database.Database) {
        extraction_duration_ms = COALESCE(?, extraction_duration_ms) WHERE snapshot_id = ?`,
     ),
     getCheckpoint: sql('SELECT * FROM extraction_checkpoints WHERE snapshot_id = ?'),
-    checkpointCount: sql(
-      'SELECT systems_extracted FROM extraction_checkpoints WHERE snapshot_id = ?',
-    ).pluck(),
     upsertCheckpoint: sql(
       `INSERT INTO extraction_checkpoints (snapshot_id, created_at, ${CHECKPOINT_COLUMNS.join(', ')})
        VALUES (@snapshot_id, @updated_at, ${CHECKPOINT_COLUMNS.map((c) => `@${c}`).join(', ')})
