@@ -1,13 +1,11 @@
 /**
- * One pass over a page's JSON text before `JSON.parse` (issue 11, "digit-safe parser"). Outside strings,
- * every integer that lossless-json would keep as a LosslessNumber (above 2^53) is rewritten as a string
- * that starts with UNSAFE_MARKER, so `JSON.parse` keeps all of its digits. The pass also records where
- * each element of each array under `message_response` starts and ends in the input, so a record's
- * `raw_json` can be the exact slice received. Anything it does not handle with certainty is returned
- * as a fallback reason: the caller then uses the lossless path, whose output is the reference.
+ * One pass over a page's JSON text before `JSON.parse` (D73). Outside strings, every integer that
+ * lossless-json would keep as a LosslessNumber (above 2^53) becomes a string starting with UNSAFE_MARKER
+ * (U+0000: never raw in JSON, and a `\u0000` escape makes the scan fall back), so `JSON.parse` keeps all
+ * its digits. It also records where each element of each array under `message_response` starts and ends,
+ * so a record's `raw_json` is the exact slice received. Anything it cannot handle with certainty is a
+ * fallback reason: the caller then uses the lossless path, whose output is the reference.
  */
-/** U+0000 cannot appear raw in a JSON string and `\u0000` escapes make the scan fall back, so no real
- * string starts with it after parsing. */
 export const UNSAFE_MARKER = '\u0000';
 
 export type FallbackReason =

@@ -10,10 +10,11 @@
  * with HttpRequestError for transport problems, or with the signal's reason when the caller aborts.
  */
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { decodeUtf8, readHeaders } from './http-body.ts';
 import { HttpRequestError, toHttpRequestError } from './http-request-error.ts';
 
 export interface HttpRequest {
@@ -54,16 +55,6 @@ export interface HttpClient {
 export interface HttpClientOptions {
   /** Idle keep-alive sockets kept per host. Default 4 (the extractor runs one request at a time). */
   maxFreeSockets?: number;
-}
-
-function readHeaders(headers: IncomingHttpHeaders): HttpResponse['headers'] {
-  return {
-    get(name) {
-      const value = headers[name.toLowerCase()];
-      if (value === undefined) return null;
-      return Array.isArray(value) ? value.join(', ') : value;
-    },
-  };
 }
 
 /** The decoded body stream; null for an encoding we do not know (then the bytes are passed as is). */
@@ -197,17 +188,4 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       agents.https.destroy();
     },
   };
-}
-
-/** fatal: a bad byte is reported rather than becoming U+FFFD inside an id or a column (D51). */
-function decodeUtf8(bytes: Buffer): HttpBody {
-  try {
-    return {
-      kind: 'complete',
-      text: new TextDecoder('utf-8', { fatal: true }).decode(bytes),
-      bytes: bytes.byteLength,
-    };
-  } catch {
-    return { kind: 'not_utf8', lossyText: new TextDecoder().decode(bytes), bytes: bytes.byteLength };
-  }
 }
