@@ -127,8 +127,7 @@ function reportDuplicates(
 ): boolean {
   const distinct = new Set(ids);
   const withinPage = ids.length - distinct.size;
-  const storedElsewhere = ctx.deps.store.knownIds(ctx.snapshotId, [...distinct]);
-  for (const id of ctx.deps.store.idsOnPage(ctx.snapshotId, page)) storedElsewhere.delete(id);
+  const storedElsewhere = ctx.deps.store.knownIds(ctx.snapshotId, [...distinct], page);
   let acrossPages = 0;
   let thisRun = false;
   for (const id of distinct) {

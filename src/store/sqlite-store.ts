@@ -145,9 +145,13 @@ export class SqliteStore implements Store {
     return (this.#sql.lastStoredPage.get(snapshotId, maxPage) as number | null | undefined) ?? null;
   }
 
-  knownIds(snapshotId: number, ids: readonly string[]): Set<string> {
+  knownIds(snapshotId: number, ids: readonly string[], exceptPage?: number): Set<string> {
     if (ids.length === 0) return new Set();
-    return new Set(this.#sql.knownIds.all(snapshotId, JSON.stringify(ids)) as string[]);
+    const rows =
+      exceptPage === undefined
+        ? this.#sql.knownIds.all(snapshotId, JSON.stringify(ids))
+        : this.#sql.knownIdsElsewhere.all(snapshotId, JSON.stringify(ids), exceptPage);
+    return new Set(rows as string[]);
   }
 
   listGaps(snapshotId: number): GapRow[] {

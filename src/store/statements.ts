@@ -88,6 +88,11 @@ export function prepareStatements(db: Database.Database) {
       `SELECT resource_id FROM systems
        WHERE snapshot_id = ? AND resource_id IN (SELECT value FROM json_each(?))`,
     ).pluck(),
+    // Through the (snapshot_id, resource_id) key, so O(ids), not O(snapshot): called for every page.
+    knownIdsElsewhere: sql(
+      `SELECT resource_id FROM systems
+       WHERE snapshot_id = ? AND resource_id IN (SELECT value FROM json_each(?)) AND source_page <> ?`,
+    ).pluck(),
     upsertGap: sql(
       `INSERT INTO extraction_gaps (snapshot_id, page_num, error_type, error_message,
          response_sample, attempts, created_at, updated_at)

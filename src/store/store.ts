@@ -152,8 +152,8 @@ export interface Store {
   lastSuccessfulSize(beforeSnapshotId: number): number | null;
   /** The highest page ≤ maxPage that has systems stored in this snapshot (gap pages have none). */
   lastStoredPage(snapshotId: number, maxPage: number): number | null;
-  /** Which of `ids` are already stored in this snapshot. */
-  knownIds(snapshotId: number, ids: readonly string[]): Set<string>;
+  /** Which of `ids` are already stored in this snapshot (on a page other than `exceptPage`, if given). */
+  knownIds(snapshotId: number, ids: readonly string[], exceptPage?: number): Set<string>;
   listGaps(snapshotId: number): GapRow[];
   /** The newest stored record of `resourceId`, exactly as received (view system_raw_json, D70). */
   rawRecord(resourceId: string): string | null;
