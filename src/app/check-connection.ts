@@ -8,7 +8,8 @@ import { createApiClient } from '../api/index.ts';
 import { createMint, createTokenBudget } from '../auth/index.ts';
 import { LIMITS, type Config, type Credentials } from '../config/index.ts';
 import { createEventLogger, openDailyLogFile, SecretRegistry } from '../observability/index.ts';
-import { createTextFetch, ExtractorError } from '../platform/index.ts';
+import { ExtractorError } from '../platform/index.ts';
+import { tokenEndpointFetch } from './compose-run.ts';
 import { createPacer, fetchPageWithRetry } from '../retry/index.ts';
 import type { Store } from '../store/index.ts';
 import type { ProcessIO } from './io.ts';
@@ -52,10 +53,7 @@ export async function checkConnection(args: {
   const mint = createMint({
     credentials: args.credentials,
     accountsUrl: config.accountsUrl,
-    fetch: createTextFetch(io.http, {
-      timeoutMs: config.requestTimeoutMs,
-      maxBodyBytes: LIMITS.textBodyMaxBytes,
-    }),
+    fetch: tokenEndpointFetch(io, config),
     clock: io.clock,
     budget: createTokenBudget({ store, clock: io.clock, logger, maxRequests, windowMs }),
     timeoutMs: config.requestTimeoutMs,

@@ -43,10 +43,7 @@ export async function composeRun(args: {
   const tokens = createTokenManager({
     credentials: args.credentials,
     accountsUrl: config.accountsUrl,
-    fetch: createTextFetch(io.http, {
-      timeoutMs: config.requestTimeoutMs,
-      maxBodyBytes: LIMITS.textBodyMaxBytes,
-    }),
+    fetch: tokenEndpointFetch(io, config),
     clock: io.clock,
     logger,
     store: args.store,
@@ -104,4 +101,15 @@ export async function composeRun(args: {
     metrics,
     slack,
   };
+}
+
+/** The token endpoint's fetch: the run's HTTP client, the request timeout, a 1 MB answer cap. */
+export function tokenEndpointFetch(
+  io: Pick<ProcessIO, 'http'>,
+  config: Pick<Config, 'requestTimeoutMs'>,
+): ReturnType<typeof createTextFetch> {
+  return createTextFetch(io.http, {
+    timeoutMs: config.requestTimeoutMs,
+    maxBodyBytes: LIMITS.textBodyMaxBytes,
+  });
 }

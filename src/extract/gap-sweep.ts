@@ -8,7 +8,6 @@ import type { GapRow } from '../store/index.ts';
 import { withTotals } from './pass-state.ts';
 import type { DeferResult } from './ports.ts';
 import { readPage } from './read-page.ts';
-import { reconcileDrift } from './drift.ts';
 
 export type SweepStop = { kind: 'done' } | { kind: 'budget' } | { kind: 'defer'; result: DeferResult };
 
@@ -54,18 +53,8 @@ export async function runGapSweep(ctx: RunContext): Promise<SweepStop> {
  */
 async function neighbourAligned(ctx: RunContext, page: number): Promise<boolean> {
   if (page <= 1) return true;
-  ctx.commit();
-  const drift = await reconcileDrift({
-    store: ctx.deps.store,
-    pages: ctx.deps.pages,
-    logger: ctx.log,
-    snapshotId: ctx.snapshotId,
-    lastPage: page - 1,
-    signal: ctx.options.signal,
-  });
   // Not aligned (lost, or the probe unreadable): afterDrift reopens the pass from the affected page.
-  ctx.applyDrift(drift);
-  return drift.kind === 'aligned';
+  return ctx.recheckBefore(page);
 }
 
 /** This snapshot's gap pages not recovered yet. */

@@ -7,7 +7,6 @@
  * rest of the pass): its records are kept and it is recorded as a gap, so a sweep reads it again.
  * The rules that move the position are in pass-state.ts; this file only sequences them.
  */
-import { reconcileDrift } from './drift.ts';
 import { openGaps } from './gap-sweep.ts';
 import { afterPage, atPage, endedPastLast, shortPageReason, withTotals } from './pass-state.ts';
 import type { DeferResult, ParsedPage } from './ports.ts';
@@ -172,15 +171,5 @@ function recordIfShort(ctx: RunContext, fetched: ParsedPage): void {
  */
 async function recheckAfterChange(ctx: RunContext, page: number): Promise<boolean> {
   ctx.position = atPage(ctx.position, page);
-  ctx.commit();
-  const drift = await reconcileDrift({
-    store: ctx.deps.store,
-    pages: ctx.deps.pages,
-    logger: ctx.log,
-    snapshotId: ctx.snapshotId,
-    lastPage: page - 1,
-    signal: ctx.options.signal,
-  });
-  ctx.applyDrift(drift);
-  return drift.kind === 'aligned';
+  return ctx.recheckBefore(page);
 }

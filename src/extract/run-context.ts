@@ -6,7 +6,7 @@
 import type { EventLogger } from '../platform/index.ts';
 import { type Checkpoint, type CommitResult, coveragePct } from '../store/index.ts';
 import { Committer } from './committer.ts';
-import type { DriftOutcome } from './drift.ts';
+import { reconcileDrift, type DriftOutcome } from './drift.ts';
 import { etaMinutesOf } from './coverage.ts';
 import { afterDrift, clampedToTotal, positionOf, type PassPosition } from './pass-state.ts';
 import type { ExtractDeps, ExtractOptions, GapResult } from './ports.ts';
@@ -61,6 +61,24 @@ export class RunContext {
       this.committer.addStale(outcome.staleIds);
     }
     this.position = afterDrift(this.position, outcome);
+  }
+
+  /**
+   * Commits, then re-checks the page before `page` exactly as a resuming run does (drift.ts, D14,
+   * D53) and acts on the outcome. False when the drift check moved the pass back.
+   */
+  async recheckBefore(page: number): Promise<boolean> {
+    this.commit();
+    const drift = await reconcileDrift({
+      store: this.deps.store,
+      pages: this.deps.pages,
+      logger: this.log,
+      snapshotId: this.snapshotId,
+      lastPage: page - 1,
+      signal: this.options.signal,
+    });
+    this.applyDrift(drift);
+    return drift.kind === 'aligned';
   }
 
   /** A page that exhausted its attempts (in the pass or again in a sweep): counted, logged, reported. */
