@@ -34,10 +34,10 @@ export async function footprintRows(): Promise<string[][]> {
       'systems',
       'wall s',
       'floor s',
-      'peak RSS MB',
+      'peak RSS MiB',
       'CPU ms/1000',
-      'DB KB/system',
-      'writes MB',
+      'DB KiB/system',
+      'writes MiB',
       'writes / DB',
     ],
   ];

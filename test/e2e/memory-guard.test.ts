@@ -1,6 +1,8 @@
 /**
  * The coarse memory guard (issue 11, D69): a full unpaced extraction of a 100,000-system simulator
- * must peak below 100 MB, the hard limit. Peak = the kernel's figure for the CLI process itself
+ * must peak below 100 MiB (104.9 MB). That is a coarse guard, looser than the spec's 100 MB (decimal)
+ * limit: the pass peaks at 91.8–93.2 MiB (96.3–97.7 MB), too close to 100 MB for a test that must not
+ * flake (bench/results.md). Peak = the kernel's figure for the CLI process itself
  * (getrusage ru_maxrss, read by a preload at exit), not a sampled RSS. The fine figures, paced and
  * per invocation, are `npm run bench`'s (bench/results.md). About 25 s on a loaded 2-core machine.
  */
@@ -29,7 +31,7 @@ afterAll(async () => {
 });
 
 describe('memory guard', () => {
-  it(`extracts ${SYSTEMS.toLocaleString('en-US')} systems unpaced within 100 MB peak RSS`, async () => {
+  it(`extracts ${SYSTEMS.toLocaleString('en-US')} systems unpaced within 100 MiB peak RSS`, async () => {
     sim = await createSimulator({ profile: 'clean', settings: { systems: SYSTEMS, latencyMs: [0, 0] } });
     const rssFile = join(dir, 'maxrss.txt');
     const result = await runCli([], {
@@ -45,6 +47,6 @@ describe('memory guard', () => {
     expect(complete?.['systems_extracted']).toBe(SYSTEMS);
     const peakKb = Number(readFileSync(rssFile, 'utf8'));
     expect(peakKb).toBeGreaterThan(10 * 1024); // a real figure, not an empty file
-    expect(peakKb, `peak RSS ${(peakKb / 1024).toFixed(1)} MB`).toBeLessThan(LIMIT_KB);
+    expect(peakKb, `peak RSS ${(peakKb / 1024).toFixed(1)} MiB`).toBeLessThan(LIMIT_KB);
   }, 300_000);
 });
