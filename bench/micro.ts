@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { normalizeRecord, parseLossless, parseScanDetailsPage } from '../src/api/index.ts';
 import type { JsonValue } from '../src/api/index.ts';
 import { isJsonObject } from '../src/api/lossless.ts';
-import { createSimulator } from '../src/simulator/index.ts';
 import { openStore } from '../src/store/index.ts';
 import type { SystemRecord } from '../src/store/index.ts';
+import { simulatorPageBodies } from '../test/support/simulator-pages.ts';
 
 export interface MicroResult {
   name: string;
@@ -86,38 +86,6 @@ function measure(
   };
 }
 
-async function fetchPageBodies(count: number): Promise<string[]> {
-  const sim = await createSimulator({ profile: 'clean', seed: 1 });
-  try {
-    const form = new URLSearchParams({
-      grant_type: 'refresh_token',
-      client_id: sim.credentials.clientId,
-      client_secret: sim.credentials.clientSecret,
-      refresh_token: sim.credentials.refreshToken,
-    });
-    const tokenAnswer = (await (
-      await fetch(`${sim.url}/oauth/v2/token`, { method: 'POST', body: form })
-    ).json()) as {
-      access_token?: string;
-    };
-    const token = tokenAnswer.access_token;
-    if (token === undefined) throw new Error('the simulator issued no token');
-    const bodies: string[] = [];
-    for (let page = 1; page <= count; page += 1) {
-      const response = await fetch(
-        `${sim.url}/api/1.4/patch/scandetails?page=${page}&pagelimit=${PAGE_SIZE}`,
-        {
-          headers: { Authorization: `Zoho-oauthtoken ${token}` },
-        },
-      );
-      bodies.push(await response.text());
-    }
-    return bodies;
-  } finally {
-    await sim.close();
-  }
-}
-
 function recordsOf(value: JsonValue): JsonValue[] {
   if (!isJsonObject(value)) throw new Error('not an envelope');
   const response = value['message_response'];
@@ -128,7 +96,7 @@ function recordsOf(value: JsonValue): JsonValue[] {
 }
 
 export async function runMicro(): Promise<{ results: MicroResult[]; pageBytes: number }> {
-  const bodies = await fetchPageBodies(10);
+  const bodies = await simulatorPageBodies({ seed: 1, pages: 10 });
   const body = bodies[0] ?? '';
   const parsedPages = bodies.map((text, index) => {
     const outcome = parseScanDetailsPage(text, { page: index + 1, pageSize: PAGE_SIZE });

@@ -5,40 +5,12 @@
  */
 import { parseScanDetailsPageDigitSafe } from '../src/api/parse-page-digit-safe.ts';
 import { parseScanDetailsPage } from '../src/api/parse-page.ts';
-import { createSimulator } from '../src/simulator/index.ts';
+import { simulatorPageBodies } from '../test/support/simulator-pages.ts';
 
 const PAGE_SIZE = 25;
 const PAGES = 20;
 const ROUNDS = 10;
 const ROUND_MS = 200;
-
-async function pageBodies(): Promise<string[]> {
-  const sim = await createSimulator({ profile: 'clean', seed: 1 });
-  try {
-    const form = new URLSearchParams({
-      grant_type: 'refresh_token',
-      client_id: sim.credentials.clientId,
-      client_secret: sim.credentials.clientSecret,
-      refresh_token: sim.credentials.refreshToken,
-    });
-    const token = (await (
-      await fetch(`${sim.url}/oauth/v2/token`, { method: 'POST', body: form })
-    ).json()) as {
-      access_token: string;
-    };
-    const bodies: string[] = [];
-    for (let page = 1; page <= PAGES; page += 1) {
-      const url = `${sim.url}/api/1.4/patch/scandetails?page=${page}&pagelimit=${PAGE_SIZE}`;
-      const response = await fetch(url, {
-        headers: { Authorization: `Zoho-oauthtoken ${token.access_token}` },
-      });
-      bodies.push(await response.text());
-    }
-    return bodies;
-  } finally {
-    await sim.close();
-  }
-}
 
 function cpuUs(): number {
   const { user, system } = process.cpuUsage();
@@ -68,7 +40,7 @@ function measure(
   return [bestWall, bestCpu];
 }
 
-const bodies = await pageBodies();
+const bodies = await simulatorPageBodies({ seed: 1, pages: PAGES });
 const bytes = bodies.reduce((sum, body) => sum + Buffer.byteLength(body), 0) / bodies.length;
 const rows: [string, (text: string, page: number) => unknown][] = [
   ['JSON.parse only (baseline, loses digits)', (text) => JSON.parse(text) as unknown],
