@@ -3,47 +3,21 @@
  * progress bar appears on stderr; under cron (pipes, no TTY) stdout carries JSON lines only and
  * stderr stays empty; `--log-file` writes a 0600 file per UTC day, appends, and prunes old days.
  */
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { ofType, validateEventStream } from '../support/event-schema.ts';
+import { runInPty, SCRIPT, shellQuote } from '../support/pty.ts';
 import { CLI_PATH } from '../support/run-cli.ts';
 import { obsEnv, runDirs, runValidated } from '../support/validated-run.ts';
 
-const SCRIPT = '/usr/bin/script';
 const DAY_MS = 86_400_000;
 /** Cursor and line control sequences (ESC [ … letter, ESC 7 / ESC 8), built from text to keep lint quiet. */
 const ANSI_ESCAPE = new RegExp(String.raw`\x1b(\[[0-9;?]*[A-Za-z]|[78])`, 'g');
 
 function utcDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
-}
-
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Runs the CLI under util-linux `script`, so its stdin/stdout/stderr are a pty; returns what the terminal showed. */
-function runInPty(
-  args: readonly string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; screen: string }> {
-  const command = [process.execPath, CLI_PATH, ...args].map(shellQuote).join(' ');
-  return new Promise((resolve, reject) => {
-    const child = spawn(SCRIPT, ['-q', '-e', '-c', command, '/dev/null'], {
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', SHELL: '/bin/sh', TERM: 'xterm', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let screen = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (screen += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (screen += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, screen });
-    });
-  });
 }
 
 describe('a TTY run (through a pty) shows the progress bar', () => {
@@ -66,7 +40,10 @@ describe('a TTY run (through a pty) shows the progress bar', () => {
       const dirs = runDirs();
       const logPath = join(dirs.dir, 'logs', 'pmp.log');
       const before = Date.now();
-      const { code, screen } = await runInPty(['--log-file', logPath], obsEnv(sim, dirs));
+      const { code, screen } = await runInPty(
+        [process.execPath, CLI_PATH, '--log-file', logPath].map(shellQuote).join(' '),
+        obsEnv(sim, dirs),
+      );
       expect(code).toBe(0);
       // cli-progress redraws in place; the last frame is the finished batch.
       const frames = screen.split('\u001b[1G').map((frame) => frame.replace(ANSI_ESCAPE, ''));

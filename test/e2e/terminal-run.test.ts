@@ -4,41 +4,16 @@
  * Every line on the screen is one whole, valid event with its `msg`. The README's pino-pretty recipe
  * (`2>&1 |`) gets the same clean stream. With --log-file the bar alone shows (observability-tty).
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { ofType, parseEventLine, type AnyLogEvent } from '../support/event-schema.ts';
+import { runInPty, SCRIPT, shellQuote } from '../support/pty.ts';
 import { CLI_PATH } from '../support/run-cli.ts';
 import { obsEnv, runDirs } from '../support/validated-run.ts';
 
-const SCRIPT = '/usr/bin/script';
 /** The escape character: any cursor movement or line clearing (the bar's redraws) starts with it. */
 const ESC = '\u001b';
-
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Runs `shellCommand` under `script`, so stdin, stdout and stderr are a pty; returns what the terminal showed. */
-function runInPty(
-  shellCommand: string,
-  env: Record<string, string>,
-): Promise<{ code: number | null; screen: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(SCRIPT, ['-q', '-e', '-c', shellCommand, '/dev/null'], {
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', SHELL: '/bin/sh', TERM: 'xterm', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let screen = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (screen += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (screen += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, screen });
-    });
-  });
-}
 
 /** The screen's lines (the pty turns each \n into \r\n), each parsed as one event: a broken line throws. */
 function screenEvents(screen: string): AnyLogEvent[] {
