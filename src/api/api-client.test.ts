@@ -52,6 +52,15 @@ describe('createApiClient (scripted fetch)', () => {
     expect(fake.calls[0]?.url).toMatch(/pagelimit=100$/);
   });
 
+  it('sends the page size one request names, and parses with it when the API echoes none (D74)', async () => {
+    const { client, fake } = clientWith([
+      () => jsonResponse(JSON.stringify({ status: 'success', message_response: { total: 3, scandetails: [] } })),
+    ]);
+    const result = await client.fetchScanDetailsPage(3, TOKEN, signal, 1000);
+    expect(fake.calls[0]?.url).toMatch(/\?page=3&pagelimit=1000$/);
+    expect(result).toMatchObject({ body: { kind: 'parsed', value: { page: 3, limit: 1000 } } });
+  });
+
   it('keeps status, Retry-After, Date and a 1 KB sample for the classifier', async () => {
     const body = `<html>${'x'.repeat(5000)}</html>`;
     const headers = { 'retry-after': '7', date: 'Thu, 26 Nov 2026 12:00:00 GMT' };

@@ -27,16 +27,18 @@ export interface ApiClientOptions {
   timeoutMs: number;
   /** Body cap, bytes (Config.maxBodyBytes). */
   maxBodyBytes: number;
-  /** `pagelimit` sent to the API (Config.pageSize). */
+  /** `pagelimit` of a request that names none (Config.pageSize; 25 under PMP_PAGE_SIZE=auto, D74). */
   pageSize: number;
 }
 
 export interface ApiClient {
   readonly pageSize: number;
+  /** `pageSize`: this request's `pagelimit` (D74's probe and big pages); default `options.pageSize`. */
   fetchScanDetailsPage(
     page: number,
     accessToken: string,
     signal: AbortSignal,
+    pageSize?: number,
   ): Promise<AttemptResult<ParsedPage>>;
   fetchServerProperties(accessToken: string, signal: AbortSignal): Promise<AttemptResult<ServerProperties>>;
 }
@@ -99,9 +101,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   return {
     pageSize,
-    fetchScanDetailsPage: (page, accessToken, signal) =>
-      request(`/api/1.4/patch/scandetails?page=${page}&pagelimit=${pageSize}`, accessToken, signal, (text) =>
-        parseScanDetailsPageDigitSafe(text, { page, pageSize }),
+    fetchScanDetailsPage: (page, accessToken, signal, size = pageSize) =>
+      request(`/api/1.4/patch/scandetails?page=${page}&pagelimit=${size}`, accessToken, signal, (text) =>
+        parseScanDetailsPageDigitSafe(text, { page, pageSize: size }),
       ),
     fetchServerProperties: (accessToken, signal) =>
       request('/api/1.4/desktop/serverproperties', accessToken, signal, parseServerProperties),

@@ -4,7 +4,7 @@
  */
 import { createApiClient } from '../api/index.ts';
 import { createTokenManager } from '../auth/index.ts';
-import { LIMITS, type Config, type Credentials } from '../config/index.ts';
+import { basePageSize, LIMITS, type Config, type Credentials } from '../config/index.ts';
 import type { PageSource } from '../extract/index.ts';
 import {
   createProgressReporter,
@@ -63,7 +63,7 @@ export async function composeRun(args: {
     pacer: createPacer(io.clock, config.pageDelayMs),
     timeoutMs: config.requestTimeoutMs,
     maxBodyBytes: config.maxBodyBytes,
-    pageSize: config.pageSize,
+    pageSize: basePageSize(config.pageSize),
   });
   const policy = {
     maxAttempts: config.maxAttempts,

@@ -14,8 +14,8 @@ export interface Config {
   dbPath: string;
   /** Pages fetched per run. */
   batchPages: number;
-  /** `pagelimit` sent to the API. */
-  pageSize: number;
+  /** `pagelimit` sent to the API, or `auto`: probe the largest size the server honours (D74). */
+  pageSize: number | 'auto';
   /** Minimum spacing between request starts, ms. */
   pageDelayMs: number;
   /** Whole-request timeout (body included), ms. */

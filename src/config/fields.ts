@@ -42,6 +42,24 @@ export function wholeNumber(min: number, max?: number): Field<number> {
   );
 }
 
+/**
+ * PMP_PAGE_SIZE: a whole number from 1 to 1000 sent as `pagelimit`, or `auto` (any case, D74): probe
+ * the largest page size the server honours, up to 1000, and fall back to 25.
+ */
+export const pageSize: Field<number | 'auto'> = (() => {
+  const count = wholeNumber(1, 1000);
+  return field((raw) => {
+    if (raw.toLowerCase() === 'auto') return 'auto';
+    const parsed = count.schema.safeParse(raw);
+    return parsed.success ? parsed.data : undefined;
+  }, `${count.expect}, or auto`);
+})();
+
+/** The `pagelimit` of a request that names none: the configured size, or auto's base of 25 (D74). */
+export function basePageSize(setting: number | 'auto'): number {
+  return setting === 'auto' ? LIMITS.autoPageSizeBase : setting;
+}
+
 /** A percentage above 0 and at most 100, decimals allowed. */
 export const percent: Field<number> = field((raw) => {
   if (!/^\d+(\.\d+)?$/.test(raw)) return undefined;

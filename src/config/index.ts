@@ -1,4 +1,5 @@
 export type { CliOverrides, Config } from './config.ts';
+export { basePageSize } from './fields.ts';
 export { LIMITS } from './limits.ts';
 export { flagName, shownDefault } from './setting.ts';
 export { CREDENTIAL_VARIABLES, SETTING_LIST } from './settings.ts';

@@ -18,6 +18,10 @@ export const LIMITS = {
   textBodyMaxBytes: 1024 * 1024,
   /** Minimum spacing between Slack POSTs (D9: one per minute), ms; messages in between merge. */
   slackMinIntervalMs: 60_000,
+  /** PMP_PAGE_SIZE=auto (D74): the `pagelimit` of the probe, the most the API documents. */
+  autoPageSizeProbe: 1000,
+  /** PMP_PAGE_SIZE=auto (D74): the page size of the pass and of the fallback, the API's own default. */
+  autoPageSizeBase: 25,
   /** A hook still running after its time limit gets SIGTERM, then SIGKILL this much later, ms. */
   hookKillGraceMs: 5000,
 } as const;

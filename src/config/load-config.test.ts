@@ -109,6 +109,15 @@ describe('loadConfig values', () => {
     expect(loadConfig({ PMP_LOG_LEVEL: raw }, {}, HOME).logLevel).toBe(level);
   });
 
+  it.each([
+    ['auto', 'auto'],
+    ['AUTO', 'auto'],
+    ['1', 1],
+    ['1000', 1000],
+  ])('accepts PMP_PAGE_SIZE=%s', (raw, pageSize) => {
+    expect(loadConfig({ PMP_PAGE_SIZE: raw }, {}, HOME).pageSize).toBe(pageSize);
+  });
+
   it('expands ~ alone and ~/ but not ~user', () => {
     expect(loadConfig({ PMP_DB_PATH: '~' }, {}, HOME).dbPath).toBe(HOME);
     expect(loadConfig({ PMP_DB_PATH: '~/x.db' }, {}, '/home/op/').dbPath).toBe('/home/op/x.db');

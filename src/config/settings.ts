@@ -12,6 +12,7 @@ import {
   flagSwitch,
   httpUrl,
   logLevel,
+  pageSize,
   percent,
   text,
   tokenBudget,
@@ -55,7 +56,12 @@ export const SETTINGS = {
     default: '50',
     help: 'pages per run',
   },
-  pageSize: { env: 'PMP_PAGE_SIZE', field: whole(1, 1000), default: '25', help: 'pagelimit sent to the API' },
+  pageSize: {
+    env: 'PMP_PAGE_SIZE',
+    field: pageSize,
+    default: '25',
+    help: 'pagelimit sent to the API; auto: the largest the server honours (up to 1000), else 25',
+  },
   pageDelayMs: {
     env: 'PMP_PAGE_DELAY_MS',
     field: whole(0),
