@@ -31,9 +31,24 @@ export type PageResult =
 
 export type DeferResult = Extract<PageResult, { kind: 'defer' }>;
 
+/** How one request asks for its page (D74); without it, the API client's own page size, all attempts. */
+export interface PageRequest {
+  /** `pagelimit` of this request; `page` counts pages of this size. */
+  pageSize: number;
+  /** One attempt and no retry: a big page that fails makes the pass fall back instead. */
+  singleAttempt: boolean;
+  /** The page (of the pass's unit) that log lines about this page's records name. */
+  reportPage: number;
+}
+
 export interface PageSource {
   /** `logger` is bound to the run's snapshot, so attempt events carry `snapshot_id`. */
-  fetchPage(page: number, signal: AbortSignal, logger: EventLogger): Promise<PageResult>;
+  fetchPage(
+    page: number,
+    signal: AbortSignal,
+    logger: EventLogger,
+    request?: PageRequest,
+  ): Promise<PageResult>;
 }
 
 interface TokenLifecycle {

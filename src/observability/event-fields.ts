@@ -38,6 +38,8 @@ export const EVENT_FIELDS = {
   checkpoint_commit: ['last_page', 'systems_extracted', 'coverage_pct', 'pages_in_commit'],
   checkpoint_corruption: ['reason', 'last_page', 'coverage_pct', 'action'],
   coverage_decreased: ['previous_pct', 'current_pct'],
+  page_size_probed: ['page_size_requested', 'limit_echoed', 'records', 'page_size', 'clamp'],
+  page_size_fallback: ['page', 'page_size', 'fallback_page_size', 'reason'],
   page_drift_detected: ['page', 'shift_pages', 'resume_page', 'matched'],
   batch_complete: [
     'pages_attempted',

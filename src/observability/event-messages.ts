@@ -30,6 +30,12 @@ const DESCRIBE: Describe = {
     `committed through page ${f.last_page}: ${f.systems_extracted} systems, coverage ${pct(f.coverage_pct)}`,
   checkpoint_corruption: (f) => `invalid checkpoint (${f.reason}): ${f.action.replaceAll('_', ' ')}`,
   coverage_decreased: (f) => `coverage fell from ${pct(f.previous_pct)} to ${pct(f.current_pct)}`,
+  page_size_probed: (f) =>
+    f.clamp === 'none'
+      ? `the server honours pagelimit=${f.page_size}`
+      : `pagelimit=${f.page_size_requested} is capped at ${f.page_size} (${f.clamp === 'silent' ? `${f.records} records, limit ${f.limit_echoed} echoed` : `limit ${f.limit_echoed} echoed`}); using ${f.page_size}`,
+  page_size_fallback: (f) =>
+    `pages of ${f.page_size} failed (${f.reason}); pages of ${f.fallback_page_size} for the rest of this pass`,
   page_drift_detected: (f) =>
     `page ${f.page} moved by ${f.shift_pages} pages since the last run; resuming at page ${f.resume_page}`,
   batch_complete: (f) =>

@@ -15,6 +15,8 @@ export const DEFAULT_LEVELS: Readonly<Record<EventType, Level>> = {
   checkpoint_commit: 'INFO',
   checkpoint_corruption: 'WARNING',
   coverage_decreased: 'WARNING',
+  page_size_probed: 'INFO',
+  page_size_fallback: 'WARNING',
   page_drift_detected: 'WARNING',
   batch_complete: 'INFO',
   target_met: 'INFO',

@@ -71,6 +71,13 @@ const SAMPLES: { [K in EventType]: EventMap[K] } = {
     action: 'reset_to_page_0',
   },
   coverage_decreased: { previous_pct: 74.1, current_pct: 73.9 },
+  page_size_probed: { page_size_requested: 1000, limit_echoed: 1000, records: 25, page_size: 25, clamp: 'silent' },
+  page_size_fallback: {
+    page: 41,
+    page_size: 1000,
+    fallback_page_size: 25,
+    reason: 'pagelimit=1000 on page 2: network_timeout',
+  },
   page_drift_detected: { page: 50, shift_pages: 1, resume_page: 49, matched: true },
   duplicate_records: { page: 7, within_page: 1, across_pages: 2 },
   batch_complete: {

@@ -92,6 +92,22 @@ export interface EventMap {
     previous_pct: number;
     current_pct: number;
   };
+  /** D74: PMP_PAGE_SIZE=auto's probe settled the pass's request size. */
+  page_size_probed: {
+    page_size_requested: number;
+    limit_echoed: number;
+    records: number;
+    page_size: number;
+    /** How the server capped the request: not at all, by echoing a smaller limit, or silently. */
+    clamp: 'none' | 'echoed' | 'silent';
+  };
+  /** D74: a big page failed or did not add up; the rest of the pass uses pages of `fallback_page_size`. */
+  page_size_fallback: {
+    page: number;
+    page_size: number;
+    fallback_page_size: number;
+    reason: string;
+  };
   page_drift_detected: {
     page: number;
     shift_pages: number;

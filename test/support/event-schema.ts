@@ -103,6 +103,14 @@ const FIELD_SCHEMAS: FieldSchemas = {
     action: z.enum(['reset_to_page_0', 'reset_to_last_valid_page']),
   },
   coverage_decreased: { previous_pct: pct, current_pct: pct },
+  page_size_probed: {
+    page_size_requested: pageNumber,
+    limit_echoed: pageNumber,
+    records: count,
+    page_size: pageNumber,
+    clamp: z.enum(['none', 'echoed', 'silent']),
+  },
+  page_size_fallback: { page: pageNumber, page_size: pageNumber, fallback_page_size: pageNumber, reason: text },
   page_drift_detected: {
     page: pageNumber,
     shift_pages: count,
@@ -173,6 +181,8 @@ const SNAPSHOT_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'checkpoint_corruption',
   'coverage_decreased',
   'page_drift_detected',
+  'page_size_probed',
+  'page_size_fallback',
   'batch_complete',
   'target_met',
   'retry_decision',
