@@ -159,7 +159,11 @@ describe('UnitPages', () => {
     expect(result).toMatchObject({ kind: 'ok', page: { page: 41, ids: FLEET.slice(1000, 1025) } });
     expect(api.calls.map((call) => `${call.page}@${call.request?.pageSize}`)).toEqual(['2@1000', '41@25']);
     expect(settled).toEqual([
-      { probed_page_size: 25, page_size_fallback: expect.stringContaining('25 records') },
+      {
+        probed_page_size: 25,
+        page_size_fallback:
+          'pagelimit=1000 on page 2: 25 records where limit 1000 and total 3362 promise 1000',
+      },
     ]);
   });
 
