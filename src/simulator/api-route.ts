@@ -5,6 +5,9 @@ import { applyDueDrift, parsePageQuery, scanDetailsText } from './scandetails.ts
 import { serverPropertiesText } from './server-properties.ts';
 import type { SimState } from './sim-state.ts';
 
+/** The longest delay a Node timer takes (about 24.8 days); a longer one would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /**
  * The PMP API routes: scandetails (`isPage`) and serverproperties. Order: latency, admission faults
  * (quota, rate limit, throttle), the token check, then scripted or random page faults.
@@ -17,7 +20,7 @@ export async function handleApi(
   isPage: boolean,
 ): Promise<void> {
   const timeMs = state.nowMs();
-  const pageQuery = isPage ? parsePageQuery(url.searchParams) : null;
+  const pageQuery = isPage ? parsePageQuery(url.searchParams, state.settings.pageLimitCap) : null;
   if (pageQuery) {
     state.lastPageSize = pageQuery.limit;
     applyDueDrift(state);
@@ -28,13 +31,30 @@ export async function handleApi(
     res.destroy();
     return;
   }
-  const base = { timeMs, method: req.method ?? 'GET', path: url.pathname, page: pageQuery?.page ?? null };
+  const base = {
+    timeMs,
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    page: pageQuery?.page ?? null,
+    pageLimit: pageQuery?.asked ?? null,
+  };
   const token = state.tokens.check(req.headers.authorization);
   let fault = state.faults.admission(isPage);
   if (!fault && !token.ok) {
     const status = state.settings.authFailure === '401' ? 401 : 200;
     state.stats.requests.push({ ...base, status, fault: `auth:${token.reason}`, tokenId: token.tokenId });
     sendAuthFailure(res, state);
+    return;
+  }
+  if (!fault && pageQuery?.hang === true) {
+    // D74's hanging cap: the request is seen (and counted) but never answered; close() ends it.
+    state.stats.requests.push({ ...base, status: 0, fault: 'page_limit_hang', tokenId: token.tokenId });
+    const gone = new AbortController();
+    res.once('close', () => {
+      gone.abort();
+    });
+    await pause(MAX_TIMER_MS, AbortSignal.any([state.closing, gone.signal]));
+    res.destroy();
     return;
   }
   if (!fault && pageQuery) fault = state.faults.forPage(pageQuery.page);

@@ -1,14 +1,21 @@
 import type { Fault } from './faults.ts';
 import { filterEntries } from './filters.ts';
+import type { PageLimitCap } from './settings.ts';
 import type { SimState } from './sim-state.ts';
 
-/** Default and maximum `pagelimit` (D23: default 25 documented; 1000 cap reported). */
+/** Default `pagelimit` (D23: default 25 documented; the cap is SimSettings.pageLimitCap). */
 export const DEFAULT_PAGE_LIMIT = 25;
-const MAX_PAGE_LIMIT = 1000;
 
 export interface PageQuery {
   page: number;
+  /** The `pagelimit` asked for (25 when absent or not a positive whole number). */
+  asked: number;
+  /** Records per page as served: the `pagelimit` asked for, capped (SimSettings.pageLimitCap). */
   limit: number;
+  /** `limit` as echoed: the served size, or (a silent cap) the size asked for. */
+  echoedLimit: number;
+  /** The `pagelimit` asked for is above the cap and the cap hangs: no answer at all. */
+  hang: boolean;
 }
 
 function positiveInt(value: string | null): number | null {
@@ -21,9 +28,17 @@ function positiveInt(value: string | null): number | null {
  * Lower-case `page` and `pagelimit` only, as api/1.4 expects: a camelCase `pageLimit` is ignored and
  * the default of 25 applies (the D23 parameter-case quirk).
  */
-export function parsePageQuery(query: URLSearchParams): PageQuery {
-  const limit = Math.min(positiveInt(query.get('pagelimit')) ?? DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT);
-  return { page: positiveInt(query.get('page')) ?? 1, limit };
+export function parsePageQuery(query: URLSearchParams, cap: PageLimitCap): PageQuery {
+  const asked = positiveInt(query.get('pagelimit')) ?? DEFAULT_PAGE_LIMIT;
+  const limit = Math.min(asked, cap.max);
+  const over = asked > cap.max;
+  return {
+    page: positiveInt(query.get('page')) ?? 1,
+    asked,
+    limit,
+    echoedLimit: over && cap.over === 'silent' ? asked : limit,
+    hang: over && cap.over === 'hang',
+  };
 }
 
 /** Applies each drift step whose request threshold has been reached, once. */
@@ -45,7 +60,7 @@ export function scanDetailsText(
   pageQuery: PageQuery,
   fault: Fault | null,
 ): string {
-  const { page, limit } = pageQuery;
+  const { page, limit, echoedLimit } = pageQuery;
   const entries = filterEntries(state.inventory.entries(), query);
   const total = entries.length;
   const lastPage = Math.ceil(total / limit);
@@ -57,7 +72,7 @@ export function scanDetailsText(
   const totalText = totalAsString ? `"${total}"` : String(total);
   const records = slice.map((entry) => entry.text).join(',');
   return (
-    `{"message_type":"scandetails","message_response":{"total":${totalText},"limit":${limit},` +
+    `{"message_type":"scandetails","message_response":{"total":${totalText},"limit":${echoedLimit},` +
     `"page":${page},"${recordsKey}":[${records}]},"message_version":"1.4","status":"success"}`
   );
 }

@@ -9,6 +9,11 @@ export interface SimCredentials {
   refreshToken: string;
 }
 
+export interface PageLimitCap {
+  max: number;
+  over: 'echo' | 'silent' | 'hang';
+}
+
 /** Inventory change applied once, after `afterRequests` scandetails requests have been answered. */
 interface DriftStep {
   afterRequests: number;
@@ -51,6 +56,13 @@ export interface SimSettings {
   /** Past the last page: an empty array, or the pages again from page 1 (modulo the page count). */
   pastLastPage: 'empty' | 'wrap';
   drift: DriftStep[];
+  /**
+   * How `pagelimit` is capped (D74). Up to `max` it is honoured. Above it, `echo` serves `max` records
+   * and echoes `max` as `limit`; `silent` serves `max` records (page N starts at (N-1) × max) but
+   * echoes the `pagelimit` asked for, as a server that clamps without saying so; `hang` never answers
+   * (the client's timeout ends the request). Default: 1000 echoed, the cap the API is reported to have.
+   */
+  pageLimitCap: PageLimitCap;
   /** Uniform per-request latency on API routes, [min, max] in ms. */
   latencyMs: [number, number];
   /** Server-side API request rate limit, answered with 429 + Retry-After. */
@@ -93,6 +105,7 @@ export const DEFAULT_SETTINGS: SimSettings = {
   recordsKey: 'scandetails',
   pastLastPage: 'empty',
   drift: [],
+  pageLimitCap: { max: 1000, over: 'echo' },
   latencyMs: [0, 0],
   rateLimit: null,
   throttleAfterRapidPages: null,

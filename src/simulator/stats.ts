@@ -8,6 +8,8 @@ export interface RequestLogEntry {
   path: string;
   /** The scandetails page asked for, null on other routes. */
   page: number | null;
+  /** The scandetails `pagelimit` asked for (25 when absent or unusable), null on other routes. */
+  pageLimit: number | null;
   /** Status sent; 0 when the connection was reset before any response. */
   status: number;
   /** The injected fault kind, an `auth:<reason>` refusal, or null for a normal answer. */
