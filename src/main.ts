@@ -61,7 +61,13 @@ const io: ProcessIO = {
 // Lazy, so an extraction run never loads simulator code (the lint rule keeps src/ from importing it).
 const simulator: SimulatorFactory = async (options) => {
   const { createSimulator } = await import('./simulator/index.ts');
-  return createSimulator({ profile: options.profile as ProfileName, seed: options.seed, port: options.port });
+  const { pageLimitCap } = options;
+  return createSimulator({
+    profile: options.profile as ProfileName,
+    seed: options.seed,
+    port: options.port,
+    settings: pageLimitCap === undefined ? {} : { pageLimitCap },
+  });
 };
 
 async function main(): Promise<number> {

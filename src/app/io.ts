@@ -48,4 +48,6 @@ export type SimulatorFactory = (options: {
   profile: string;
   seed: number;
   port: number;
+  /** The simulator's pagelimit cap (`--page-cap`, D74); its default when absent. */
+  pageLimitCap?: { max: number; over: 'echo' | 'silent' | 'hang' };
 }) => Promise<SimulatorHandle>;

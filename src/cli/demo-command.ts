@@ -5,10 +5,11 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExitCode } from './exit-codes.ts';
 import { runExtractCommand } from './extract-command.ts';
 import type { ProcessIO, SimulatorFactory } from '../app/index.ts';
 import type { CliOverrides } from '../config/index.ts';
+import { EXIT, type ExitCode } from './exit-codes.ts';
+import { parsePageCap } from './page-cap.ts';
 import { runStatusCommand } from './status-command.ts';
 
 /** Demo pacing and retry knobs (ms): small, so the whole demo takes well under a minute. */
@@ -31,8 +32,15 @@ const CREDENTIAL_VARIABLES = [
 export async function runDemoCommand(
   io: ProcessIO,
   simulator: SimulatorFactory,
-  options: { flags: CliOverrides; profile: string; seed: number },
+  options: { flags: CliOverrides; profile: string; seed: number; pageCap?: string },
 ): Promise<ExitCode> {
+  const pageLimitCap = options.pageCap === undefined ? undefined : parsePageCap(options.pageCap);
+  if (pageLimitCap === null) {
+    io.stderr.write(
+      `demo: --page-cap must be a page size, optionally :echo, :silent or :hang (got "${options.pageCap ?? ''}")\n`,
+    );
+    return EXIT.fatal;
+  }
   const demoDir = join(io.cwd, 'pmp-demo');
   const ownDb = options.flags.dbPath === undefined;
   const dbPath = options.flags.dbPath ?? join(demoDir, 'pmp_demo.db');
@@ -41,7 +49,8 @@ export async function runDemoCommand(
   if (ownDb || options.flags.logFile === undefined) mkdirSync(demoDir, { recursive: true, mode: 0o700 });
   // A fresh simulator has a fresh token budget; so does the demo's own database.
   if (ownDb) for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
-  const sim = await simulator({ profile: options.profile, seed: options.seed, port: 0 });
+  const where = { profile: options.profile, seed: options.seed, port: 0 };
+  const sim = await simulator(pageLimitCap === undefined ? where : { ...where, pageLimitCap });
   try {
     const env: Record<string, string | undefined> = { ...DEMO_ENV, ...io.env };
     for (const name of CREDENTIAL_VARIABLES) env[name] = undefined;

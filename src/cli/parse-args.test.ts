@@ -94,6 +94,14 @@ describe('parseArgs', () => {
     expect(parse(['demo']).result).toEqual({ kind: 'demo', flags: {}, profile: 'seed', seed: 1 });
   });
 
+  it('reads --page-cap of simulate and demo as given (the commands check it)', () => {
+    expect(parse(['simulate', '--page-cap', '25:silent']).result).toMatchObject({
+      kind: 'simulate',
+      pageCap: '25:silent',
+    });
+    expect(parse(['demo', '--page-cap', '1000']).result).toMatchObject({ kind: 'demo', pageCap: '1000' });
+  });
+
   it('documents every flag and environment variable in --help', () => {
     const { result, stdout } = parse(['--help']);
     expect(result).toEqual({ kind: 'exit', code: 0 });

@@ -11,12 +11,16 @@ export type ParsedCommand =
   | { kind: 'extract'; flags: CliOverrides; reset: boolean }
   | { kind: 'status'; flags: CliOverrides; json: boolean; check?: { maxAgeHours?: string } }
   | { kind: 'check'; flags: CliOverrides }
-  | { kind: 'simulate'; profile: string; seed: number; port: number }
-  | { kind: 'demo'; flags: CliOverrides; profile: string; seed: number }
+  | { kind: 'simulate'; profile: string; seed: number; port: number; pageCap?: string }
+  | { kind: 'demo'; flags: CliOverrides; profile: string; seed: number; pageCap?: string }
   | { kind: 'raw'; flags: CliOverrides; resourceId: string }
   | { kind: 'exit'; code: 0 | 1 };
 
 const PROFILES = ['clean', 'seed', 'chaos', 'realistic'];
+
+const PAGE_CAP_HELP =
+  'largest pagelimit the simulator honours [1000]; above it :echo (default) echoes the cap, ' +
+  ':silent echoes the pagelimit asked for, :hang never answers';
 
 /** What commander hands an action: option values by commander's attribute names. */
 type CommandOptions = Readonly<Record<string, unknown>>;
@@ -61,12 +65,14 @@ export function parseArgs(
     .addOption(new Option('--profile <name>', 'fault profile').choices(PROFILES).default('seed'))
     .option('--seed <n>', 'random seed (same seed, same run)', '1')
     .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', '0')
-    .action((options: { profile: string; seed: string; port: string }) => {
+    .option('--page-cap <n[:mode]>', PAGE_CAP_HELP)
+    .action((options: { profile: string; seed: string; port: string; pageCap?: string }) => {
       chosen.command = {
         kind: 'simulate',
         profile: options.profile,
         seed: toInt(options.seed),
         port: toInt(options.port),
+        ...(options.pageCap === undefined ? {} : { pageCap: options.pageCap }),
       };
     });
   addCliOverrides(program.command('check'))
@@ -78,12 +84,14 @@ export function parseArgs(
     .description('start the simulator and run a full extraction against it (no credentials needed)')
     .addOption(new Option('--profile <name>', 'fault profile').choices(PROFILES).default('seed'))
     .option('--seed <n>', 'random seed', '1')
-    .action((options: CommandOptions & { profile: string; seed: string }) => {
+    .option('--page-cap <n[:mode]>', PAGE_CAP_HELP)
+    .action((options: CommandOptions & { profile: string; seed: string; pageCap?: string }) => {
       chosen.command = {
         kind: 'demo',
         flags: pickFlags(options),
         profile: options.profile,
         seed: toInt(options.seed),
+        ...(options.pageCap === undefined ? {} : { pageCap: options.pageCap }),
       };
     });
   addCliOverrides(program.command('raw'))

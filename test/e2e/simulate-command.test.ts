@@ -213,4 +213,37 @@ describe('pmp-extractor simulate (built CLI)', () => {
     expect(result.stderr).toMatch(/clean, seed, chaos, realistic/);
     expect(result.stderr).toContain('Usage: pmp-extractor simulate');
   });
+
+  it('serves a silent pagelimit cap with --page-cap 25:silent: 25 records, the limit asked for echoed', async () => {
+    const { proc, lines } = await startSimulate(['--profile', 'clean', '--page-cap', '25:silent']);
+    const baseUrl = lines[0] ?? '';
+    expect(lines.join('\n')).toContain('pagelimit cap 25 (silent)');
+    const printed = exportedValues(lines);
+    const tokenAnswer = await request(`${baseUrl}/oauth/v2/token`, {
+      form: {
+        grant_type: 'refresh_token',
+        client_id: printed['PMP_CLIENT_ID'] ?? '',
+        client_secret: printed['PMP_CLIENT_SECRET'] ?? '',
+        refresh_token: printed['PMP_REFRESH_TOKEN'] ?? '',
+      },
+    });
+    const accessToken = String((JSON.parse(tokenAnswer.body) as Record<string, unknown>)['access_token']);
+    const page = await request(`${baseUrl}/api/1.4/patch/scandetails?page=2&pagelimit=1000`, {
+      headers: { Authorization: `Zoho-oauthtoken ${accessToken}` },
+    });
+    const response = (JSON.parse(page.body) as { message_response: Record<string, unknown> })
+      .message_response;
+    expect(response).toMatchObject({ total: 3362, limit: 1000, page: 2 });
+    expect(response['scandetails']).toHaveLength(25);
+    proc.kill('SIGTERM');
+    await once(proc, 'close');
+  });
+
+  it('refuses a --page-cap it cannot read with exit 1', async () => {
+    const result = await runCli(['simulate', '--page-cap', '25:loud'], { HOME: tempDir('pmp-e2e-sim-') });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      '--page-cap must be a page size, optionally :echo, :silent or :hang (got "25:loud")',
+    );
+  });
 });
