@@ -5,8 +5,8 @@
  * here, as they happen, never from the log (whose level and allow-list must not change a metric).
  */
 import type { ApiClient } from '../api/index.ts';
-import type { PageResult, PageSource } from '../extract/index.ts';
-import { redactText, type Clock } from '../platform/index.ts';
+import type { PageRequest, PageResult, PageSource } from '../extract/index.ts';
+import { redactText, type Clock, type EventLogger } from '../platform/index.ts';
 import type { RunMetrics, SecretRegistry } from '../observability/index.ts';
 import {
   fetchPageWithRetry,
@@ -30,15 +30,21 @@ export function createPageSource(deps: {
     metrics.retry(failure.errorType);
   };
   return {
-    async fetchPage(page, signal, logger): Promise<PageResult> {
-      const outcome = await fetchPageWithRetry(page, { ...retryDeps, logger, signal, onAttemptFailed });
+    async fetchPage(page, signal, logger, request?: PageRequest): Promise<PageResult> {
+      const outcome = await fetchPageWithRetry(page, {
+        ...retryDeps,
+        ...sized(deps, request),
+        logger: request?.singleAttempt === true ? withoutGiveUpReports(logger) : logger,
+        signal,
+        onAttemptFailed,
+      });
       switch (outcome.kind) {
         case 'ok': {
           const parsed = outcome.page;
           if (parsed.rejects.length > 0) {
             metrics.recordsRejected(parsed.rejects.length);
             logger.emit('records_rejected', {
-              page,
+              page: request?.reportPage ?? page,
               count: parsed.rejects.length,
               reasons: [...new Set(parsed.rejects.map((reject) => reject.reason))].join('; '),
             });
@@ -66,5 +72,40 @@ export function createPageSource(deps: {
         }
       }
     },
+  };
+}
+
+/** The client and policy of one request: its own page size; one attempt for a big page (D74). */
+function sized(
+  deps: { client: Pick<ApiClient, 'fetchScanDetailsPage'>; policy: RetryPolicy },
+  request: PageRequest | undefined,
+): { client: Pick<ApiClient, 'fetchScanDetailsPage'>; policy: RetryPolicy } {
+  if (request === undefined) return deps;
+  const { client } = deps;
+  return {
+    client: {
+      fetchScanDetailsPage: (page, token, signal) =>
+        client.fetchScanDetailsPage(page, token, signal, request.pageSize),
+    },
+    policy: request.singleAttempt ? { ...deps.policy, maxAttempts: 1 } : deps.policy,
+  };
+}
+
+/**
+ * A big page's one attempt is not a page given up (D74): its failure makes the pass fall back to
+ * smaller pages, which `page_size_fallback` reports. So the attempt's `page_extraction_failed` (a
+ * "skip_page" or "defer_run" that does not happen) and its `retry_decision` stay out of the log;
+ * a token refresh or an abort is what it says and is kept. The metrics still count the attempt.
+ */
+function withoutGiveUpReports(logger: EventLogger): EventLogger {
+  return {
+    emit(type, fields, level) {
+      if (type === 'retry_decision') return;
+      if (type === 'page_extraction_failed' && 'action' in fields) {
+        if (fields.action === 'skip_page' || fields.action === 'defer_run') return;
+      }
+      logger.emit(type, fields, level);
+    },
+    withSnapshot: (snapshotId) => withoutGiveUpReports(logger.withSnapshot(snapshotId)),
   };
 }
