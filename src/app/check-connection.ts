@@ -1,6 +1,6 @@
 /**
  * `pmp-extractor check`: configuration, credentials and the API, end to end, at the cost of one token
- * and one record. The token request is counted in the persisted budget (the database's
+ * and one record (and, under PMP_PAGE_SIZE=auto, one probe of the page size the server honours, D74). The token request is counted in the persisted budget (the database's
  * token_requests table, so the store is opened for that alone); no system, snapshot or checkpoint is
  * written. Events go to the log file when one is configured, else nowhere: stdout is the report.
  */
@@ -12,6 +12,7 @@ import { ExtractorError } from '../platform/index.ts';
 import { tokenEndpointFetch } from './compose-run.ts';
 import { createPacer, fetchPageWithRetry } from '../retry/index.ts';
 import type { Store } from '../store/index.ts';
+import { probePageSize, type AutoPageSizeReport } from './check-page-size.ts';
 import type { ProcessIO } from './io.ts';
 
 /** What the check verified. */
@@ -27,6 +28,8 @@ export interface ConnectionReport {
   recordsKey: string;
   /** `limit` the server echoed for `pagelimit=1`. */
   pageLimitEchoed: number;
+  /** PMP_PAGE_SIZE=auto only (D74): what the probe found; null otherwise. */
+  autoPageSize: AutoPageSizeReport | null;
 }
 
 export type ConnectionResult =
@@ -71,6 +74,12 @@ export async function checkConnection(args: {
     maxBodyBytes: config.maxBodyBytes,
     pageSize: CHECK_PAGE_SIZE,
   });
+  const policy = {
+    maxAttempts: config.maxAttempts,
+    backoffBaseMs: config.backoffBaseMs,
+    maxRetryAfterS: config.maxRetryAfterS,
+    throttleWaitMs: config.throttleWaitMs,
+  };
   const outcome = await fetchPageWithRetry(1, {
     client,
     tokens: {
@@ -80,15 +89,22 @@ export async function checkConnection(args: {
     },
     clock: io.clock,
     logger,
-    policy: {
-      maxAttempts: config.maxAttempts,
-      backoffBaseMs: config.backoffBaseMs,
-      maxRetryAfterS: config.maxRetryAfterS,
-      throttleWaitMs: config.throttleWaitMs,
-    },
+    policy,
     signal: io.signal,
     onAttemptFailed: () => undefined,
   });
+  const autoPageSize =
+    outcome.kind === 'ok' && config.pageSize === 'auto'
+      ? await probePageSize({
+          client,
+          accessToken: token.accessToken,
+          clock: io.clock,
+          logger,
+          policy,
+          signal: io.signal,
+          sizes: { probe: LIMITS.autoPageSizeProbe, base: LIMITS.autoPageSizeBase },
+        })
+      : null;
   logger.flush();
   if (outcome.kind === 'defer') {
     return {
@@ -121,6 +137,7 @@ export async function checkConnection(args: {
       totalSystems: outcome.page.total,
       recordsKey: outcome.page.recordsKey,
       pageLimitEchoed: outcome.page.limit,
+      autoPageSize,
     },
   };
 }

@@ -47,6 +47,7 @@ function renderReport(report: ConnectionReport, dbPath: string): string {
     ['systems', `${report.totalSystems.toLocaleString('en-US')} reported by the API`],
     ['records', `under message_response.${report.recordsKey}`],
     ['page size', `${report.pageLimitEchoed} echoed for pagelimit=1`],
+    ...(report.autoPageSize === null ? [] : [['auto size', report.autoPageSize.detail] as [string, string]]),
     ['database', `${dbPath} (token budget only; no systems, snapshots or checkpoints written)`],
   ];
   return `pmp-extractor check: OK\n${rows.map(([key, value]) => `  ${key.padEnd(10)} ${value}`).join('\n')}\n`;

@@ -3,3 +3,4 @@ export type { ExtractDeps, PageRequest, PageResult, PageSource, RunObserver } fr
 export { runExtract } from './run-extract.ts';
 export { loggedOutcome } from './run-outcome.ts';
 export type { RunOutcome, RunSummary } from './run-outcome.ts';
+export { judgeBigPage } from './page-size.ts';
