@@ -141,6 +141,8 @@ export async function runMicro(): Promise<{ results: MicroResult[]; pageBytes: n
           page_limit: PAGE_SIZE,
           pass_complete: false,
           previous_coverage_pct: null,
+          probed_page_size: null,
+          page_size_fallback: null,
         },
         nowMs: Date.now(),
       });

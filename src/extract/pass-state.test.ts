@@ -22,6 +22,8 @@ const START: PassPosition = {
   page_limit: 25,
   pass_complete: false,
   previous_coverage_pct: 97.5,
+  probed_page_size: null,
+  page_size_fallback: null,
 };
 
 function at(changes: Partial<PassPosition>): PassPosition {

@@ -30,6 +30,8 @@ export function positionOf(checkpoint: Checkpoint): PassPosition {
     page_limit: checkpoint.page_limit,
     pass_complete: checkpoint.pass_complete,
     previous_coverage_pct: checkpoint.previous_coverage_pct,
+    probed_page_size: checkpoint.probed_page_size,
+    page_size_fallback: checkpoint.page_size_fallback,
   };
 }
 

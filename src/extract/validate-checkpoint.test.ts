@@ -12,6 +12,8 @@ const good: Checkpoint = {
   page_limit: 25,
   pass_complete: false,
   previous_coverage_pct: null,
+  probed_page_size: null,
+  page_size_fallback: null,
   updated_at_ms: 0,
 };
 

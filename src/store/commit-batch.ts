@@ -27,6 +27,8 @@ export function emptyCheckpoint(lastPage: number, systemsExtracted: number): Che
     page_limit: null,
     pass_complete: false,
     previous_coverage_pct: null,
+    probed_page_size: null,
+    page_size_fallback: null,
   };
 }
 
@@ -105,6 +107,8 @@ export function writeCheckpoint(
     page_limit: fields.page_limit,
     pass_complete: fields.pass_complete ? 1 : 0,
     previous_coverage_pct: fields.previous_coverage_pct,
+    probed_page_size: fields.probed_page_size,
+    page_size_fallback: fields.page_size_fallback,
     written_by: CHECKPOINT_WRITER,
     updated_at: toSqlTime(nowMs),
   });

@@ -95,6 +95,8 @@ function batch(snapshotId: number): CommitBatch {
       page_limit: 25,
       pass_complete: true,
       previous_coverage_pct: null,
+      probed_page_size: null,
+      page_size_fallback: null,
     },
     nowMs: Date.UTC(2026, 10, 26),
   };
@@ -159,7 +161,7 @@ describe('a database the legacy tooling created', () => {
       version: number;
       description: string;
     }[];
-    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(versions[0]?.description).toBe('Initial schema - PMP configuration extractor v1.0');
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();

@@ -19,6 +19,7 @@ import {
   CREATE_LAST_RUN,
   CREATE_TOKEN_REQUESTS,
   EXTRA_COLUMNS,
+  PAGE_SIZE_COLUMNS,
 } from './schema-extractor.ts';
 import { migrateRawParts, RAW_PARTS_VERSION } from './migrate-raw.ts';
 import { addMissingColumns, ensureUniqueKey } from './schema-tools.ts';
@@ -104,6 +105,13 @@ export const MIGRATIONS: readonly Migration[] = [
     version: RAW_PARTS_VERSION,
     description: 'raw records in system_raw_parts, view system_raw_json (D70)',
     up: migrateRawParts,
+  },
+  {
+    version: 8,
+    description: 'extraction_checkpoints.probed_page_size and page_size_fallback (PMP_PAGE_SIZE=auto, D74)',
+    up(db) {
+      addMissingColumns(db, 'extraction_checkpoints', PAGE_SIZE_COLUMNS);
+    },
   },
 ];
 

@@ -53,6 +53,8 @@ function makeDatabase(count: number): void {
       page_limit: count,
       pass_complete: true,
       previous_coverage_pct: null,
+      probed_page_size: null,
+      page_size_fallback: null,
     },
     nowMs: T0,
   });

@@ -44,6 +44,8 @@ function commit(s: Store, snapshotId: number, pages: CommitBatch['pages']) {
       page_limit: 25,
       pass_complete: false,
       previous_coverage_pct: null,
+      probed_page_size: null,
+      page_size_fallback: null,
     },
     nowMs: T0,
   });

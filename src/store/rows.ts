@@ -20,6 +20,9 @@ export interface CheckpointRow {
   page_limit: number | null;
   pass_complete: number;
   previous_coverage_pct: number | null;
+  /** Absent before migration 8 has run on the file (a read-only open, D18). */
+  probed_page_size?: number | null;
+  page_size_fallback?: string | null;
   updated_at: string | null;
 }
 
@@ -91,6 +94,8 @@ export function toCheckpoint(row: CheckpointRow): Checkpoint {
     page_limit: row.page_limit,
     pass_complete: row.pass_complete !== 0,
     previous_coverage_pct: row.previous_coverage_pct,
+    probed_page_size: row.probed_page_size ?? null,
+    page_size_fallback: row.page_size_fallback ?? null,
     updated_at_ms: parseSqlTime(row.updated_at) ?? 0,
   };
 }

@@ -78,6 +78,12 @@ export const EXTRA_COLUMNS: Readonly<Record<string, readonly (readonly [string, 
   ],
 };
 
+/** Migration 8 (D74): what PMP_PAGE_SIZE=auto settled for the pass, so its next run does not probe. */
+export const PAGE_SIZE_COLUMNS: readonly (readonly [string, string])[] = [
+  ['probed_page_size', 'INTEGER'],
+  ['page_size_fallback', 'TEXT'],
+];
+
 /**
  * How the newest extraction run ended, one row (id 1), overwritten at the end of every run: what
  * `--status --json` shows as `last_run` and what `--status --check` alerts on. finished_at is UTC

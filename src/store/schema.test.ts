@@ -130,6 +130,8 @@ describe('schema (downstream tables and checkpoint/gap tables, D7)', () => {
       'pass_complete',
       'previous_coverage_pct',
       'written_by',
+      'probed_page_size',
+      'page_size_fallback',
     ]);
     expect(columns(db, 'extraction_checkpoints').get('coverage_pct')).toMatchObject({
       type: 'REAL',
@@ -156,11 +158,11 @@ describe('schema (downstream tables and checkpoint/gap tables, D7)', () => {
     expect([...columns(db, 'token_requests').keys()]).toEqual(['requested_at_ms']);
   });
 
-  it('records schema versions 1..7 and migrates idempotently', () => {
+  it('records schema versions 1..8 and migrates idempotently', () => {
     const db = freshDb();
     migrate(db);
     const versions = db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all();
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('latest_system_inventory shows the systems of the newest success snapshot only', () => {

@@ -38,6 +38,8 @@ function batch(snapshotId: number, overrides: Partial<CommitBatch> = {}): Commit
       page_limit: 2,
       pass_complete: false,
       previous_coverage_pct: null,
+      probed_page_size: null,
+      page_size_fallback: null,
     },
     nowMs: T0,
     ...overrides,
@@ -76,6 +78,8 @@ describe('snapshots and checkpoints', () => {
       page_limit: null,
       pass_complete: false,
       previous_coverage_pct: null,
+      probed_page_size: null,
+      page_size_fallback: null,
       updated_at_ms: T0,
     });
     expect(s.getCheckpoint(id + 1)).toBeNull();
@@ -110,6 +114,8 @@ describe('snapshots and checkpoints', () => {
           page_limit: 2,
           pass_complete: true,
           previous_coverage_pct: 12.5,
+          probed_page_size: null,
+          page_size_fallback: null,
         },
         nowMs: T0 + 1000,
       }),
@@ -125,6 +131,8 @@ describe('snapshots and checkpoints', () => {
       page_limit: 2,
       pass_complete: true,
       previous_coverage_pct: 12.5,
+      probed_page_size: null,
+      page_size_fallback: null,
       updated_at_ms: T0 + 1000,
     });
     s.setPreviousCoverage(id, 66.6);

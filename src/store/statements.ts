@@ -11,6 +11,8 @@ const CHECKPOINT_COLUMNS = [
   'page_limit',
   'pass_complete',
   'previous_coverage_pct',
+  'probed_page_size',
+  'page_size_fallback',
   'written_by',
   'updated_at',
 ];

@@ -47,6 +47,13 @@ export interface Checkpoint {
   pass_complete: boolean;
   /** coverage_pct at the end of the previous run, for `coverage_decreased`. */
   previous_coverage_pct: number | null;
+  /**
+   * PMP_PAGE_SIZE=auto (D74): the `pagelimit` this pass settled on (the probe's finding, or the
+   * page_limit after a fallback); null until probed, and under a fixed PMP_PAGE_SIZE.
+   */
+  probed_page_size: number | null;
+  /** D74: why this pass fell back to its page_limit (no server text); null when it did not. */
+  page_size_fallback: string | null;
   updated_at_ms: number;
 }
 

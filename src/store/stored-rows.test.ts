@@ -39,6 +39,8 @@ function commitPage(snapshotId: number, page: number, systems: SystemRecord[], n
       page_limit: 2,
       pass_complete: false,
       previous_coverage_pct: null,
+      probed_page_size: null,
+      page_size_fallback: null,
     },
     nowMs,
   };

@@ -115,6 +115,8 @@ const checkpointArbitrary: fc.Arbitrary<Checkpoint> = fc.record({
   page_limit: fc.option(fc.integer({ min: -1, max: 1000 })),
   pass_complete: fc.boolean(),
   previous_coverage_pct: fc.option(fc.double({ noNaN: true })),
+  probed_page_size: fc.option(fc.integer({ min: -1, max: 2000 })),
+  page_size_fallback: fc.option(fc.string()),
   updated_at_ms: fc.integer({ min: 0 }),
 });
 
