@@ -2,7 +2,7 @@
  * `pmp-extractor` (one batch, or batches until complete with --until-complete): validated config,
  * the run lock, the store, then the loop; afterwards metrics, Slack flush and the post-extraction hook.
  */
-import { type CliOverrides, type Config, resolveCredentials, secretValues } from '../config/index.ts';
+import { type CliOverrides, type Config, LIMITS, resolveCredentials, secretValues } from '../config/index.ts';
 import { type ExtractDeps, runExtract, type RunSummary } from '../extract/index.ts';
 import { ExtractorError } from '../platform/index.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -157,7 +157,7 @@ async function runBatches(
   deps: ExtractDeps,
   signal: AbortSignal,
   options: {
-    config: Pick<Config, 'batchPages' | 'targetPct' | 'untilComplete' | 'maxShrinkPct'>;
+    config: Pick<Config, 'batchPages' | 'targetPct' | 'untilComplete' | 'maxShrinkPct' | 'pageSize'>;
     reset: boolean;
   },
   summaries: RunSummary[],
@@ -169,6 +169,11 @@ async function runBatches(
       commitEveryPages: COMMIT_EVERY_PAGES,
       maxGapSweeps: MAX_GAP_SWEEPS,
       maxShrinkPct: options.config.maxShrinkPct,
+      pageSizing: {
+        configured: options.config.pageSize,
+        probeSize: LIMITS.autoPageSizeProbe,
+        baseSize: LIMITS.autoPageSizeBase,
+      },
       reset: options.reset && batch === 0,
       signal,
     });

@@ -71,6 +71,7 @@ describe('a snapshot closed below target without failed pages', () => {
         commitEveryPages: 10,
         maxGapSweeps: 3,
         maxShrinkPct: 50,
+        pageSizing: { configured: 25, probeSize: 1000, baseSize: 25 },
         reset: false,
         signal: new AbortController().signal,
       },

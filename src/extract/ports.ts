@@ -7,6 +7,7 @@ import type { Clock, DeferReason, ErrorType, EventLogger } from '../platform/ind
 import type { PageOutcome } from '../retry/index.ts';
 import type { ParsedPage } from '../api/index.ts';
 import type { Store } from '../store/index.ts';
+import type { PageSizing } from './page-size.ts';
 
 /**
  * One page as the API client parsed and normalised it (api/parse-page.ts): the same value reaches the
@@ -101,6 +102,8 @@ export interface ExtractOptions {
    * empty inventory to the dashboards). 100 disables the guard.
    */
   maxShrinkPct: number;
+  /** PMP_PAGE_SIZE and auto's sizes (D74): how the run asks for pages. */
+  pageSizing: PageSizing;
   /** Start a new snapshot at page 1 even if one is in progress (`--reset`). */
   reset: boolean;
   signal: AbortSignal;

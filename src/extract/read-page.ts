@@ -24,7 +24,7 @@ export interface PageHandlers {
 export type PageStep = { kind: 'read' } | { kind: 'past_end' } | { kind: 'defer'; result: DeferResult };
 
 export async function readPage(ctx: RunContext, page: number, handlers: PageHandlers): Promise<PageStep> {
-  const result = await ctx.deps.pages.fetchPage(page, ctx.options.signal, ctx.log);
+  const result = await ctx.pages.fetchPage(page, ctx.options.signal, ctx.log);
   ctx.tally.recordRequest(page, result);
   if (result.kind === 'defer') return { kind: 'defer', result };
   if (result.kind === 'gap') {

@@ -8,9 +8,11 @@ import { type Checkpoint, type CommitResult, coveragePct } from '../store/index.
 import { Committer } from './committer.ts';
 import { reconcileDrift, type DriftOutcome } from './drift.ts';
 import { etaMinutesOf } from './coverage.ts';
+import { planPages } from './page-size.ts';
 import { afterDrift, clampedToTotal, positionOf, type PassPosition } from './pass-state.ts';
 import type { ExtractDeps, ExtractOptions, GapResult } from './ports.ts';
 import { RunTally } from './run-tally.ts';
+import { UnitPages } from './unit-pages.ts';
 
 export class RunContext {
   readonly deps: ExtractDeps;
@@ -20,6 +22,11 @@ export class RunContext {
   readonly committer: Committer;
   readonly startMs: number;
   readonly tally: RunTally;
+  /**
+   * Pages of the pass's unit, out of whatever requests the page size needs (D74); the paging loop,
+   * drift checks and gap sweeps all read through it.
+   */
+  readonly pages: UnitPages;
   /** Replaced, never edited: the next value comes from a rule in pass-state.ts. */
   position: PassPosition;
   private committed: { systems: number; coveragePct: number };
@@ -39,6 +46,12 @@ export class RunContext {
     this.position = positionOf(checkpoint);
     this.committed = { systems: checkpoint.systems_extracted, coveragePct: checkpoint.coverage_pct };
     this.tally = new RunTally(options.batchPages);
+    // What auto settles is committed at once: a run killed right after a fallback must not probe again.
+    this.pages = new UnitPages(deps.pages, planPages(options.pageSizing, checkpoint), (settled) => {
+      this.position = { ...this.position, ...settled };
+      this.commit();
+      return Promise.resolve();
+    });
   }
 
   /** Distinct systems stored in this snapshot, as of the last commit. */
@@ -71,7 +84,7 @@ export class RunContext {
     this.commit();
     const drift = await reconcileDrift({
       store: this.deps.store,
-      pages: this.deps.pages,
+      pages: this.pages,
       logger: this.log,
       snapshotId: this.snapshotId,
       lastPage: page - 1,

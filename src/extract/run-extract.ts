@@ -50,7 +50,8 @@ export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Pr
     });
     if (choice.resumed && !ctx.position.pass_complete) {
       const drift = await reconcileDrift({
-        ...deps,
+        store: deps.store,
+        pages: ctx.pages,
         logger: ctx.log,
         snapshotId: ctx.snapshotId,
         lastPage: ctx.position.last_page,

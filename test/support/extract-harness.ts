@@ -9,6 +9,7 @@ import type { SystemRecord } from '../../src/store/index.ts';
 import { openReadableStore, type ReadableStore } from './store-reads.ts';
 import type {
   ExtractOptions,
+  PageRequest,
   ParsedPage,
   PageResult,
   PageSource,
@@ -45,6 +46,12 @@ class FakeApi implements PageSource {
   totalOverride: number | null = null;
   /** Every page requested, in order, including drift probes and gap sweeps. */
   readonly calls: number[] = [];
+  /** Every request with its `pagelimit` (D74: big pages name theirs; others are `limit`). */
+  readonly requests: { page: number; pageSize: number }[] = [];
+  /** D74: most records a page serves (page N starts at (N-1) x min(asked, cap)), and how it echoes. */
+  cap: { max: number; echo: 'cap' | 'asked' } = { max: 1000, echo: 'cap' };
+  /** D74: big page numbers (pagelimit above `limit`) whose one attempt times out. */
+  readonly failBigPages = new Set<number>();
   /** Runs just before a page is answered (to look at the store mid-run, or abort). */
   beforeAnswer: ((page: number) => void) | null = null;
   private nextId: number;
@@ -78,23 +85,32 @@ class FakeApi implements PageSource {
     this.ids = [...fresh, ...this.ids];
   }
 
-  fetchPage(page: number, signal: AbortSignal): Promise<PageResult> {
+  fetchPage(
+    page: number,
+    signal: AbortSignal,
+    _logger?: unknown,
+    request?: PageRequest,
+  ): Promise<PageResult> {
+    const asked = request?.pageSize ?? this.limit;
     this.calls.push(page);
+    this.requests.push({ page, pageSize: asked });
     // Like the real retry loop: an aborted run does not start another attempt.
     signal.throwIfAborted();
     this.beforeAnswer?.(page);
-    const next = this.scripts.get(page)?.shift();
+    if (asked > this.limit && this.failBigPages.has(page)) return Promise.resolve(timedOut());
+    const next = asked > this.limit ? undefined : this.scripts.get(page)?.shift();
     if (next !== undefined) return typeof next === 'function' ? next(signal) : Promise.resolve(next);
-    return Promise.resolve({ kind: 'ok', page: this.pageOf(page), failedAttempts: 0 });
+    return Promise.resolve({ kind: 'ok', page: this.pageOf(page, asked), failedAttempts: 0 });
   }
 
-  pageOf(page: number): ParsedPage {
-    const pages = Math.max(1, Math.ceil(this.ids.length / this.limit));
+  pageOf(page: number, asked = this.limit): ParsedPage {
+    const size = Math.min(asked, this.cap.max);
+    const pages = Math.max(1, Math.ceil(this.ids.length / size));
     const source = page > pages && this.pastLastPage === 'wrap' ? ((page - 1) % pages) + 1 : page;
-    const slice = this.ids.slice((source - 1) * this.limit, source * this.limit);
+    const slice = this.ids.slice((source - 1) * size, source * size);
     return {
       page,
-      limit: this.limit,
+      limit: this.cap.echo === 'cap' ? size : asked,
       total: this.totalOverride ?? this.ids.length,
       records: slice.map(recordOf),
       ids: slice,
@@ -103,6 +119,18 @@ class FakeApi implements PageSource {
       recordsKey: 'scandetails',
     };
   }
+}
+
+function timedOut(): PageResult {
+  const message = 'request timed out';
+  return {
+    kind: 'gap',
+    errorType: 'network_timeout',
+    errorMessage: message,
+    responseSample: null,
+    attempts: 1,
+    httpStatus: null,
+  };
 }
 
 export function gap(errorType: 'json_parse_error' | '5xx_server_error' = '5xx_server_error'): PageResult {
@@ -161,9 +189,9 @@ export function harness(args: { systems: number; limit?: number; dbPath?: string
       {
         store,
         pages: {
-          fetchPage: (page, signal) => {
+          fetchPage: (page, signal, _logger, request) => {
             clock.advance(1000);
-            return api.fetchPage(page, signal);
+            return api.fetchPage(page, signal, _logger, request);
           },
         },
         tokens: {
@@ -182,6 +210,7 @@ export function harness(args: { systems: number; limit?: number; dbPath?: string
         commitEveryPages: 10,
         maxGapSweeps: 3,
         maxShrinkPct: 50,
+        pageSizing: { configured: api.limit, probeSize: 1000, baseSize: 25 },
         reset: false,
         signal: new AbortController().signal,
         ...options,
