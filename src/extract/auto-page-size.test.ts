@@ -15,9 +15,9 @@ const AUTO: Partial<ExtractOptions> = {
 type Harness = ReturnType<typeof harness>;
 
 /** Each page of 25 holds exactly the ids the inventory has there; none is stored twice or lost. */
-function expectUnitPages(h: Harness, pages: number): void {
+async function expectUnitPages(h: Harness, pages: number): Promise<void> {
   for (let page = 1; page <= pages; page += 1) {
-    expect(h.store.idsOnPage(1, page)).toEqual(h.api.ids.slice((page - 1) * 25, page * 25));
+    expect(await h.store.idsOnPage(1, page)).toEqual(h.api.ids.slice((page - 1) * 25, page * 25));
   }
   expect([...h.store.allIds(1)].sort()).toEqual([...h.api.ids].sort());
 }
@@ -31,7 +31,7 @@ describe('PMP_PAGE_SIZE=auto', () => {
     const result = await h.run(AUTO);
     expect(sizes(h)).toEqual(['1@1000', '2@1000', '3@1000', '4@1000']);
     expect(result.summary).toMatchObject({ systemsExtracted: 3362, pagesAttempted: 135, pagesFailed: 0 });
-    expect(h.store.getCheckpoint(1)).toMatchObject({
+    expect(await h.store.getCheckpoint(1)).toMatchObject({
       last_page: 135,
       total_pages: 135,
       page_limit: 25,
@@ -39,8 +39,8 @@ describe('PMP_PAGE_SIZE=auto', () => {
       probed_page_size: 1000,
       page_size_fallback: null,
     });
-    expect(h.store.listGaps(1)).toEqual([]);
-    expectUnitPages(h, 135);
+    expect(await h.store.listGaps(1)).toEqual([]);
+    await expectUnitPages(h, 135);
     expect(fieldsOf(result, 'page_size_probed')).toEqual([
       { page_size_requested: 1000, limit_echoed: 1000, records: 1000, page_size: 1000, clamp: 'none' },
     ]);
@@ -53,15 +53,15 @@ describe('PMP_PAGE_SIZE=auto', () => {
     expect(sizes(h).slice(0, 4)).toEqual(['1@1000', '2@1000', '3@1000', '81@25']);
     expect(sizes(h)).toHaveLength(3 + 55);
     expect(result.summary).toMatchObject({ systemsExtracted: 3362, pagesFailed: 0 });
-    expect(h.store.getCheckpoint(1)).toMatchObject({
+    expect(await h.store.getCheckpoint(1)).toMatchObject({
       last_page: 135,
       total_pages: 135,
       page_limit: 25,
       probed_page_size: 25,
       page_size_fallback: 'pagelimit=1000 on page 3: network_timeout',
     });
-    expect(h.store.listGaps(1)).toEqual([]);
-    expectUnitPages(h, 135);
+    expect(await h.store.listGaps(1)).toEqual([]);
+    await expectUnitPages(h, 135);
     expect(fieldsOf(result, 'page_size_fallback')).toEqual([
       {
         page: 81,
@@ -77,22 +77,22 @@ describe('PMP_PAGE_SIZE=auto', () => {
     h.api.failBigPages.add(1);
     await h.run({ ...AUTO, batchPages: 30 });
     // Committed at once, before the first page of 25 was even stored.
-    expect(h.store.getCheckpoint(1)).toMatchObject({ last_page: 30, probed_page_size: 25 });
+    expect(await h.store.getCheckpoint(1)).toMatchObject({ last_page: 30, probed_page_size: 25 });
     const before = h.api.requests.length;
     await h.run(AUTO);
     expect(h.api.requests.slice(before).every((request) => request.pageSize === 25)).toBe(true);
-    expectUnitPages(h, 135);
+    await expectUnitPages(h, 135);
   });
 
   it('resumes a pass at 1000: the drift probe and the rest come from big pages', async () => {
     const h = harness({ systems: 3362 });
     await h.run({ ...AUTO, batchPages: 50 });
     expect(sizes(h)).toEqual(['1@1000', '2@1000']);
-    expect(h.store.getCheckpoint(1)).toMatchObject({ last_page: 50, probed_page_size: 1000 });
+    expect(await h.store.getCheckpoint(1)).toMatchObject({ last_page: 50, probed_page_size: 1000 });
     await h.run(AUTO);
     // Page 50 (the resume's drift probe) and pages 51-80 are in big page 2; no probe again.
     expect(sizes(h)).toEqual(['1@1000', '2@1000', '2@1000', '3@1000', '4@1000']);
-    expectUnitPages(h, 135);
+    await expectUnitPages(h, 135);
   });
 
   it.each([
@@ -105,8 +105,8 @@ describe('PMP_PAGE_SIZE=auto', () => {
     expect(sizes(h)[0]).toBe('1@1000');
     expect(sizes(h).slice(1)).toEqual(Array.from({ length: 134 }, (_, i) => `${i + 2}@25`));
     expect(result.summary).toMatchObject({ systemsExtracted: 3362 });
-    expect(h.store.getCheckpoint(1)).toMatchObject({ probed_page_size: 25, page_size_fallback: null });
-    expectUnitPages(h, 135);
+    expect(await h.store.getCheckpoint(1)).toMatchObject({ probed_page_size: 25, page_size_fallback: null });
+    await expectUnitPages(h, 135);
   });
 
   // What the loop sees of a shift is the total that changes, or ids it read on another page (D14,
@@ -127,7 +127,7 @@ describe('PMP_PAGE_SIZE=auto', () => {
     const survivors = h.api.ids.filter((id) => before.has(id));
     expect(survivors.length).toBeGreaterThanOrEqual(3352);
     expect(survivors.filter((id) => !stored.has(id))).toEqual([]);
-    expect(h.store.getCheckpoint(1)).toMatchObject({ pass_complete: true, probed_page_size: 1000 });
+    expect(await h.store.getCheckpoint(1)).toMatchObject({ pass_complete: true, probed_page_size: 1000 });
     // The change was seen, and big page 1 read again for the drift check.
     expect(sizes(h)).toContain('1@1000');
     expect(sizes(h).filter((size) => size === '1@1000').length).toBeGreaterThanOrEqual(2);
@@ -140,7 +140,11 @@ describe('PMP_PAGE_SIZE=auto', () => {
     // Resumed with 100: page 17 of 100 would start at system 1,600 and skip 1,200 systems.
     await h.run({ pageSizing: { configured: 100, probeSize: 1000, baseSize: 25 }, batchPages: 100 });
     expect(h.api.requests.slice(before).every((request) => request.pageSize === 25)).toBe(true);
-    expect(h.store.getCheckpoint(1)).toMatchObject({ last_page: 40, page_limit: 25, pass_complete: true });
-    expectUnitPages(h, 40);
+    expect(await h.store.getCheckpoint(1)).toMatchObject({
+      last_page: 40,
+      page_limit: 25,
+      pass_complete: true,
+    });
+    await expectUnitPages(h, 40);
   });
 });

@@ -47,10 +47,9 @@ export class RunContext {
     this.committed = { systems: checkpoint.systems_extracted, coveragePct: checkpoint.coverage_pct };
     this.tally = new RunTally(options.batchPages);
     // What auto settles is committed at once: a run killed right after a fallback must not probe again.
-    this.pages = new UnitPages(deps.pages, planPages(options.pageSizing, checkpoint), (settled) => {
+    this.pages = new UnitPages(deps.pages, planPages(options.pageSizing, checkpoint), async (settled) => {
       this.position = { ...this.position, ...settled };
-      this.commit();
-      return Promise.resolve();
+      await this.commit();
     });
   }
 
@@ -81,7 +80,7 @@ export class RunContext {
    * D53) and acts on the outcome. False when the drift check moved the pass back.
    */
   async recheckBefore(page: number): Promise<boolean> {
-    this.commit();
+    await this.commit();
     const drift = await reconcileDrift({
       store: this.deps.store,
       pages: this.pages,
@@ -106,15 +105,15 @@ export class RunContext {
     });
   }
 
-  commit(): CommitResult {
+  async commit(): Promise<CommitResult> {
     this.position = clampedToTotal(this.position);
-    const result = this.committer.commit(this.position, this.deps.clock.nowMs());
+    const result = await this.committer.commit(this.position, this.deps.clock.nowMs());
     this.committed = { systems: result.systems_extracted, coveragePct: result.coverage_pct };
     return result;
   }
 
-  commitIfDue(): void {
-    if (this.committer.due()) this.commit();
+  async commitIfDue(): Promise<void> {
+    if (this.committer.due()) await this.commit();
   }
 
   /** Emits `extraction_progress` and feeds the progress bar / Slack milestones. */

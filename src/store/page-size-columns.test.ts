@@ -32,23 +32,30 @@ const POSITION: PassPosition = {
 };
 
 describe('probed_page_size and page_size_fallback', () => {
-  it('start empty, and a commit writes them with the rest of the position', () => {
+  it('start empty, and a commit writes them with the rest of the position', async () => {
     const store = openStore({ path: dbPath() });
-    const id = store.createSnapshot(T0);
-    expect(store.getCheckpoint(id)).toMatchObject({ probed_page_size: null, page_size_fallback: null });
-    store.commit({ snapshot_id: id, pages: [], gaps: [], gapRetries: [], checkpoint: POSITION, nowMs: T0 });
-    expect(store.getCheckpoint(id)).toMatchObject({
+    const id = await store.createSnapshot(T0);
+    expect(await store.getCheckpoint(id)).toMatchObject({ probed_page_size: null, page_size_fallback: null });
+    await store.commit({
+      snapshot_id: id,
+      pages: [],
+      gaps: [],
+      gapRetries: [],
+      checkpoint: POSITION,
+      nowMs: T0,
+    });
+    expect(await store.getCheckpoint(id)).toMatchObject({
       last_page: 80,
       probed_page_size: 25,
       page_size_fallback: 'pagelimit=1000 on page 3: network_timeout',
     });
     // A reset after corruption forgets them: the pass may probe again (nothing depends on the old size).
-    store.resetCheckpoint(id, 0, T0);
-    expect(store.getCheckpoint(id)).toMatchObject({ probed_page_size: null, page_size_fallback: null });
-    store.close();
+    await store.resetCheckpoint(id, 0, T0);
+    expect(await store.getCheckpoint(id)).toMatchObject({ probed_page_size: null, page_size_fallback: null });
+    await store.close();
   });
 
-  it('are added to a file from before migration 8, whose pass reads them as not probed', () => {
+  it('are added to a file from before migration 8, whose pass reads them as not probed', async () => {
     const path = dbPath();
     const old = new Database(path);
     migrate(
@@ -64,12 +71,12 @@ describe('probed_page_size and page_size_fallback', () => {
       .run(CHECKPOINT_WRITER);
     old.close();
     const store = openStore({ path });
-    expect(store.getCheckpoint(1)).toMatchObject({
+    expect(await store.getCheckpoint(1)).toMatchObject({
       last_page: 40,
       probed_page_size: null,
       page_size_fallback: null,
     });
-    store.close();
+    await store.close();
     const reader = new Database(path, { readonly: true });
     const versions = reader.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all();
     expect(versions.at(-1)).toBe(8);

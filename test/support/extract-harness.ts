@@ -53,7 +53,7 @@ class FakeApi implements PageSource {
   /** D74: big page numbers (pagelimit above `limit`) whose one attempt times out. */
   readonly failBigPages = new Set<number>();
   /** Runs just before a page is answered (to look at the store mid-run, or abort). */
-  beforeAnswer: ((page: number) => void) | null = null;
+  beforeAnswer: ((page: number) => void | Promise<void>) | null = null;
   private nextId: number;
   private readonly scripts = new Map<number, Scripted[]>();
 
@@ -85,7 +85,7 @@ class FakeApi implements PageSource {
     this.ids = [...fresh, ...this.ids];
   }
 
-  fetchPage(
+  async fetchPage(
     page: number,
     signal: AbortSignal,
     _logger?: unknown,
@@ -96,11 +96,11 @@ class FakeApi implements PageSource {
     this.requests.push({ page, pageSize: asked });
     // Like the real retry loop: an aborted run does not start another attempt.
     signal.throwIfAborted();
-    this.beforeAnswer?.(page);
-    if (asked > this.limit && this.failBigPages.has(page)) return Promise.resolve(timedOut());
+    await this.beforeAnswer?.(page);
+    if (asked > this.limit && this.failBigPages.has(page)) return timedOut();
     const next = asked > this.limit ? undefined : this.scripts.get(page)?.shift();
-    if (next !== undefined) return typeof next === 'function' ? next(signal) : Promise.resolve(next);
-    return Promise.resolve({ kind: 'ok', page: this.pageOf(page, asked), failedAttempts: 0 });
+    if (next !== undefined) return typeof next === 'function' ? next(signal) : next;
+    return { kind: 'ok', page: this.pageOf(page, asked), failedAttempts: 0 };
   }
 
   pageOf(page: number, asked = this.limit): ParsedPage {
@@ -169,8 +169,8 @@ export interface RunResult {
 
 const openStores: ReadableStore[] = [];
 const tempDirs: string[] = [];
-afterEach(() => {
-  for (const store of openStores.splice(0)) store.close();
+afterEach(async () => {
+  for (const store of openStores.splice(0)) await store.close();
   for (const dir of tempDirs.splice(0)) removeTempDir(dir);
 });
 
