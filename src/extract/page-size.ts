@@ -8,7 +8,7 @@
  */
 
 /** PMP_PAGE_SIZE: a fixed `pagelimit`, or auto (probe the largest the server honours). */
-export type PageSizeSetting = number | 'auto';
+type PageSizeSetting = number | 'auto';
 
 /** The configured size and auto's two fixed sizes (LIMITS.autoPageSizeProbe / autoPageSizeBase). */
 export interface PageSizing {

@@ -106,6 +106,9 @@ export class UnitPages implements Pick<PageSource, 'fetchPage'> {
         });
       }
       const big = bigPageOf(page, unit, size);
+      // Let go of the previous big page before the next one arrives: two at once would double the
+      // memory a big page costs (a parsed page of 1000 is several MB).
+      this.#cached = null;
       const result = await this.#inner.fetchPage(big, signal, logger, {
         pageSize: size,
         singleAttempt: true,

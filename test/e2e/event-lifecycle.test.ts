@@ -404,6 +404,8 @@ describe('the closed event set', () => {
     'checkpoint_corruption',
     'records_rejected',
     'duplicate_records', // src/extract/duplicates.test.ts (in-process over the real store)
+    'page_size_probed', // test/e2e/auto-page-size.test.ts (PMP_PAGE_SIZE=auto, validated the same way)
+    'page_size_fallback', // test/e2e/auto-page-size.test.ts
   ];
 
   it('every event type was emitted by a real run in this file or is covered next door', () => {
