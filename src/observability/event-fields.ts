@@ -28,6 +28,7 @@ export const EVENT_FIELDS = {
     'response_sample',
     'action',
     'delay_ms',
+    'resource_id',
   ],
   page_skipped: ['page', 'error_type', 'attempts'],
   records_rejected: ['page', 'count', 'reasons'],
@@ -58,7 +59,7 @@ export const EVENT_FIELDS = {
   slack_failed: ['error_message', 'http_status'],
   hook_failed: ['error_message', 'exit_code', 'timed_out'],
   hook_complete: ['exit_code', 'duration_ms'],
-  retry_decision: ['page', 'attempt', 'error_type', 'delay_ms', 'reason'],
+  retry_decision: ['page', 'attempt', 'error_type', 'delay_ms', 'reason', 'resource_id'],
 } as const satisfies { readonly [K in EventType]: readonly (keyof EventMap[K])[] };
 
 /** Fields declared in EventMap but missing from EVENT_FIELDS; must be `never`. */

@@ -31,6 +31,7 @@ export interface EventMap {
     errors_total: number;
     eta_minutes: number | null;
   };
+  /** `page` 0 with `resource_id`: an attempt of a lookup by id (D85). */
   page_extraction_failed: {
     page: number;
     attempt: number;
@@ -41,6 +42,7 @@ export interface EventMap {
     response_sample: string | null;
     action: FailureAction;
     delay_ms: number | null;
+    resource_id?: string;
   };
   page_skipped: {
     page: number;
@@ -147,12 +149,14 @@ export interface EventMap {
     exit_code: number;
     duration_ms: number;
   };
+  /** `page` 0 with `resource_id`: an attempt of a lookup by id (D85). */
   retry_decision: {
     page: number;
     attempt: number;
     error_type: ErrorType;
     delay_ms: number;
     reason: string;
+    resource_id?: string;
   };
 }
 

@@ -31,6 +31,9 @@ const timestamp = z
 const int = z.number().int();
 const count = int.nonnegative();
 const pageNumber = int.positive();
+/** A page, or 0 for a lookup by id (D85). */
+const pageOrLookup = count;
+const resourceId = z.string().regex(/^[1-9]\d*$/);
 const pct = z.number().min(0).max(100);
 const durationMs = z.number().nonnegative();
 const httpStatus = int.min(100).max(599);
@@ -67,7 +70,7 @@ const FIELD_SCHEMAS: FieldSchemas = {
     eta_minutes: z.number().nonnegative().nullable(),
   },
   page_extraction_failed: {
-    page: pageNumber,
+    page: pageOrLookup,
     attempt: pageNumber,
     max_attempts: pageNumber,
     http_status: httpStatus.nullable(),
@@ -76,9 +79,10 @@ const FIELD_SCHEMAS: FieldSchemas = {
     response_sample: text.max(1024).nullable(),
     action: z.enum(FAILURE_ACTIONS),
     delay_ms: durationMs.nullable(),
+    resource_id: resourceId,
   },
   page_skipped: { page: pageNumber, error_type: errorType, attempts: pageNumber },
-  records_rejected: { page: pageNumber, count: pageNumber, reasons: text.min(1) },
+  records_rejected: { page: pageOrLookup, count: pageNumber, reasons: text.min(1) },
   duplicate_records: { page: pageNumber, within_page: count, across_pages: count },
   gap_recovered: { page: pageNumber, sweep: pageNumber, systems: count },
   token_refresh: {
@@ -152,11 +156,12 @@ const FIELD_SCHEMAS: FieldSchemas = {
   hook_failed: { error_message: text.min(1), exit_code: int.nullable(), timed_out: z.boolean() },
   hook_complete: { exit_code: z.literal(0), duration_ms: durationMs },
   retry_decision: {
-    page: pageNumber,
+    page: pageOrLookup,
     attempt: pageNumber,
     error_type: errorType,
     delay_ms: durationMs,
     reason: text.min(1),
+    resource_id: resourceId,
   },
 };
 
@@ -179,7 +184,12 @@ const SNAPSHOT_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
 ]);
 
 /** Fields that may be absent (everything else is always written, as null when unknown). */
-const OPTIONAL_FIELDS: Partial<Record<EventType, readonly string[]>> = { token_refresh: ['error_message'] };
+const OPTIONAL_FIELDS: Partial<Record<EventType, readonly string[]>> = {
+  token_refresh: ['error_message'],
+  // Only on the attempts of a lookup by id (D85).
+  page_extraction_failed: ['resource_id'],
+  retry_decision: ['resource_id'],
+};
 
 export const EVENT_TYPES = Object.keys(EVENT_FIELDS) as EventType[];
 
