@@ -92,7 +92,7 @@ describe('lookupWithRetry', () => {
     const error: unknown = await run().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ExtractorError);
     expect(error).toMatchObject({ code: 'auth_aborted' });
-    expect(String((error as Error).message)).toContain(`lookup of system ${ID}`);
+    expect((error as Error).message).toContain(`lookup of system ${ID}`);
     expect(refreshes.length).toBeGreaterThanOrEqual(1);
   });
 });

@@ -67,7 +67,8 @@ interface Target {
 }
 
 export function fetchPageWithRetry(page: number, ctx: PageRetryContext): Promise<PageOutcome> {
-  const request = (token: string, signal: AbortSignal) => ctx.client.fetchScanDetailsPage(page, token, signal);
+  const request = (token: string, signal: AbortSignal) =>
+    ctx.client.fetchScanDetailsPage(page, token, signal);
   return attemptUntilSettled({ page, resourceId: null, request }, ctx);
 }
 
