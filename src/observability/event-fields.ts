@@ -40,6 +40,8 @@ export const EVENT_FIELDS = {
   checkpoint_corruption: ['reason', 'last_page', 'coverage_pct', 'action'],
   coverage_decreased: ['previous_pct', 'current_pct'],
   page_drift_detected: ['page', 'shift_pages', 'resume_page', 'matched'],
+  removal_candidates: ['previous_snapshot_id', 'candidates', 'pending', 'lost_gap', 'resumed'],
+  removal_confirmed: ['previous_snapshot_id', 'candidates', 'present', 'removed', 'carried_over'],
   batch_complete: [
     'pages_attempted',
     'pages_ok',

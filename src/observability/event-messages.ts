@@ -32,6 +32,11 @@ const DESCRIBE: Describe = {
   coverage_decreased: (f) => `coverage fell from ${pct(f.previous_pct)} to ${pct(f.current_pct)}`,
   page_drift_detected: (f) =>
     `page ${f.page} moved by ${f.shift_pages} pages since the last run; resuming at page ${f.resume_page}`,
+  removal_candidates: (f) =>
+    `${f.candidates} systems of snapshot ${f.previous_snapshot_id} not returned by this pass, ${f.pending} to look up by id` +
+    `${f.lost_gap > 0 ? ` (${f.lost_gap} more on lost pages: unknown)` : ''}${f.resumed ? ' (resumed)' : ''}`,
+  removal_confirmed: (f) =>
+    `removals confirmed: ${f.present} of ${f.candidates} still there (stored), ${f.removed} removed, ${f.carried_over} unknown (carried over)`,
   batch_complete: (f) =>
     `batch complete: ${f.pages_ok} pages ok, ${f.pages_failed} failed, ${f.systems_extracted}${outOf(f.total_systems)} systems, coverage ${pct(f.coverage_pct)}`,
   target_met: (f) =>

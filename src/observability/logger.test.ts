@@ -73,6 +73,8 @@ const SAMPLES: { [K in EventType]: EventMap[K] } = {
   coverage_decreased: { previous_pct: 74.1, current_pct: 73.9 },
   page_drift_detected: { page: 50, shift_pages: 1, resume_page: 49, matched: true },
   duplicate_records: { page: 7, within_page: 1, across_pages: 2 },
+  removal_candidates: { previous_snapshot_id: 3, candidates: 5, pending: 5, lost_gap: 25, resumed: false },
+  removal_confirmed: { previous_snapshot_id: 3, candidates: 5, present: 3, removed: 1, carried_over: 1 },
   batch_complete: {
     pages_attempted: 50,
     pages_ok: 48,

@@ -100,6 +100,29 @@ export interface EventMap {
     resume_page: number;
     matched: boolean;
   };
+  /**
+   * D85: a complete pass selected the systems of `previous_snapshot_id` it did not return
+   * (`resumed` false), or a run continues looking them up (true). `candidates` are looked up by id,
+   * `pending` of them still are; `lost_gap` systems were on lost pages and are never looked up (D86).
+   */
+  removal_candidates: {
+    previous_snapshot_id: number;
+    candidates: number;
+    pending: number;
+    lost_gap: number;
+    resumed: boolean;
+  };
+  /**
+   * D85: every candidate is settled, just before the pass closes: `present` (stored), `removed`
+   * (confirmed gone), `carried_over` (lookup failed or unusable: previous row kept, D87).
+   */
+  removal_confirmed: {
+    previous_snapshot_id: number;
+    candidates: number;
+    present: number;
+    removed: number;
+    carried_over: number;
+  };
   batch_complete: {
     pages_attempted: number;
     pages_ok: number;

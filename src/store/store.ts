@@ -98,6 +98,8 @@ export interface CommitBatch {
   gapRetries: readonly GapRetry[];
   /** Ids known to be deleted from the inventory (D53): their rows are removed before `pages` land. */
   staleIds?: readonly string[];
+  /** Lookups by id settled since the last commit (D85); the systems they store travel in `pages` (page 0). */
+  lookups?: readonly LookupSettlement[];
   checkpoint: PassPosition;
   nowMs: number;
 }
@@ -105,6 +107,40 @@ export interface CommitBatch {
 export interface CommitResult {
   systems_extracted: number;
   coverage_pct: number;
+}
+
+/** What selecting removal candidates would find (D85, D86), before anything is written. */
+export interface RemovalPreview {
+  /** The previous published snapshot: this tool's newest `success` before the pass. */
+  previous_snapshot_id: number;
+  /** Its systems this pass did not return and whose previous page is not a lost gap: to look up. */
+  candidates: number;
+  /** Its systems this pass did not return whose previous page stayed a lost gap: unknown, not looked up. */
+  lost_gap: number;
+}
+
+/** removal_candidates of one pass, by state (D85). */
+export interface RemovalCounts {
+  previous_snapshot_id: number;
+  pending: number;
+  /** Found by the lookup: stored in this snapshot with source_page 0. */
+  present: number;
+  /** The lookup answered an empty list: confirmed gone. */
+  removed: number;
+  /** Never looked up: the previous page is a lost gap of this pass (D86). */
+  lost_gap: number;
+  /** The lookup failed or its answer was unusable: the previous row is carried over (D87). */
+  carried_over: number;
+}
+
+/** One settled lookup (D85, D87), written with the commit that stores what it found. */
+export interface LookupSettlement {
+  resource_id: string;
+  state: 'present' | 'removed' | 'unknown';
+  /** For `unknown`: why the lookup did not settle the question. */
+  reason: 'lookup_failed' | 'answer_unusable' | null;
+  /** Attempts this lookup took. */
+  attempts: number;
 }
 
 /** The published inventory: this tool's newest `success` snapshot (D42's metrics read it). */
@@ -157,6 +193,19 @@ export interface Store {
   listGaps(snapshotId: number): GapRow[];
   /** The newest stored record of `resourceId`, exactly as received (view system_raw_json, D70). */
   rawRecord(resourceId: string): string | null;
+  /** What selecting this pass's removal candidates would find; null with no published snapshot before it. */
+  previewRemovalCandidates(snapshotId: number): Promise<RemovalPreview | null>;
+  /**
+   * Writes this pass's removal candidates once (rows already selected are kept, D85) and returns the
+   * counts; null when there is nothing to confirm (no published snapshot before, or nothing missing).
+   */
+  selectRemovalCandidates(snapshotId: number, nowMs: number): Promise<RemovalCounts | null>;
+  /** The pass's removal_candidates by state; null before any was selected. */
+  removalCounts(snapshotId: number): Promise<RemovalCounts | null>;
+  /** Up to `limit` ids still to look up, by previous page, then id. */
+  pendingRemovalCandidates(snapshotId: number, limit: number): Promise<string[]>;
+  /** The previous published rows of these candidates, columns and raw record as stored (D87). */
+  previousRecords(snapshotId: number, ids: readonly string[]): Promise<SystemRecord[]>;
   /** Token-endpoint calls, persisted so the Zoho budget (10 per 10 min) holds across processes. */
   recordTokenRequest(nowMs: number): void;
   countTokenRequestsSince(sinceMs: number): number;
