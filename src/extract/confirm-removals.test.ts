@@ -206,6 +206,8 @@ describe('verdictOf (D89)', () => {
       kind: 'unknown',
       reason: 'answer_unusable',
     });
-    expect(verdictOf(a, gap())).toEqual({ kind: 'unknown', reason: 'lookup_failed', attempts: 3 });
+    const failed = gap();
+    if (failed.kind !== 'gap') throw new Error('gap() is a gap');
+    expect(verdictOf(a, failed)).toEqual({ kind: 'unknown', reason: 'lookup_failed', attempts: 3 });
   });
 });

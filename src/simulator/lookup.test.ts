@@ -93,3 +93,19 @@ describe('residFilter: ignored', () => {
     expect(rawResourceIds(text)).toEqual(sim.groundTruthIds().slice(0, 25));
   });
 });
+
+describe('drift steps by id', () => {
+  it('remove the listed ids once the step is due', async () => {
+    const first = await startSimulator({ settings: { systems: 40 } });
+    const [a = '', b = ''] = first.groundTruthIds().slice(30);
+    const sim = await startSimulator({
+      settings: { systems: 40, drift: [{ afterRequests: 0, removeIds: [a, b] }] },
+    });
+    const token = await getToken(sim);
+    expect(sim.groundTruthIds()).toHaveLength(40);
+    const text = await (await fetchPage(sim, token, { page: 2 })).text();
+    expect(envelopeOf(text).message_response.total).toBe(38);
+    expect(sim.groundTruthIds()).not.toContain(a);
+    expect(sim.groundTruthIds()).not.toContain(b);
+  });
+});

@@ -17,6 +17,8 @@ export interface SimCredentials {
  */
 interface DriftStep {
   afterRequests: number;
+  /** Removes these ids (`afterRequests: 0`: before the first page a fresh simulator answers). */
+  removeIds?: string[];
   /** Removes `count` ids from each listed page (page size: the latest `pagelimit` seen, 25 before any). */
   removeFromPages?: { pages: number[]; count: number };
   /** New systems appended after the current highest id. */

@@ -159,7 +159,12 @@ const FIELD_SCHEMAS: FieldSchemas = {
     retry_after_s: z.number().nonnegative().nullable(),
     message: text.min(1),
   },
-  extraction_failed: { error_type: text.min(1), error_message: text.min(1), exit_code: z.literal(1) },
+  // Exit 2 for a pass closed `failed` (inventory_shrank, total_beyond_data), 1 for a fatal error.
+  extraction_failed: {
+    error_type: text.min(1),
+    error_message: text.min(1),
+    exit_code: z.union([z.literal(1), z.literal(2)]),
+  },
   run_complete: {
     exit_code: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
     outcome: text.min(1),
