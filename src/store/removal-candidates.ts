@@ -7,7 +7,8 @@
 import type Database from 'better-sqlite3';
 import { toSqlTime } from './sql-time.ts';
 import { guarded } from './db-error.ts';
-import type { LookupSettlement, RemovalCounts, RemovalPreview, Store, SystemRecord } from './store.ts';
+import type { LookupSettlement, RemovalCounts, RemovalPreview } from './removal-types.ts';
+import type { Store, SystemRecord } from './store.ts';
 import { SYSTEM_INTEGER_COLUMNS, SYSTEM_REQUIRED_COLUMNS, SYSTEM_TEXT_COLUMNS } from './system-columns.ts';
 
 const DATA_COLUMNS: readonly string[] = [
@@ -63,7 +64,7 @@ function prepare(db: Database.Database) {
        FROM missing`,
     ),
     counts: sql(
-      `SELECT MAX(previous_snapshot_id) AS previous_snapshot_id, COUNT(*) AS total,
+      `SELECT MAX(previous_snapshot_id) AS previous_snapshot_id,
          COALESCE(SUM(state = 'pending'), 0) AS pending, COALESCE(SUM(state = 'present'), 0) AS present,
          COALESCE(SUM(state = 'removed'), 0) AS removed,
          COALESCE(SUM(reason = 'lost_gap'), 0) AS lost_gap,
@@ -91,10 +92,7 @@ function prepare(db: Database.Database) {
 
 type Prepared = ReturnType<typeof prepare>;
 
-interface CountsRow extends Omit<RemovalCounts, 'previous_snapshot_id'> {
-  previous_snapshot_id: number | null;
-  total: number;
-}
+type CountsRow = Omit<RemovalCounts, 'previous_snapshot_id'> & { previous_snapshot_id: number | null };
 
 /**
  * The removal-candidate methods of the Store port over better-sqlite3; SqliteStore extends it. Each
@@ -144,16 +142,11 @@ export class RemovalCandidateStore implements Pick<
   }
 
   #counts(snapshotId: number): RemovalCounts | null {
+    // MAX over no rows is NULL: nothing selected yet.
     const row = this.#prepared.counts.get(snapshotId) as CountsRow;
-    if (row.total === 0 || row.previous_snapshot_id === null) return null;
-    return {
-      previous_snapshot_id: row.previous_snapshot_id,
-      pending: row.pending,
-      present: row.present,
-      removed: row.removed,
-      lost_gap: row.lost_gap,
-      carried_over: row.carried_over,
-    };
+    return row.previous_snapshot_id === null
+      ? null
+      : { ...row, previous_snapshot_id: row.previous_snapshot_id };
   }
 
   pendingRemovalCandidates(snapshotId: number, limit: number): Promise<string[]> {
