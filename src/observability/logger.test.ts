@@ -40,8 +40,10 @@ const SAMPLES: { [K in EventType]: EventMap[K] } = {
     errors_total: 2,
     eta_minutes: 12,
   },
+  // A lookup by id (D85): page 0 and the optional resource_id, so every allow-listed field is shown.
   page_extraction_failed: {
-    page: 51,
+    page: 0,
+    resource_id: '52549000000186017',
     attempt: 3,
     max_attempts: 3,
     http_status: 503,
@@ -100,7 +102,14 @@ const SAMPLES: { [K in EventType]: EventMap[K] } = {
   slack_failed: { error_message: 'webhook answered HTTP 500', http_status: 500 },
   hook_failed: { error_message: 'hook exited with 2', exit_code: 2, timed_out: false },
   hook_complete: { exit_code: 0, duration_ms: 1200 },
-  retry_decision: { page: 65, attempt: 1, error_type: '5xx_server_error', delay_ms: 1000, reason: 'backoff' },
+  retry_decision: {
+    page: 0,
+    resource_id: '52549000000186017',
+    attempt: 1,
+    error_type: '5xx_server_error',
+    delay_ms: 1000,
+    reason: 'backoff',
+  },
 };
 
 describe('createEventLogger', () => {
