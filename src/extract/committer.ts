@@ -15,7 +15,7 @@ import type {
 import type { PassPosition } from './pass-state.ts';
 
 /** systems.source_page of a system stored by a lookup by id (D85): pages are numbered from 1. */
-export const LOOKUP_PAGE = 0;
+const LOOKUP_PAGE = 0;
 
 export class Committer {
   private pages: { page: number; systems: readonly SystemRecord[] }[] = [];

@@ -6,7 +6,7 @@
 import type { ErrorType } from '../platform/index.ts';
 import type { LookupSettlement, RemovalCounts, RemovalPreview } from './removal-types.ts';
 
-export type { LookupSettlement, RemovalCounts, RemovalPreview } from './removal-types.ts';
+export type { LookupSettlement, RemovalCounts } from './removal-types.ts';
 
 export type SnapshotStatus = 'success' | 'partial' | 'failed';
 
