@@ -31,8 +31,8 @@ describe('the batch budget', () => {
     expect(first.calls).toEqual([1, 2, 3, 4]);
     expect(h.api.lookups).toHaveLength(6);
     expect(first.summary).toMatchObject({ outcome: 'batch_complete', passComplete: true, targetMet: false });
-    expect(h.store.currentSnapshot()).toMatchObject({ snapshot_id: 2, status: 'partial' });
-    expect(h.store.publishedSnapshot()?.snapshot_id).toBe(1);
+    expect(await h.store.currentSnapshot()).toMatchObject({ snapshot_id: 2, status: 'partial' });
+    expect((await h.store.publishedSnapshot())?.snapshot_id).toBe(1);
     expect(states(h)).toEqual({ pending: 6, removed: 6 });
 
     const second = await h.run({ batchPages: 10 });
@@ -61,7 +61,7 @@ describe('the batch budget', () => {
     const second = await h.run({ batchPages: 7, targetPct: 70 });
     expect(second.calls).toEqual([]);
     expect(second.summary.outcome).toBe('target_met');
-    expect(h.store.listGaps(2)).toEqual([expect.objectContaining({ page_num: 2, retry_sweeps: 1 })]);
+    expect(await h.store.listGaps(2)).toEqual([expect.objectContaining({ page_num: 2, retry_sweeps: 1 })]);
   });
 });
 
@@ -136,7 +136,7 @@ describe('a deferred or stopped lookup', () => {
       Promise.reject(new ExtractorError('auth_aborted', 'lookup of system x: 401')),
     );
     await expect(h.run({ reset: true })).rejects.toThrow('lookup of system x');
-    expect(h.store.currentSnapshot()?.status).toBe('partial');
+    expect((await h.store.currentSnapshot())?.status).toBe('partial');
   });
 });
 
@@ -151,8 +151,8 @@ describe('too many candidates (D88, D15)', () => {
 
     expect(second.summary.outcome).toBe('below_target');
     expect(h.api.lookups).toEqual([]);
-    expect(h.store.currentSnapshot()).toMatchObject({ snapshot_id: 2, status: 'failed' });
-    expect(h.store.currentSnapshot()?.error_message).toContain('60 of the 100 systems');
+    expect(await h.store.currentSnapshot()).toMatchObject({ snapshot_id: 2, status: 'failed' });
+    expect((await h.store.currentSnapshot())?.error_message).toContain('60 of the 100 systems');
     expect(fieldsOf(second, 'extraction_failed')).toEqual([
       expect.objectContaining({ error_type: 'inventory_shrank', exit_code: 2 }),
     ]);

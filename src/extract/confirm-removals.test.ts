@@ -84,7 +84,7 @@ describe('systems shifted onto a page already read', () => {
     await h.run({ reset: true });
 
     expect(pageZero(h)).toEqual([gone]);
-    expect(h.store.rawRecord(gone)).toBe(`{"resource_id":${gone}}`);
+    expect(await h.store.rawRecord(gone)).toBe(`{"resource_id":${gone}}`);
     expect(candidates(h)).toEqual([expect.objectContaining({ state: 'present', attempts: 2 })]);
   });
 
@@ -146,7 +146,7 @@ describe('a lookup that settles nothing (D87)', () => {
 
     expect(second.summary.outcome).toBe('target_met');
     expect(pageZero(h)).toEqual([missing]);
-    expect(h.store.rawRecord(missing)).toBe(`{"resource_id":${missing}}`);
+    expect(await h.store.rawRecord(missing)).toBe(`{"resource_id":${missing}}`);
     const [carried] = h.store.select(
       `SELECT resource_name, branch_office_name FROM systems WHERE snapshot_id = 2 AND resource_id = ?`,
       missing,

@@ -18,16 +18,16 @@ export async function finish(ctx: RunContext, failure: PassFailure | null = null
   const { deps, options, log } = ctx;
   const confirmation = failure === null ? await confirmBeforeClosing(ctx) : CLEAR;
   // A deferred lookup stops the run as a deferred page does: no batch_complete, run_deferred.
-  if (confirmation.kind === 'defer') return deferred(ctx, fromPage(confirmation.result));
+  if (confirmation.kind === 'defer') return await deferred(ctx, fromPage(confirmation.result));
   const previous = ctx.position.previous_coverage_pct;
   if (previous !== null && ctx.coveragePct < previous) {
     log.emit('coverage_decreased', { previous_pct: previous, current_pct: ctx.coveragePct });
   }
-  deps.store.setPreviousCoverage(ctx.snapshotId, ctx.coveragePct);
+  await deps.store.setPreviousCoverage(ctx.snapshotId, ctx.coveragePct);
   const targetMet = ctx.coveragePct >= options.targetPct;
   const durationMs = deps.clock.nowMs() - ctx.startMs;
   // snapshots.extraction_duration_ms is the whole pass (first batch to close), not this run's share.
-  const passMs = deps.clock.nowMs() - (deps.store.currentSnapshot()?.created_at_ms ?? ctx.startMs);
+  const passMs = deps.clock.nowMs() - ((await deps.store.currentSnapshot())?.created_at_ms ?? ctx.startMs);
   log.emit('batch_complete', {
     pages_attempted: ctx.tally.pagesAttempted,
     pages_ok: ctx.tally.pagesOk,
@@ -42,9 +42,11 @@ export async function finish(ctx: RunContext, failure: PassFailure | null = null
   deps.observer.batchComplete({ systems: ctx.systems, coveragePct: ctx.coveragePct });
   if (!ctx.position.pass_complete) return summarize(ctx, 'batch_complete', false);
   const failed =
-    failure ?? shrinkBeyondLimit(ctx) ?? (confirmation.kind === 'too_many' ? confirmation.failure : null);
+    failure ??
+    (await shrinkBeyondLimit(ctx)) ??
+    (confirmation.kind === 'too_many' ? confirmation.failure : null);
   if (failed !== null) {
-    deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', failed.message, passMs);
+    await deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', failed.message, passMs);
     log.emit(
       'extraction_failed',
       { error_type: failed.errorType, error_message: failed.message, exit_code: 2 },
@@ -54,10 +56,10 @@ export async function finish(ctx: RunContext, failure: PassFailure | null = null
   }
   // D88: lookups left for the next run; the pass stays `partial` and the published snapshot stays.
   if (confirmation.kind === 'unsettled') return summarize(ctx, 'batch_complete', false);
-  const open = openGaps(ctx);
+  const open = await openGaps(ctx);
   // D6: every gap gets at least one sweep before a snapshot is closed, even when the target is met.
   if (targetMet && !open.some((gap) => gap.retry_sweeps === 0)) {
-    deps.store.setSnapshotStatus(ctx.snapshotId, 'success', null, passMs);
+    await deps.store.setSnapshotStatus(ctx.snapshotId, 'success', null, passMs);
     const total = ctx.position.total_systems ?? ctx.systems;
     log.emit('target_met', {
       systems_extracted: ctx.systems,
@@ -75,7 +77,7 @@ export async function finish(ctx: RunContext, failure: PassFailure | null = null
   const why =
     open.length === 0 ? ', with no failed page left to retry' : ` after ${options.maxGapSweeps} gap sweeps`;
   const message = `pass complete at ${ctx.coveragePct}% coverage, below the ${options.targetPct}% target${why}`;
-  deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', message, passMs);
+  await deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', message, passMs);
   return summarize(ctx, 'below_target', false);
 }
 
@@ -86,8 +88,8 @@ const CLEAR: Confirmation = { kind: 'clear' };
  * or no sweep left), or continue once they have started; never for a pass the shrink guard fails.
  */
 async function confirmBeforeClosing(ctx: RunContext): Promise<Confirmation> {
-  if (!ctx.position.pass_complete || shrinkBeyondLimit(ctx) !== null) return CLEAR;
-  const open = openGaps(ctx);
+  if (!ctx.position.pass_complete || (await shrinkBeyondLimit(ctx)) !== null) return CLEAR;
+  const open = await openGaps(ctx);
   const targetMet = ctx.coveragePct >= ctx.options.targetPct;
   const closing =
     (targetMet && !open.some((gap) => gap.retry_sweeps === 0)) ||
@@ -96,8 +98,8 @@ async function confirmBeforeClosing(ctx: RunContext): Promise<Confirmation> {
 }
 
 /** Why this complete pass must not replace the published one (D15), or null when it may. */
-function shrinkBeyondLimit(ctx: RunContext): PassFailure | null {
-  const published = ctx.deps.store.lastSuccessfulSize(ctx.snapshotId);
+async function shrinkBeyondLimit(ctx: RunContext): Promise<PassFailure | null> {
+  const published = await ctx.deps.store.lastSuccessfulSize(ctx.snapshotId);
   const total = ctx.position.total_systems ?? 0;
   const limitPct = ctx.options.maxShrinkPct;
   if (published === null || published === 0 || total >= published * (1 - limitPct / 100)) return null;

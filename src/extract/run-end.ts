@@ -14,8 +14,8 @@ export interface DeferInfo {
   message: string;
 }
 
-export function deferred(ctx: RunContext, info: DeferInfo): RunSummary {
-  commitQuietly(ctx);
+export async function deferred(ctx: RunContext, info: DeferInfo): Promise<RunSummary> {
+  await commitQuietly(ctx);
   ctx.log.emit('run_deferred', {
     reason: info.reason,
     retry_after_s: info.retryAfterS,
@@ -29,9 +29,9 @@ export function fromPage(result: DeferResult): DeferInfo {
 }
 
 /** Saves what the run has buffered; a store that fails here is reported by the caller's error. */
-export function commitQuietly(ctx: RunContext): void {
+export async function commitQuietly(ctx: RunContext): Promise<void> {
   try {
-    ctx.commit();
+    await ctx.commit();
   } catch {
     // The original error is the one worth reporting; the data of this commit is re-fetched next run.
   }

@@ -16,7 +16,7 @@ import type { RunSummary } from './run-outcome.ts';
 import { commitQuietly, deferred, fromPage, summarize } from './run-end.ts';
 
 export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Promise<RunSummary> {
-  const choice = openSnapshot({
+  const choice = await openSnapshot({
     store: deps.store,
     logger: deps.logger,
     reset: options.reset,
@@ -61,19 +61,19 @@ export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Pr
       ctx.applyDrift(drift);
     }
     const paging = await runPaging(ctx);
-    if (paging.kind === 'defer') return deferred(ctx, fromPage(paging.result));
+    if (paging.kind === 'defer') return await deferred(ctx, fromPage(paging.result));
     if (paging.kind === 'beyond_data') {
-      ctx.commit();
+      await ctx.commit();
       return await finish(ctx, { errorType: 'total_beyond_data', message: paging.message });
     }
     // A pass confirming its removals (D85) only finishes its lookups: a sweep now could change what
     // was selected.
     if (ctx.position.pass_complete && !(await confirming(ctx))) {
-      ctx.commit();
+      await ctx.commit();
       const sweep = await runGapSweep(ctx);
-      if (sweep.kind === 'defer') return deferred(ctx, fromPage(sweep.result));
+      if (sweep.kind === 'defer') return await deferred(ctx, fromPage(sweep.result));
     }
-    ctx.commit();
+    await ctx.commit();
     // Awaited here, so that an abort or an auth error during a lookup reaches the catch below.
     return await finish(ctx);
   } catch (error) {
@@ -94,7 +94,7 @@ export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Pr
     if (reason !== undefined && error instanceof Error) {
       return deferred(ctx, { reason, retryAfterS: null, message: error.message });
     }
-    commitQuietly(ctx);
+    await commitQuietly(ctx);
     throw error;
   }
 }

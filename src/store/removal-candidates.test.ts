@@ -9,8 +9,8 @@ import type { CommitBatch, SystemRecord } from './store.ts';
 const T0 = Date.UTC(2026, 10, 26, 10, 0, 0);
 
 let store: ReadableStore | undefined;
-afterEach(() => {
-  store?.close();
+afterEach(async () => {
+  await store?.close();
   store = undefined;
 });
 
@@ -23,8 +23,12 @@ function system(n: number): SystemRecord {
   };
 }
 
-function commit(snapshotId: number, pages: CommitBatch['pages'], extra: Partial<CommitBatch> = {}): void {
-  store?.commit({
+async function commit(
+  snapshotId: number,
+  pages: CommitBatch['pages'],
+  extra: Partial<CommitBatch> = {},
+): Promise<void> {
+  await store?.commit({
     snapshot_id: snapshotId,
     pages,
     gaps: [],
@@ -43,15 +47,15 @@ function commit(snapshotId: number, pages: CommitBatch['pages'], extra: Partial<
 }
 
 /** Snapshot 1 published with 6 systems on pages 1-3; snapshot 2 holds page 1 and 3, page 2 is a gap. */
-function twoPasses(): ReadableStore {
+async function twoPasses(): Promise<ReadableStore> {
   store = openReadableStore({ path: ':memory:' });
-  const first = store.createSnapshot(T0);
-  commit(
+  const first = await store.createSnapshot(T0);
+  await commit(
     first,
     [1, 2, 3].map((page) => ({ page, systems: [system(page * 2 - 2), system(page * 2 - 1)] })),
   );
-  store.setSnapshotStatus(first, 'success', null, 10);
-  const second = store.createSnapshot(T0);
+  await store.setSnapshotStatus(first, 'success', null, 10);
+  const second = await store.createSnapshot(T0);
   const gap = {
     page_num: 2,
     error_type: '5xx_server_error' as const,
@@ -59,7 +63,7 @@ function twoPasses(): ReadableStore {
     response_sample: null,
     attempts: 3,
   };
-  commit(
+  await commit(
     second,
     [
       { page: 1, systems: [system(0), system(1)] },
@@ -73,13 +77,13 @@ function twoPasses(): ReadableStore {
 describe('removal candidates in the store', () => {
   it('previews nothing before a published snapshot exists', async () => {
     store = openReadableStore({ path: ':memory:' });
-    const id = store.createSnapshot(T0);
+    const id = await store.createSnapshot(T0);
     expect(await store.previewRemovalCandidates(id)).toBeNull();
     expect(await store.removalCounts(id)).toBeNull();
   });
 
   it('selects the missing systems once: the lost page is unknown, the rest pending', async () => {
-    const s = twoPasses();
+    const s = await twoPasses();
     expect(await s.previewRemovalCandidates(2)).toEqual({
       previous_snapshot_id: 1,
       candidates: 1,
@@ -110,11 +114,11 @@ describe('removal candidates in the store', () => {
   });
 
   it('settles a lookup with the commit that stores its system on page 0, and only while pending', async () => {
-    const s = twoPasses();
+    const s = await twoPasses();
     await s.selectRemovalCandidates(2, T0);
     const found = system(5);
     const settled = { resource_id: found.resource_id, state: 'present' as const, reason: null, attempts: 2 };
-    commit(2, [{ page: 0, systems: [found] }], { lookups: [settled] });
+    await commit(2, [{ page: 0, systems: [found] }], { lookups: [settled] });
     expect(await s.removalCounts(2)).toMatchObject({ pending: 0, present: 1 });
     expect(
       s.select(
@@ -122,16 +126,16 @@ describe('removal candidates in the store', () => {
         found.resource_id,
       ),
     ).toEqual([{ source_page: 0 }]);
-    expect(s.rawRecord(found.resource_id)).toBe(found.raw_json);
+    expect(await s.rawRecord(found.resource_id)).toBe(found.raw_json);
     // A settled row is never settled again (a lookup repeated after a crash cannot flip it).
-    commit(2, [], { lookups: [{ ...settled, state: 'removed' }] });
+    await commit(2, [], { lookups: [{ ...settled, state: 'removed' }] });
     expect(s.select('SELECT state, attempts FROM removal_candidates WHERE state <> ?', 'unknown')).toEqual([
       { state: 'present', attempts: 2 },
     ]);
   });
 
   it('reads the previous published rows back, columns and raw record as stored', async () => {
-    const s = twoPasses();
+    const s = await twoPasses();
     await s.selectRemovalCandidates(2, T0);
     const [previous] = await s.previousRecords(2, [system(5).resource_id]);
     expect(previous?.resource_id).toBe(system(5).resource_id);

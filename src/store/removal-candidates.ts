@@ -96,7 +96,8 @@ type CountsRow = Omit<RemovalCounts, 'previous_snapshot_id'> & { previous_snapsh
 
 /**
  * The removal-candidate methods of the Store port over better-sqlite3; SqliteStore extends it. Each
- * is one statement or one IMMEDIATE transaction, like the rest of the store.
+ * is one statement or one IMMEDIATE transaction, like the rest of the store, and `async` only so that
+ * a thrown error becomes a rejection (D90).
  */
 export class RemovalCandidateStore implements Pick<
   Store,
@@ -118,18 +119,14 @@ export class RemovalCandidateStore implements Pick<
     return this.#sql;
   }
 
-  previewRemovalCandidates(snapshotId: number): Promise<RemovalPreview | null> {
+  async previewRemovalCandidates(snapshotId: number): Promise<RemovalPreview | null> {
     const previous = this.#prepared.previousId.get(snapshotId) as number | null;
-    if (previous === null) return Promise.resolve(null);
+    if (previous === null) return null;
     const row = this.#prepared.preview.get({ snap: snapshotId }) as { candidates: number; lost_gap: number };
-    return Promise.resolve({
-      previous_snapshot_id: previous,
-      candidates: row.candidates,
-      lost_gap: row.lost_gap,
-    });
+    return { previous_snapshot_id: previous, candidates: row.candidates, lost_gap: row.lost_gap };
   }
 
-  selectRemovalCandidates(snapshotId: number, nowMs: number): Promise<RemovalCounts | null> {
+  async selectRemovalCandidates(snapshotId: number, nowMs: number): Promise<RemovalCounts | null> {
     const now = toSqlTime(nowMs);
     guarded(`Cannot select the removal candidates of snapshot ${snapshotId}`, () => {
       this.#db.transaction(() => this.#prepared.insert.run({ snap: snapshotId, now })).immediate();
@@ -137,11 +134,7 @@ export class RemovalCandidateStore implements Pick<
     return this.removalCounts(snapshotId);
   }
 
-  removalCounts(snapshotId: number): Promise<RemovalCounts | null> {
-    return Promise.resolve(this.#counts(snapshotId));
-  }
-
-  #counts(snapshotId: number): RemovalCounts | null {
+  async removalCounts(snapshotId: number): Promise<RemovalCounts | null> {
     // MAX over no rows is NULL: nothing selected yet.
     const row = this.#prepared.counts.get(snapshotId) as CountsRow;
     return row.previous_snapshot_id === null
@@ -149,15 +142,11 @@ export class RemovalCandidateStore implements Pick<
       : { ...row, previous_snapshot_id: row.previous_snapshot_id };
   }
 
-  pendingRemovalCandidates(snapshotId: number, limit: number): Promise<string[]> {
-    return Promise.resolve(this.#prepared.pending.all(snapshotId, limit) as string[]);
+  async pendingRemovalCandidates(snapshotId: number, limit: number): Promise<string[]> {
+    return this.#prepared.pending.all(snapshotId, limit) as string[];
   }
 
-  previousRecords(snapshotId: number, ids: readonly string[]): Promise<SystemRecord[]> {
-    return Promise.resolve(this.#previousRecords(snapshotId, ids));
-  }
-
-  #previousRecords(snapshotId: number, ids: readonly string[]): SystemRecord[] {
+  async previousRecords(snapshotId: number, ids: readonly string[]): Promise<SystemRecord[]> {
     if (ids.length === 0) return [];
     const rows = this.#prepared.previousRows.all(snapshotId, JSON.stringify(ids)) as Record<
       string,

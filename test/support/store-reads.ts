@@ -33,8 +33,7 @@ function readsOf(read: <T>(query: (db: Database.Database) => T) => T): StoreRead
         (db) =>
           db.prepare('SELECT COUNT(*) FROM systems WHERE snapshot_id = ?').pluck().get(snapshotId) as number,
       ),
-    select: (sql, ...params) =>
-      read((db) => db.prepare(sql).all(...params) as Record<string, unknown>[]),
+    select: (sql, ...params) => read((db) => db.prepare(sql).all(...params) as Record<string, unknown>[]),
   };
 }
 
