@@ -59,7 +59,7 @@ describe('a snapshot closed below target without failed pages', () => {
     const summary = await runExtract(
       {
         store,
-        pages: { fetchPage },
+        pages: { fetchPage, lookupSystem: () => Promise.reject(new Error('no lookup expected')) },
         tokens: { startBatch: () => Promise.resolve('token') },
         clock: new FakeClock(),
         logger: silentLogger,

@@ -16,6 +16,8 @@ export const DEFAULT_LEVELS: Readonly<Record<EventType, Level>> = {
   checkpoint_corruption: 'WARNING',
   coverage_decreased: 'WARNING',
   page_drift_detected: 'WARNING',
+  removal_candidates: 'INFO',
+  removal_confirmed: 'INFO',
   batch_complete: 'INFO',
   target_met: 'INFO',
   run_deferred: 'WARNING',

@@ -17,6 +17,7 @@ import {
   CREATE_CHECKPOINTS,
   CREATE_GAPS,
   CREATE_LAST_RUN,
+  CREATE_REMOVAL_CANDIDATES,
   CREATE_TOKEN_REQUESTS,
   EXTRA_COLUMNS,
 } from './schema-extractor.ts';
@@ -104,6 +105,13 @@ export const MIGRATIONS: readonly Migration[] = [
     version: RAW_PARTS_VERSION,
     description: 'raw records in system_raw_parts, view system_raw_json (D70)',
     up: migrateRawParts,
+  },
+  {
+    version: 11,
+    description: 'removal_candidates (confirmed removals, D85)',
+    up(db) {
+      db.exec(CREATE_REMOVAL_CANDIDATES);
+    },
   },
 ];
 
