@@ -73,7 +73,9 @@ describe('objects that already exist', () => {
 
   it('give a same-named table with other columns no rows, and still open', () => {
     const db = new Database(':memory:');
-    db.exec("CREATE TABLE scan_status_codes (id INTEGER, label TEXT); INSERT INTO scan_status_codes VALUES (1, 'x')");
+    db.exec(
+      "CREATE TABLE scan_status_codes (id INTEGER, label TEXT); INSERT INTO scan_status_codes VALUES (1, 'x')",
+    );
     expect(() => migrate(db)).not.toThrow();
     expect(db.prepare('SELECT COUNT(*) FROM scan_status_codes').pluck().get()).toBe(1);
   });

@@ -12,6 +12,7 @@ import {
   type GapDbRow,
   type SnapshotRow,
 } from './rows.ts';
+import { pruneSnapshots } from './prune.ts';
 import { registerRawFunctions } from './raw-parts.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
 import { toSqlTime } from './sql-time.ts';
@@ -22,6 +23,7 @@ import type {
   CommitResult,
   GapRow,
   LastRun,
+  PruneResult,
   PublishedSnapshot,
   SnapshotInfo,
   SnapshotStatus,
@@ -179,6 +181,11 @@ export class SqliteStore implements Store {
 
   countTokenRequestsSince(sinceMs: number): number {
     return this.#sql.countTokenRequests.get(sinceMs) as number;
+  }
+
+  pruneSnapshots(keep: number): PruneResult {
+    const prune = this.#db.transaction(() => pruneSnapshots(this.#db, keep));
+    return guarded('Cannot delete the rows of old snapshots', () => prune.immediate());
   }
 
   recordLastRun(run: LastRun): void {
