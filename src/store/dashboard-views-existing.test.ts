@@ -76,7 +76,9 @@ describe('objects that already exist', () => {
     db.exec(
       "CREATE TABLE scan_status_codes (id INTEGER, label TEXT); INSERT INTO scan_status_codes VALUES (1, 'x')",
     );
-    expect(() => migrate(db)).not.toThrow();
+    expect(() => {
+      migrate(db);
+    }).not.toThrow();
     expect(db.prepare('SELECT COUNT(*) FROM scan_status_codes').pluck().get()).toBe(1);
   });
 
