@@ -34,9 +34,8 @@ describe('retention after publishing', () => {
     await h.run({ keepSnapshots: 2, reset: true });
     expect([1, 2, 3, 4].map((id) => h.store.countSystems(id))).toEqual([0, 0, 100, 100]);
     // History stays: every snapshot still has its checkpoint.
-    expect([1, 2, 3, 4].map((id) => h.store.getCheckpoint(id)?.systems_extracted)).toEqual([
-      100, 100, 100, 100,
-    ]);
+    const checkpoints = await Promise.all([1, 2, 3, 4].map((id) => h.store.getCheckpoint(id)));
+    expect(checkpoints.map((checkpoint) => checkpoint?.systems_extracted)).toEqual([100, 100, 100, 100]);
   });
 
   it('prunes nothing in a run that publishes nothing', async () => {

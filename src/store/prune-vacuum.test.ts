@@ -27,8 +27,8 @@ afterEach(() => {
 });
 
 /** A published pass of SYSTEMS systems with incompressible 1 KB descriptions (many pages to free). */
-function publishedPass(store: Store): void {
-  const id = store.createSnapshot(T0);
+async function publishedPass(store: Store): Promise<void> {
+  const id = await store.createSnapshot(T0);
   const systems = Array.from({ length: SYSTEMS }, (_, n) => {
     const resourceId = String(100000 + n);
     return {
@@ -41,7 +41,7 @@ function publishedPass(store: Store): void {
       raw_json: `{"resource_id":${resourceId},"pad":"${randomBytes(256).toString('hex')}"}`,
     };
   });
-  store.commit({
+  await store.commit({
     snapshot_id: id,
     pages: [{ page: 1, systems }],
     gaps: [],
@@ -56,7 +56,7 @@ function publishedPass(store: Store): void {
     },
     nowMs: T0,
   });
-  store.setSnapshotStatus(id, 'success', null, 1000);
+  await store.setSnapshotStatus(id, 'success', null, 1000);
 }
 
 function pragma(name: string): number {
@@ -69,12 +69,12 @@ function pragma(name: string): number {
 }
 
 describe('auto_vacuum and retention', () => {
-  it('a new file is INCREMENTAL and shrinks by what pruning freed', () => {
+  it('a new file is INCREMENTAL and shrinks by what pruning freed', async () => {
     const store = openStore({ path: dbPath });
-    for (let n = 0; n < 4; n++) publishedPass(store);
+    for (let n = 0; n < 4; n++) await publishedPass(store);
     const pagesBefore = pragma('page_count');
-    const result = store.pruneSnapshots(1);
-    store.close();
+    const result = await store.pruneSnapshots(1);
+    await store.close();
     expect(pragma('auto_vacuum')).toBe(2);
     expect(result.snapshots_pruned).toBe(3);
     expect(result.systems_deleted).toBe(3 * SYSTEMS);
@@ -85,14 +85,14 @@ describe('auto_vacuum and retention', () => {
     expect(pragma('page_count')).toBe(pagesBefore - result.reclaimed_bytes / pageBytes);
   });
 
-  it('an older file keeps its mode, reports its free space, and VACUUM converts it', () => {
+  it('an older file keeps its mode, reports its free space, and VACUUM converts it', async () => {
     const legacy = new Database(dbPath);
     legacy.exec('CREATE TABLE other_tool (x)');
     legacy.close();
     const store = openStore({ path: dbPath });
-    for (let n = 0; n < 3; n++) publishedPass(store);
-    const result = store.pruneSnapshots(1);
-    store.close();
+    for (let n = 0; n < 3; n++) await publishedPass(store);
+    const result = await store.pruneSnapshots(1);
+    await store.close();
     expect(pragma('auto_vacuum')).toBe(0);
     expect(result.reclaimed_bytes).toBe(0);
     expect(result.free_bytes).toBeGreaterThan(2 * SYSTEMS * 1024);

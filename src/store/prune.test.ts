@@ -24,8 +24,8 @@ beforeEach(() => {
   store = openStore({ path: dbPath });
 });
 
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
   removeTempDir(dir);
 });
 
@@ -39,9 +39,9 @@ function system(id: number): SystemRecord {
 }
 
 /** One pass of PAGES pages with a gap row, closed with `status` ('partial' leaves it in progress). */
-function pass(status: SnapshotStatus): number {
-  const id = store.createSnapshot(T0);
-  store.commit({
+async function pass(status: SnapshotStatus): Promise<number> {
+  const id = await store.createSnapshot(T0);
+  await store.commit({
     snapshot_id: id,
     pages: Array.from({ length: PAGES }, (_, index) => ({
       page: index + 1,
@@ -68,7 +68,7 @@ function pass(status: SnapshotStatus): number {
     nowMs: T0,
   });
   if (status !== 'partial')
-    store.setSnapshotStatus(id, status, status === 'failed' ? 'below target' : null, 1000);
+    await store.setSnapshotStatus(id, status, status === 'failed' ? 'below target' : null, 1000);
   return id;
 }
 
@@ -113,9 +113,10 @@ const FULL: Rows = { systems: PAGES * PER_PAGE, parts: PAGES, snapshot: 1, check
 const PRUNED: Rows = { systems: 0, parts: 0, snapshot: 1, checkpoint: 1, gaps: 1 };
 
 describe('pruneSnapshots', () => {
-  it('keeps the systems of the newest N published snapshots and the history of every one', () => {
-    const ids = [pass('success'), pass('success'), pass('success'), pass('success'), pass('success')];
-    const result = store.pruneSnapshots(3);
+  it('keeps the systems of the newest N published snapshots and the history of every one', async () => {
+    const ids: number[] = [];
+    for (let n = 0; n < 5; n++) ids.push(await pass('success'));
+    const result = await store.pruneSnapshots(3);
     expect(result).toMatchObject({
       snapshots_pruned: 2,
       systems_deleted: 2 * PAGES * PER_PAGE,
@@ -124,45 +125,48 @@ describe('pruneSnapshots', () => {
     const rows = rowsBySnapshot();
     expect(ids.map((id) => rows.get(id))).toEqual([PRUNED, PRUNED, FULL, FULL, FULL]);
     // Nothing left to do: a second call deletes nothing.
-    expect(store.pruneSnapshots(3)).toMatchObject({
+    expect(await store.pruneSnapshots(3)).toMatchObject({
       snapshots_pruned: 0,
       systems_deleted: 0,
       raw_parts_deleted: 0,
     });
   });
 
-  it('deletes nothing before the first pass is published', () => {
-    const failed = pass('failed');
-    const running = pass('partial');
-    expect(store.pruneSnapshots(1)).toMatchObject({ snapshots_pruned: 0, systems_deleted: 0 });
+  it('deletes nothing before the first pass is published', async () => {
+    const failed = await pass('failed');
+    const running = await pass('partial');
+    expect(await store.pruneSnapshots(1)).toMatchObject({ snapshots_pruned: 0, systems_deleted: 0 });
     expect(withSystems()).toEqual([failed, running]);
   });
 
-  it('deletes a failed or superseded pass once a newer pass is published, not before', () => {
-    const first = pass('success');
-    const failed = pass('failed');
+  it('deletes a failed or superseded pass once a newer pass is published, not before', async () => {
+    const first = await pass('success');
+    const failed = await pass('failed');
     // The failed pass is newer than the published one: kept for now (it may be what someone inspects).
-    store.pruneSnapshots(7);
+    await store.pruneSnapshots(7);
     expect(withSystems()).toEqual([first, failed]);
-    const second = pass('success');
-    const running = pass('partial');
-    expect(store.pruneSnapshots(7)).toMatchObject({ snapshots_pruned: 1, systems_deleted: PAGES * PER_PAGE });
+    const second = await pass('success');
+    const running = await pass('partial');
+    expect(await store.pruneSnapshots(7)).toMatchObject({
+      snapshots_pruned: 1,
+      systems_deleted: PAGES * PER_PAGE,
+    });
     // Within the newest 7 published, the pass in progress too; the failed one in between is gone.
     expect(withSystems()).toEqual([first, second, running]);
     expect(rowsBySnapshot().get(failed)).toEqual(PRUNED);
   });
 
-  it('keeps the pass in progress however small N is, and treats N below 1 as 1', () => {
-    const old = pass('success');
-    const published = pass('success');
-    const running = pass('partial');
-    expect(store.pruneSnapshots(0)).toMatchObject({ snapshots_pruned: 1 });
+  it('keeps the pass in progress however small N is, and treats N below 1 as 1', async () => {
+    const old = await pass('success');
+    const published = await pass('success');
+    const running = await pass('partial');
+    expect(await store.pruneSnapshots(0)).toMatchObject({ snapshots_pruned: 1 });
     expect(withSystems()).toEqual([published, running]);
     expect(rowsBySnapshot().get(old)).toEqual(PRUNED);
   });
 
-  it("leaves other tools' snapshots and every system_changes row alone", () => {
-    store.close();
+  it("leaves other tools' snapshots and every system_changes row alone", async () => {
+    await store.close();
     withWritableDb((db) => {
       // A predecessor's published snapshot: no checkpoint row of ours.
       db.prepare("INSERT INTO snapshots (snapshot_id, status) VALUES (100, 'success')").run();
@@ -173,10 +177,10 @@ describe('pruneSnapshots', () => {
       db.exec('INSERT INTO system_changes (snapshot_id) VALUES (101), (102)');
     });
     store = openStore({ path: dbPath });
-    pass('success');
-    pass('success');
-    pass('success');
-    expect(store.pruneSnapshots(1)).toMatchObject({ snapshots_pruned: 2 });
+    await pass('success');
+    await pass('success');
+    await pass('success');
+    expect(await store.pruneSnapshots(1)).toMatchObject({ snapshots_pruned: 2 });
     expect(withSystems()).toEqual([100, 103]);
     expect(withDb(dbPath, (db) => db.prepare('SELECT COUNT(*) FROM system_changes').pluck().get())).toBe(2);
   });

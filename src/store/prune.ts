@@ -7,6 +7,7 @@
  * system at once when the file has auto_vacuum = INCREMENTAL (D84).
  */
 import type Database from 'better-sqlite3';
+import { guarded } from './db-error.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
 import type { PruneResult } from './store.ts';
 
@@ -30,8 +31,14 @@ ORDER BY o.snapshot_id`;
 /** PRAGMA auto_vacuum: 2 = INCREMENTAL. */
 const AUTO_VACUUM_INCREMENTAL = 2;
 
-/** Runs inside the caller's transaction; `keep` below 1 counts as 1 (the published one always stays). */
-export function pruneSnapshots(db: Database.Database, keep: number): PruneResult {
+/** Store.pruneSnapshots: one IMMEDIATE transaction (deletes and vacuum), or a database_error. */
+export function pruneInTransaction(db: Database.Database, keep: number): PruneResult {
+  const prune = db.transaction(() => pruneSnapshots(db, keep));
+  return guarded('Cannot delete the rows of old snapshots', () => prune.immediate());
+}
+
+/** `keep` below 1 counts as 1: the published snapshot always keeps its rows. */
+function pruneSnapshots(db: Database.Database, keep: number): PruneResult {
   const ids = db
     .prepare(PRUNABLE)
     .pluck()
