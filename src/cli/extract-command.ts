@@ -157,7 +157,7 @@ async function runBatches(
   deps: ExtractDeps,
   signal: AbortSignal,
   options: {
-    config: Pick<Config, 'batchPages' | 'targetPct' | 'untilComplete' | 'maxShrinkPct'>;
+    config: Pick<Config, 'batchPages' | 'targetPct' | 'untilComplete' | 'maxShrinkPct' | 'keepSnapshots'>;
     reset: boolean;
   },
   summaries: RunSummary[],
@@ -169,6 +169,7 @@ async function runBatches(
       commitEveryPages: COMMIT_EVERY_PAGES,
       maxGapSweeps: MAX_GAP_SWEEPS,
       maxShrinkPct: options.config.maxShrinkPct,
+      keepSnapshots: options.config.keepSnapshots,
       reset: options.reset && batch === 0,
       signal,
     });

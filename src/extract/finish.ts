@@ -69,6 +69,9 @@ export async function finish(ctx: RunContext, failure: PassFailure | null = null
       extracted_now: true,
     });
     deps.observer.targetMet({ systems: ctx.systems, totalSystems: total, coveragePct: ctx.coveragePct });
+    // D83: last, so that anything comparing with the previous published snapshot has read it.
+    const pruned = await deps.store.pruneSnapshots(options.keepSnapshots);
+    log.emit('snapshots_pruned', { keep_snapshots: options.keepSnapshots, ...pruned });
     return summarize(ctx, 'target_met', true);
   }
   if (open.some((gap) => gap.retry_sweeps < options.maxGapSweeps))

@@ -92,6 +92,8 @@ export interface ExtractOptions {
    * empty inventory to the dashboards). 100 disables the guard.
    */
   maxShrinkPct: number;
+  /** Systems rows are kept for this many newest published snapshots, at least 1 (D83). */
+  keepSnapshots: number;
   /** Start a new snapshot at page 1 even if one is in progress (`--reset`). */
   reset: boolean;
   signal: AbortSignal;

@@ -41,6 +41,9 @@ const DESCRIBE: Describe = {
     `batch complete: ${f.pages_ok} pages ok, ${f.pages_failed} failed, ${f.systems_extracted}${outOf(f.total_systems)} systems, coverage ${pct(f.coverage_pct)}`,
   target_met: (f) =>
     `target met: coverage ${pct(f.coverage_pct)} of ${f.total_systems} systems (target ${pct(f.target_pct)})`,
+  snapshots_pruned: (f) =>
+    `kept the systems of the newest ${f.keep_snapshots} published snapshots; deleted ${f.systems_deleted} ` +
+    `systems of ${f.snapshots_pruned} older ones, ${mib(f.reclaimed_bytes)} returned to the file system`,
   run_deferred: (f) => `run deferred (${f.reason.replaceAll('_', ' ')}): ${f.message}`,
   extraction_failed: (f) => `run failed (${f.error_type}, exit ${f.exit_code}): ${f.error_message}`,
   run_complete: (f) => `run finished: ${f.outcome}, exit ${f.exit_code}, ${seconds(f.duration_ms)}`,
@@ -83,6 +86,10 @@ function outOf(total: number | null): string {
 
 function pct(value: number): string {
   return `${value.toFixed(1)}%`;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1_048_576).toFixed(1)} MiB`;
 }
 
 function seconds(durationMs: number): string {

@@ -20,6 +20,7 @@ export const DEFAULT_LEVELS: Readonly<Record<EventType, Level>> = {
   removal_confirmed: 'INFO',
   batch_complete: 'INFO',
   target_met: 'INFO',
+  snapshots_pruned: 'INFO',
   run_deferred: 'WARNING',
   extraction_failed: 'CRITICAL',
   run_complete: 'INFO',

@@ -141,6 +141,15 @@ export interface EventMap {
     target_pct: number;
     extracted_now: boolean;
   };
+  /** D83: retention right after a pass was published (D84: what incremental vacuum gave back). */
+  snapshots_pruned: {
+    keep_snapshots: number;
+    snapshots_pruned: number;
+    systems_deleted: number;
+    raw_parts_deleted: number;
+    reclaimed_bytes: number;
+    free_bytes: number;
+  };
   run_deferred: {
     reason: DeferReason;
     retry_after_s: number | null;

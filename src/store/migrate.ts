@@ -22,6 +22,8 @@ import {
   EXTRA_COLUMNS,
 } from './schema-extractor.ts';
 import { migrateRawParts, RAW_PARTS_VERSION } from './migrate-raw.ts';
+import { LOOKUPS_VERSION, migrateLookups } from './schema-lookups.ts';
+import { DASHBOARD_VIEWS, DASHBOARD_VIEWS_VERSION } from './schema-views.ts';
 import { addMissingColumns, ensureUniqueKey } from './schema-tools.ts';
 import { SYSTEM_INTEGER_COLUMNS, SYSTEM_REQUIRED_COLUMNS, SYSTEM_TEXT_COLUMNS } from './system-columns.ts';
 
@@ -105,6 +107,18 @@ export const MIGRATIONS: readonly Migration[] = [
     version: RAW_PARTS_VERSION,
     description: 'raw records in system_raw_parts, view system_raw_json (D70)',
     up: migrateRawParts,
+  },
+  {
+    version: LOOKUPS_VERSION,
+    description: 'lookup tables for the status codes of systems (D80)',
+    up: migrateLookups,
+  },
+  {
+    version: DASHBOARD_VIEWS_VERSION,
+    description: 'dashboard views over latest_system_inventory (D81)',
+    up(db) {
+      for (const view of DASHBOARD_VIEWS) db.exec(view);
+    },
   },
   {
     version: 11,

@@ -12,6 +12,7 @@ import {
   type GapDbRow,
   type SnapshotRow,
 } from './rows.ts';
+import { pruneInTransaction } from './prune.ts';
 import { registerRawFunctions } from './raw-parts.ts';
 import { RemovalCandidateStore } from './removal-candidates.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
@@ -184,6 +185,10 @@ export class SqliteStore extends RemovalCandidateStore implements Store {
 
   async countTokenRequestsSince(sinceMs: number): Promise<number> {
     return this.#sql.countTokenRequests.get(sinceMs) as number;
+  }
+
+  async pruneSnapshots(keep: number) {
+    return pruneInTransaction(this.#db, keep);
   }
 
   async recordLastRun(run: LastRun): Promise<void> {

@@ -122,6 +122,18 @@ export interface PublishedSnapshot {
   coverage_pct: number;
 }
 
+/** What one retention pass deleted and gave back (D83, D84); the `snapshots_pruned` event's fields. */
+export interface PruneResult {
+  /** Snapshots whose systems rows (and raw parts) this call deleted. */
+  snapshots_pruned: number;
+  systems_deleted: number;
+  raw_parts_deleted: number;
+  /** Bytes returned to the file system by incremental vacuum; 0 in a file without auto_vacuum. */
+  reclaimed_bytes: number;
+  /** Bytes still free inside the file (what VACUUM would return). */
+  free_bytes: number;
+}
+
 /** How the newest extraction run ended (table extraction_last_run). */
 export interface LastRun {
   exit_code: number;
@@ -179,6 +191,11 @@ export interface Store {
   /** Token-endpoint calls, persisted so the Zoho budget (10 per 10 min) holds across processes. */
   recordTokenRequest(nowMs: number): Promise<void>;
   countTokenRequestsSince(sinceMs: number): Promise<number>;
+  /**
+   * Retention, in one transaction (D83): deletes the systems rows and raw parts of this tool's
+   * snapshots older than the newest published one, except the newest `keep` (at least 1) published.
+   */
+  pruneSnapshots(keep: number): Promise<PruneResult>;
   /** Overwrites the one last-run row (at the end of every extraction run). */
   recordLastRun(run: LastRun): Promise<void>;
   /** The last-run row, or null (no run recorded yet, or a database from before that table). */

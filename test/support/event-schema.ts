@@ -145,6 +145,14 @@ const FIELD_SCHEMAS: FieldSchemas = {
     target_pct: pct,
     extracted_now: z.boolean(),
   },
+  snapshots_pruned: {
+    keep_snapshots: pageNumber,
+    snapshots_pruned: count,
+    systems_deleted: count,
+    raw_parts_deleted: count,
+    reclaimed_bytes: count,
+    free_bytes: count,
+  },
   run_deferred: {
     reason: z.enum([
       'lock_held',
@@ -201,6 +209,7 @@ const SNAPSHOT_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'removal_confirmed',
   'batch_complete',
   'target_met',
+  'snapshots_pruned',
   'retry_decision',
 ]);
 

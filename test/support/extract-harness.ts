@@ -203,6 +203,7 @@ export function harness(args: { systems: number; limit?: number; dbPath?: string
         commitEveryPages: 10,
         maxGapSweeps: 3,
         maxShrinkPct: 50,
+        keepSnapshots: 7,
         reset: false,
         signal: new AbortController().signal,
         ...options,
