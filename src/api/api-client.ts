@@ -40,6 +40,15 @@ export interface ApiClient {
     signal: AbortSignal,
     pageSize?: number,
   ): Promise<AttemptResult<ParsedPage>>;
+  /**
+   * One system by id (`scandetails?resid=`, D85): the normal envelope with that system, or with an
+   * empty list when it is gone. Parsed exactly as a page (page 1), so the record is normalised the same.
+   */
+  fetchScanDetailsById(
+    resourceId: string,
+    accessToken: string,
+    signal: AbortSignal,
+  ): Promise<AttemptResult<ParsedPage>>;
   fetchServerProperties(accessToken: string, signal: AbortSignal): Promise<AttemptResult<ServerProperties>>;
 }
 
@@ -104,6 +113,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     fetchScanDetailsPage: (page, accessToken, signal, size = pageSize) =>
       request(`/api/1.4/patch/scandetails?page=${page}&pagelimit=${size}`, accessToken, signal, (text) =>
         parseScanDetailsPageDigitSafe(text, { page, pageSize: size }),
+      ),
+    fetchScanDetailsById: (resourceId, accessToken, signal) =>
+      request(
+        `/api/1.4/patch/scandetails?resid=${encodeURIComponent(resourceId)}`,
+        accessToken,
+        signal,
+        (text) => parseScanDetailsPageDigitSafe(text, { page: 1, pageSize }),
       ),
     fetchServerProperties: (accessToken, signal) =>
       request('/api/1.4/desktop/serverproperties', accessToken, signal, parseServerProperties),

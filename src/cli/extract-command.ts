@@ -157,7 +157,10 @@ async function runBatches(
   deps: ExtractDeps,
   signal: AbortSignal,
   options: {
-    config: Pick<Config, 'batchPages' | 'targetPct' | 'untilComplete' | 'maxShrinkPct' | 'pageSize'>;
+    config: Pick<
+      Config,
+      'batchPages' | 'targetPct' | 'untilComplete' | 'maxShrinkPct' | 'keepSnapshots' | 'pageSize'
+    >;
     reset: boolean;
   },
   summaries: RunSummary[],
@@ -174,6 +177,7 @@ async function runBatches(
         probeSize: LIMITS.autoPageSizeProbe,
         baseSize: LIMITS.autoPageSizeBase,
       },
+      keepSnapshots: options.config.keepSnapshots,
       reset: options.reset && batch === 0,
       signal,
     });

@@ -50,6 +50,8 @@ export interface Config {
   logRetentionDays: number;
   /** PMP_MAX_SHRINK_PCT: a pass whose total dropped more than this below the last published pass is not published. */
   maxShrinkPct: number;
+  /** PMP_KEEP_SNAPSHOTS: systems rows are kept for this many newest published snapshots (D83); at least 1. */
+  keepSnapshots: number;
   /**
    * PMP_ACCOUNT: names this extractor's account on every log line, metric and Slack message (D41);
    * letters, digits, `-`, `_`. Defaults to the database file's base name without its extension.
@@ -65,6 +67,7 @@ export interface CliOverrides {
   dbPath?: string;
   account?: string;
   batchPages?: string | number;
+  keepSnapshots?: string | number;
   logFile?: string;
   logLevel?: string;
   metricsFile?: string;

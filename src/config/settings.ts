@@ -142,6 +142,13 @@ export const SETTINGS = {
     default: '50',
     help: 'a pass this much below the last published one is not published',
   },
+  keepSnapshots: {
+    env: 'PMP_KEEP_SNAPSHOTS',
+    flag: '--keep-snapshots <n>',
+    field: whole(1, 10_000),
+    default: '7',
+    help: 'systems rows are kept for the newest N published snapshots',
+  },
   tokenCommandTimeoutMs: {
     env: 'PMP_TOKEN_COMMAND_TIMEOUT_MS',
     field: whole(1),

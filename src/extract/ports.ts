@@ -50,6 +50,12 @@ export interface PageSource {
     logger: EventLogger,
     request?: PageRequest,
   ): Promise<PageResult>;
+  /**
+   * `scandetails?resid=` (D85), paced, retried and classified exactly as a page: `ok` carries the
+   * answer as a page (one record when the system exists, none when it is gone), `gap` a lookup that
+   * failed on every attempt, `defer` as for a page. Auth aborts are thrown, as for pages.
+   */
+  lookupSystem(resourceId: string, signal: AbortSignal, logger: EventLogger): Promise<PageResult>;
 }
 
 interface TokenLifecycle {
@@ -104,6 +110,8 @@ export interface ExtractOptions {
   maxShrinkPct: number;
   /** PMP_PAGE_SIZE and auto's sizes (D74): how the run asks for pages. */
   pageSizing: PageSizing;
+  /** Systems rows are kept for this many newest published snapshots, at least 1 (D83). */
+  keepSnapshots: number;
   /** Start a new snapshot at page 1 even if one is in progress (`--reset`). */
   reset: boolean;
   signal: AbortSignal;

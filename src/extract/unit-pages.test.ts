@@ -23,6 +23,10 @@ class SizedApi implements PageSource {
     this.cap = cap;
   }
 
+  lookupSystem(): Promise<PageResult> {
+    return Promise.reject(new Error('no lookups here'));
+  }
+
   fetchPage(
     page: number,
     _signal: AbortSignal,

@@ -72,7 +72,7 @@ function troubleOf(result: Exclude<PageResult, { kind: 'ok' }>): string {
   return result.httpStatus === null ? result.errorType : `${result.errorType} (HTTP ${result.httpStatus})`;
 }
 
-export class UnitPages implements Pick<PageSource, 'fetchPage'> {
+export class UnitPages implements PageSource {
   #plan: PagePlan;
   #cached: CachedBigPage | null = null;
   readonly #inner: PageSource;
@@ -86,6 +86,11 @@ export class UnitPages implements Pick<PageSource, 'fetchPage'> {
 
   get plan(): PagePlan {
     return this.#plan;
+  }
+
+  /** A lookup by id (D85) has no page size: passed through. */
+  lookupSystem(resourceId: string, signal: AbortSignal, logger: EventLogger): Promise<PageResult> {
+    return this.#inner.lookupSystem(resourceId, signal, logger);
   }
 
   async fetchPage(page: number, signal: AbortSignal, logger: EventLogger): Promise<PageResult> {

@@ -31,6 +31,7 @@ export interface EventMap {
     errors_total: number;
     eta_minutes: number | null;
   };
+  /** `page` 0 with `resource_id`: an attempt of a lookup by id (D85). */
   page_extraction_failed: {
     page: number;
     attempt: number;
@@ -41,6 +42,7 @@ export interface EventMap {
     response_sample: string | null;
     action: FailureAction;
     delay_ms: number | null;
+    resource_id?: string;
   };
   page_skipped: {
     page: number;
@@ -114,6 +116,29 @@ export interface EventMap {
     resume_page: number;
     matched: boolean;
   };
+  /**
+   * D85: a complete pass selected the systems of `previous_snapshot_id` it did not return
+   * (`resumed` false), or a run continues looking them up (true). `candidates` are looked up by id,
+   * `pending` of them still are; `lost_gap` systems were on lost pages and are never looked up (D86).
+   */
+  removal_candidates: {
+    previous_snapshot_id: number;
+    candidates: number;
+    pending: number;
+    lost_gap: number;
+    resumed: boolean;
+  };
+  /**
+   * D85: every candidate is settled, just before the pass closes: `present` (stored), `removed`
+   * (confirmed gone), `carried_over` (lookup failed or unusable: previous row kept, D87).
+   */
+  removal_confirmed: {
+    previous_snapshot_id: number;
+    candidates: number;
+    present: number;
+    removed: number;
+    carried_over: number;
+  };
   batch_complete: {
     pages_attempted: number;
     pages_ok: number;
@@ -131,6 +156,15 @@ export interface EventMap {
     coverage_pct: number;
     target_pct: number;
     extracted_now: boolean;
+  };
+  /** D83: retention right after a pass was published (D84: what incremental vacuum gave back). */
+  snapshots_pruned: {
+    keep_snapshots: number;
+    snapshots_pruned: number;
+    systems_deleted: number;
+    raw_parts_deleted: number;
+    reclaimed_bytes: number;
+    free_bytes: number;
   };
   run_deferred: {
     reason: DeferReason;
@@ -163,12 +197,14 @@ export interface EventMap {
     exit_code: number;
     duration_ms: number;
   };
+  /** `page` 0 with `resource_id`: an attempt of a lookup by id (D85). */
   retry_decision: {
     page: number;
     attempt: number;
     error_type: ErrorType;
     delay_ms: number;
     reason: string;
+    resource_id?: string;
   };
 }
 

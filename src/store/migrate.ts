@@ -17,11 +17,14 @@ import {
   CREATE_CHECKPOINTS,
   CREATE_GAPS,
   CREATE_LAST_RUN,
+  CREATE_REMOVAL_CANDIDATES,
   CREATE_TOKEN_REQUESTS,
   EXTRA_COLUMNS,
   PAGE_SIZE_COLUMNS,
 } from './schema-extractor.ts';
 import { migrateRawParts, RAW_PARTS_VERSION } from './migrate-raw.ts';
+import { LOOKUPS_VERSION, migrateLookups } from './schema-lookups.ts';
+import { DASHBOARD_VIEWS, DASHBOARD_VIEWS_VERSION } from './schema-views.ts';
 import { addMissingColumns, ensureUniqueKey } from './schema-tools.ts';
 import { SYSTEM_INTEGER_COLUMNS, SYSTEM_REQUIRED_COLUMNS, SYSTEM_TEXT_COLUMNS } from './system-columns.ts';
 
@@ -111,6 +114,25 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'extraction_checkpoints.probed_page_size and page_size_fallback (PMP_PAGE_SIZE=auto, D74)',
     up(db) {
       addMissingColumns(db, 'extraction_checkpoints', PAGE_SIZE_COLUMNS);
+    },
+  },
+  {
+    version: LOOKUPS_VERSION,
+    description: 'lookup tables for the status codes of systems (D80)',
+    up: migrateLookups,
+  },
+  {
+    version: DASHBOARD_VIEWS_VERSION,
+    description: 'dashboard views over latest_system_inventory (D81)',
+    up(db) {
+      for (const view of DASHBOARD_VIEWS) db.exec(view);
+    },
+  },
+  {
+    version: 11,
+    description: 'removal_candidates (confirmed removals, D85)',
+    up(db) {
+      db.exec(CREATE_REMOVAL_CANDIDATES);
     },
   },
 ];

@@ -79,7 +79,7 @@ describe('probed_page_size and page_size_fallback', () => {
     await store.close();
     const reader = new Database(path, { readonly: true });
     const versions = reader.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all();
-    expect(versions.at(-1)).toBe(8);
+    expect(versions).toContain(8);
     reader.close();
   });
 });

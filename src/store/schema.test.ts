@@ -158,11 +158,11 @@ describe('schema (downstream tables and checkpoint/gap tables, D7)', () => {
     expect([...columns(db, 'token_requests').keys()]).toEqual(['requested_at_ms']);
   });
 
-  it('records schema versions 1..8 and migrates idempotently', () => {
+  it('records schema versions 1..11 and migrates idempotently', () => {
     const db = freshDb();
     migrate(db);
     const versions = db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all();
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
   it('latest_system_inventory shows the systems of the newest success snapshot only', () => {

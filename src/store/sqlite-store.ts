@@ -12,7 +12,9 @@ import {
   type GapDbRow,
   type SnapshotRow,
 } from './rows.ts';
+import { pruneInTransaction } from './prune.ts';
 import { registerRawFunctions } from './raw-parts.ts';
+import { RemovalCandidateStore } from './removal-candidates.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
 import { toSqlTime } from './sql-time.ts';
 import { prepareStatements, type Statements } from './statements.ts';
@@ -32,7 +34,7 @@ import type {
 const TOKEN_LOG_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /** The Store port over better-sqlite3. Built by openStore(), which has already migrated `db`. */
-export class SqliteStore implements Store {
+export class SqliteStore extends RemovalCandidateStore implements Store {
   readonly #db: Database.Database;
   readonly #sql: Statements;
   // Write transactions are wrapped once, like the statements they run, and always started with
@@ -50,6 +52,7 @@ export class SqliteStore implements Store {
   readonly #stored = new Map<number, number>();
 
   constructor(db: Database.Database) {
+    super(db);
     this.#db = db;
     // The view system_raw_json calls it; the sqlite3 shell has it built in (D70).
     registerRawFunctions(db);
@@ -69,6 +72,9 @@ export class SqliteStore implements Store {
         sql,
         batch,
         this.#stored.get(batch.snapshot_id) ?? (sql.countSystems.get(batch.snapshot_id) as number),
+        (id, lookups, now) => {
+          this.settleLookups(id, lookups, now);
+        },
       ),
     );
     this.#recordTokenTx = db.transaction((nowMs: number) => {
@@ -179,6 +185,10 @@ export class SqliteStore implements Store {
 
   async countTokenRequestsSince(sinceMs: number): Promise<number> {
     return this.#sql.countTokenRequests.get(sinceMs) as number;
+  }
+
+  async pruneSnapshots(keep: number) {
+    return pruneInTransaction(this.#db, keep);
   }
 
   async recordLastRun(run: LastRun): Promise<void> {

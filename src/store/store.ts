@@ -5,6 +5,9 @@
  * method is one transaction: a crash leaves either all of it or none of it.
  */
 import type { ErrorType } from '../platform/index.ts';
+import type { LookupSettlement, RemovalCounts, RemovalPreview } from './removal-types.ts';
+
+export type { LookupSettlement, RemovalCounts } from './removal-types.ts';
 
 export type SnapshotStatus = 'success' | 'partial' | 'failed';
 
@@ -106,6 +109,8 @@ export interface CommitBatch {
   gapRetries: readonly GapRetry[];
   /** Ids known to be deleted from the inventory (D53): their rows are removed before `pages` land. */
   staleIds?: readonly string[];
+  /** Lookups by id settled since the last commit (D85); the systems they store travel in `pages` (page 0). */
+  lookups?: readonly LookupSettlement[];
   checkpoint: PassPosition;
   nowMs: number;
 }
@@ -122,6 +127,18 @@ export interface PublishedSnapshot {
   completed_at_ms: number;
   systems_extracted: number;
   coverage_pct: number;
+}
+
+/** What one retention pass deleted and gave back (D83, D84); the `snapshots_pruned` event's fields. */
+export interface PruneResult {
+  /** Snapshots whose systems rows (and raw parts) this call deleted. */
+  snapshots_pruned: number;
+  systems_deleted: number;
+  raw_parts_deleted: number;
+  /** Bytes returned to the file system by incremental vacuum; 0 in a file without auto_vacuum. */
+  reclaimed_bytes: number;
+  /** Bytes still free inside the file (what VACUUM would return). */
+  free_bytes: number;
 }
 
 /** How the newest extraction run ended (table extraction_last_run). */
@@ -165,9 +182,27 @@ export interface Store {
   listGaps(snapshotId: number): Promise<GapRow[]>;
   /** The newest stored record of `resourceId`, exactly as received (view system_raw_json, D70). */
   rawRecord(resourceId: string): Promise<string | null>;
+  /** What selecting this pass's removal candidates would find; null with no published snapshot before it. */
+  previewRemovalCandidates(snapshotId: number): Promise<RemovalPreview | null>;
+  /**
+   * Writes this pass's removal candidates once (rows already selected are kept, D85) and returns the
+   * counts; null when there is nothing to confirm (no published snapshot before, or nothing missing).
+   */
+  selectRemovalCandidates(snapshotId: number, nowMs: number): Promise<RemovalCounts | null>;
+  /** The pass's removal_candidates by state; null before any was selected. */
+  removalCounts(snapshotId: number): Promise<RemovalCounts | null>;
+  /** Up to `limit` ids still to look up, by previous page, then id. */
+  pendingRemovalCandidates(snapshotId: number, limit: number): Promise<string[]>;
+  /** The previous published rows of these candidates, columns and raw record as stored (D87). */
+  previousRecords(snapshotId: number, ids: readonly string[]): Promise<SystemRecord[]>;
   /** Token-endpoint calls, persisted so the Zoho budget (10 per 10 min) holds across processes. */
   recordTokenRequest(nowMs: number): Promise<void>;
   countTokenRequestsSince(sinceMs: number): Promise<number>;
+  /**
+   * Retention, in one transaction (D83): deletes the systems rows and raw parts of this tool's
+   * snapshots older than the newest published one, except the newest `keep` (at least 1) published.
+   */
+  pruneSnapshots(keep: number): Promise<PruneResult>;
   /** Overwrites the one last-run row (at the end of every extraction run). */
   recordLastRun(run: LastRun): Promise<void>;
   /** The last-run row, or null (no run recorded yet, or a database from before that table). */

@@ -52,6 +52,10 @@ class FakeApi implements PageSource {
   cap: { max: number; echo: 'cap' | 'asked' } = { max: 1000, echo: 'cap' };
   /** D74: big page numbers (pagelimit above `limit`) whose one attempt times out. */
   readonly failBigPages = new Set<number>();
+  /** Every id looked up by `scandetails?resid=` (D85), in order. */
+  readonly lookups: string[] = [];
+  /** Answers of lookups, consumed in order (whatever the id), then the inventory's answer. */
+  readonly lookupScript: Scripted[] = [];
   /** Runs just before a page is answered (to look at the store mid-run, or abort). */
   beforeAnswer: ((page: number) => void | Promise<void>) | null = null;
   private nextId: number;
@@ -103,15 +107,34 @@ class FakeApi implements PageSource {
     return { kind: 'ok', page: this.pageOf(page, asked), failedAttempts: 0 };
   }
 
+  lookupSystem(resourceId: string, signal: AbortSignal): Promise<PageResult> {
+    this.lookups.push(resourceId);
+    signal.throwIfAborted();
+    const next = this.lookupScript.shift();
+    if (next !== undefined) return typeof next === 'function' ? next(signal) : Promise.resolve(next);
+    const ids = this.ids.filter((id) => id === resourceId);
+    return Promise.resolve({ kind: 'ok', page: this.answer(1, ids, ids.length), failedAttempts: 0 });
+  }
+
   pageOf(page: number, asked = this.limit): ParsedPage {
     const size = Math.min(asked, this.cap.max);
     const pages = Math.max(1, Math.ceil(this.ids.length / size));
     const source = page > pages && this.pastLastPage === 'wrap' ? ((page - 1) % pages) + 1 : page;
     const slice = this.ids.slice((source - 1) * size, source * size);
+    return this.answer(page, slice, undefined, this.cap.echo === 'cap' ? size : asked);
+  }
+
+  /** An envelope carrying `slice`; a lookup's total is what it found (the filter's total). */
+  answer(
+    page: number,
+    slice: string[],
+    total = this.totalOverride ?? this.ids.length,
+    limit = this.limit,
+  ): ParsedPage {
     return {
       page,
-      limit: this.cap.echo === 'cap' ? size : asked,
-      total: this.totalOverride ?? this.ids.length,
+      limit,
+      total,
       records: slice.map(recordOf),
       ids: slice,
       rejects: [],
@@ -193,6 +216,10 @@ export function harness(args: { systems: number; limit?: number; dbPath?: string
             clock.advance(1000);
             return api.fetchPage(page, signal, _logger, request);
           },
+          lookupSystem: (resourceId, signal) => {
+            clock.advance(1000);
+            return api.lookupSystem(resourceId, signal);
+          },
         },
         tokens: {
           startBatch: (signal) => {
@@ -211,6 +238,7 @@ export function harness(args: { systems: number; limit?: number; dbPath?: string
         maxGapSweeps: 3,
         maxShrinkPct: 50,
         pageSizing: { configured: api.limit, probeSize: 1000, baseSize: 25 },
+        keepSnapshots: 7,
         reset: false,
         signal: new AbortController().signal,
         ...options,
