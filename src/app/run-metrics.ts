@@ -28,6 +28,7 @@ function readStoredMetrics(store: Store): StoredMetrics {
             completedAtMs: published.completed_at_ms,
             systems: published.systems_extracted,
             coveragePct: published.coverage_pct,
+            changes: store.changeCounts(published.snapshot_id),
           },
     pass:
       current?.status === 'partial' && checkpoint !== null

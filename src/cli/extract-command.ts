@@ -23,6 +23,7 @@ import { acquireLockOrDefer } from './lock.ts';
 const COMMIT_EVERY_PAGES = 10;
 /** D6: sweeps of the open gaps before a below-target pass is closed. */
 const MAX_GAP_SWEEPS = 3;
+const HOUR_MS = 3_600_000;
 
 export async function runExtractCommand(
   io: ProcessIO,
@@ -157,7 +158,7 @@ async function runBatches(
   deps: ExtractDeps,
   signal: AbortSignal,
   options: {
-    config: Pick<Config, 'batchPages' | 'targetPct' | 'untilComplete' | 'maxShrinkPct'>;
+    config: Pick<Config, 'batchPages' | 'targetPct' | 'untilComplete' | 'maxShrinkPct' | 'refreshHours'>;
     reset: boolean;
   },
   summaries: RunSummary[],
@@ -169,6 +170,7 @@ async function runBatches(
       commitEveryPages: COMMIT_EVERY_PAGES,
       maxGapSweeps: MAX_GAP_SWEEPS,
       maxShrinkPct: options.config.maxShrinkPct,
+      refreshAfterMs: Math.round(options.config.refreshHours * HOUR_MS),
       reset: options.reset && batch === 0,
       signal,
     });

@@ -10,13 +10,14 @@ import { openStoreReadOnly, type Store } from '../store/index.ts';
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.ts';
 import type { ProcessIO } from '../app/index.ts';
 import {
-  DEFAULT_MAX_AGE_HOURS,
+  defaultMaxAgeHours,
   evaluateHealth,
   HEALTH,
   healthLine,
   type HealthResult,
 } from './health-check.ts';
-import { buildStatus, renderStatus } from './status-report.ts';
+import { buildStatus } from './status-report.ts';
+import { renderStatus } from './status-render.ts';
 
 export interface StatusOptions {
   json: boolean;
@@ -45,14 +46,15 @@ export function runStatusCommand(io: ProcessIO, flags: CliOverrides, options: St
 
 function runHealthCheck(io: ProcessIO, flags: CliOverrides, maxAgeText: string | undefined): HealthResult {
   try {
-    const maxAgeHours = maxAgeText === undefined ? DEFAULT_MAX_AGE_HOURS : Number(maxAgeText);
-    if (!Number.isFinite(maxAgeHours) || maxAgeHours <= 0) {
+    const given = maxAgeText === undefined ? null : Number(maxAgeText);
+    if (given !== null && (!Number.isFinite(given) || given <= 0)) {
       return healthLine(
         HEALTH.unknown,
         `--max-age-hours must be a positive number of hours, not "${maxAgeText}"`,
       );
     }
     const config = loadConfig(io.env, flags, io.homeDir);
+    const maxAgeHours = given ?? defaultMaxAgeHours(config.refreshHours);
     return withReadOnlyStore(config.dbPath, (store) =>
       evaluateHealth(
         buildStatus(store, config.targetPct, io.clock.nowMs()),

@@ -10,6 +10,7 @@ import {
   accountName,
   filePath,
   flagSwitch,
+  hours,
   httpUrl,
   logLevel,
   percent,
@@ -135,6 +136,13 @@ export const SETTINGS = {
     field: whole(1, 100),
     default: '50',
     help: 'a pass this much below the last published one is not published',
+  },
+  refreshHours: {
+    env: 'PMP_REFRESH_HOURS',
+    flag: '--refresh-hours <h>',
+    field: hours,
+    default: '24',
+    help: 'start a new pass once the published snapshot is this old (0 = never)',
   },
   tokenCommandTimeoutMs: {
     env: 'PMP_TOKEN_COMMAND_TIMEOUT_MS',

@@ -71,6 +71,7 @@ describe('a snapshot closed below target without failed pages', () => {
         commitEveryPages: 10,
         maxGapSweeps: 3,
         maxShrinkPct: 50,
+        refreshAfterMs: 0,
         reset: false,
         signal: new AbortController().signal,
       },

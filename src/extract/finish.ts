@@ -1,9 +1,11 @@
 /**
- * The end of a batch (D6): record coverage against the previous run, then close the snapshot as
- * `success` (pass complete, every gap swept once, target met), as `failed` (pass complete, below
- * target, no sweeps left: exit 2), or leave it `partial` for the next run.
+ * The end of a batch (D6): record coverage against the previous run, then publish the snapshot as
+ * `success` (pass complete, every gap swept once, target met: publish-pass.ts, D111), close it as
+ * `failed` (pass complete, below target, no sweeps left: exit 2), or leave it `partial` for the next
+ * run.
  */
 import { openGaps } from './gap-sweep.ts';
+import { publishPass } from './publish-pass.ts';
 import type { RunContext } from './run-context.ts';
 import type { RunOutcome, RunSummary } from './run-outcome.ts';
 
@@ -50,7 +52,7 @@ export function finish(ctx: RunContext, failure: PassFailure | null = null): Run
   const open = openGaps(ctx);
   // D6: every gap gets at least one sweep before a snapshot is closed, even when the target is met.
   if (targetMet && !open.some((gap) => gap.retry_sweeps === 0)) {
-    deps.store.setSnapshotStatus(ctx.snapshotId, 'success', null, passMs);
+    const published = publishPass(ctx, passMs);
     const total = ctx.position.total_systems ?? ctx.systems;
     log.emit('target_met', {
       systems_extracted: ctx.systems,
@@ -59,7 +61,12 @@ export function finish(ctx: RunContext, failure: PassFailure | null = null): Run
       target_pct: options.targetPct,
       extracted_now: true,
     });
-    deps.observer.targetMet({ systems: ctx.systems, totalSystems: total, coveragePct: ctx.coveragePct });
+    deps.observer.targetMet({
+      systems: ctx.systems,
+      totalSystems: total,
+      coveragePct: ctx.coveragePct,
+      changes: published,
+    });
     return summarize(ctx, 'target_met', true);
   }
   if (open.some((gap) => gap.retry_sweeps < options.maxGapSweeps))

@@ -51,6 +51,7 @@ export const EVENT_FIELDS = {
     'duration_ms',
   ],
   target_met: ['systems_extracted', 'total_systems', 'coverage_pct', 'target_pct', 'extracted_now'],
+  inventory_changes: ['previous_snapshot_id', 'added', 'removed', 'changed', 'reappeared'],
   run_deferred: ['reason', 'retry_after_s', 'message'],
   extraction_failed: ['error_type', 'error_message', 'exit_code'],
   run_complete: ['exit_code', 'outcome', 'duration_ms'],

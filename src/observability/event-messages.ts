@@ -36,6 +36,10 @@ const DESCRIBE: Describe = {
     `batch complete: ${f.pages_ok} pages ok, ${f.pages_failed} failed, ${f.systems_extracted}${outOf(f.total_systems)} systems, coverage ${pct(f.coverage_pct)}`,
   target_met: (f) =>
     `target met: coverage ${pct(f.coverage_pct)} of ${f.total_systems} systems (target ${pct(f.target_pct)})`,
+  inventory_changes: (f) =>
+    f.previous_snapshot_id === null
+      ? 'first published snapshot: nothing to compare with'
+      : `since snapshot ${f.previous_snapshot_id}: ${f.added} added, ${f.removed} removed, ${f.changed} changed, ${f.reappeared} reappeared`,
   run_deferred: (f) => `run deferred (${f.reason.replaceAll('_', ' ')}): ${f.message}`,
   extraction_failed: (f) => `run failed (${f.error_type}, exit ${f.exit_code}): ${f.error_message}`,
   run_complete: (f) => `run finished: ${f.outcome}, exit ${f.exit_code}, ${seconds(f.duration_ms)}`,

@@ -18,6 +18,7 @@ export const DEFAULT_LEVELS: Readonly<Record<EventType, Level>> = {
   page_drift_detected: 'WARNING',
   batch_complete: 'INFO',
   target_met: 'INFO',
+  inventory_changes: 'INFO',
   run_deferred: 'WARNING',
   extraction_failed: 'CRITICAL',
   run_complete: 'INFO',

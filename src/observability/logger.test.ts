@@ -91,6 +91,7 @@ const SAMPLES: { [K in EventType]: EventMap[K] } = {
     target_pct: 95,
     extracted_now: true,
   },
+  inventory_changes: { previous_snapshot_id: 3, added: 2, removed: 1, changed: 5, reappeared: 0 },
   run_deferred: { reason: 'rate_limited', retry_after_s: 900, message: 'Retry-After above limit' },
   extraction_failed: { error_type: 'auth_aborted', error_message: '3 consecutive 401s', exit_code: 1 },
   run_complete: { exit_code: 0, outcome: 'completed', duration_ms: 61_000 },

@@ -116,6 +116,17 @@ export interface EventMap {
     target_pct: number;
     extracted_now: boolean;
   };
+  /**
+   * D112: a pass was published; what it changed against the published pass before it (all 0 and
+   * previous_snapshot_id null for the first one, which is compared with nothing).
+   */
+  inventory_changes: {
+    previous_snapshot_id: number | null;
+    added: number;
+    removed: number;
+    changed: number;
+    reappeared: number;
+  };
   run_deferred: {
     reason: DeferReason;
     retry_after_s: number | null;

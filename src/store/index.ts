@@ -3,6 +3,7 @@ export { openStore, openStoreReadOnly } from './open-store.ts';
 export { coveragePct } from './rows.ts';
 export { acquireRunLock, type RunLock } from './run-lock.ts';
 export type {
+  ChangeCounts,
   Checkpoint,
   CommitResult,
   GapRecord,
@@ -11,6 +12,7 @@ export type {
   LastRun,
   PassPosition,
   PublishedSnapshot,
+  PublishResult,
   SnapshotInfo,
   Store,
   SystemRecord,

@@ -21,6 +21,7 @@ import {
   EXTRA_COLUMNS,
 } from './schema-extractor.ts';
 import { migrateRawParts, RAW_PARTS_VERSION } from './migrate-raw.ts';
+import { migratePublishing, PUBLISH_VERSION } from './schema-changes.ts';
 import { addMissingColumns, ensureUniqueKey } from './schema-tools.ts';
 import { SYSTEM_INTEGER_COLUMNS, SYSTEM_REQUIRED_COLUMNS, SYSTEM_TEXT_COLUMNS } from './system-columns.ts';
 
@@ -104,6 +105,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: RAW_PARTS_VERSION,
     description: 'raw records in system_raw_parts, view system_raw_json (D70)',
     up: migrateRawParts,
+  },
+  {
+    version: PUBLISH_VERSION,
+    description: 'snapshots.completed_at, system_changes, view latest_system_changes (D111, D112)',
+    up: migratePublishing,
   },
 ];
 

@@ -12,17 +12,20 @@ import {
   type GapDbRow,
   type SnapshotRow,
 } from './rows.ts';
-import { registerRawFunctions } from './raw-parts.ts';
+import { createPublisher, type Publisher } from './publish.ts';
+import { readRawRecord, registerRawFunctions } from './raw-parts.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
 import { toSqlTime } from './sql-time.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 import type {
+  ChangeCounts,
   Checkpoint,
   CommitBatch,
   CommitResult,
   GapRow,
   LastRun,
   PublishedSnapshot,
+  PublishResult,
   SnapshotInfo,
   SnapshotStatus,
   Store,
@@ -42,6 +45,8 @@ export class SqliteStore implements Store {
   readonly #resetCheckpointTx: Database.Transaction<(id: number, page: number, nowMs: number) => void>;
   readonly #commitTx: Database.Transaction<(batch: CommitBatch) => CommitResult>;
   readonly #recordTokenTx: Database.Transaction<(nowMs: number) => void>;
+  /** Null on a read-only connection to a file from before migration 12 (no system_changes). */
+  readonly #publisher: Publisher | null;
   /**
    * Systems stored per snapshot, as this connection last committed them (D71). Counted with COUNT(*)
    * once per snapshot per process, never taken from the checkpoint row: a checkpoint edited or damaged
@@ -71,6 +76,7 @@ export class SqliteStore implements Store {
         this.#stored.get(batch.snapshot_id) ?? (sql.countSystems.get(batch.snapshot_id) as number),
       ),
     );
+    this.#publisher = createPublisher(db);
     this.#recordTokenTx = db.transaction((nowMs: number) => {
       sql.pruneTokenRequests.run(nowMs - TOKEN_LOG_RETENTION_MS);
       sql.insertTokenRequest.run(nowMs);
@@ -103,6 +109,18 @@ export class SqliteStore implements Store {
       this.#sql.setSnapshotStatus.run(status, errorMessage, duration, snapshotId),
     );
     if (changes === 0) throw unknownSnapshot(snapshotId);
+  }
+
+  publishSnapshot(snapshotId: number, nowMs: number, durationMs: number): PublishResult {
+    const publisher = this.#publisher;
+    if (publisher === null) throw new Error('cannot publish on a connection without system_changes');
+    return guarded(`Cannot publish snapshot ${snapshotId}`, () =>
+      publisher.publish(snapshotId, nowMs, durationMs),
+    );
+  }
+
+  changeCounts(snapshotId: number): ChangeCounts | null {
+    return this.#publisher?.counts(snapshotId) ?? null;
   }
 
   getCheckpoint(snapshotId: number): Checkpoint | null {
@@ -159,16 +177,7 @@ export class SqliteStore implements Store {
   }
 
   rawRecord(resourceId: string): string | null {
-    // Through the documented view (D70); a file not yet migrated (read-only open) has only the column.
-    const hasView = this.#db
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'view' AND name = 'system_raw_json'")
-      .get();
-    const source = hasView === undefined ? 'systems' : 'system_raw_json';
-    const row = this.#db
-      .prepare(`SELECT raw_json FROM ${source} WHERE resource_id = ? ORDER BY snapshot_id DESC LIMIT 1`)
-      .pluck()
-      .get(resourceId) as string | null | undefined;
-    return row ?? null;
+    return readRawRecord(this.#db, resourceId);
   }
 
   recordTokenRequest(nowMs: number): void {

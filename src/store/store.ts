@@ -116,6 +116,18 @@ export interface PublishedSnapshot {
   coverage_pct: number;
 }
 
+export type ChangeType = 'added' | 'removed' | 'changed' | 'reappeared';
+
+/** Rows of system_changes for one snapshot, by change_type (D112). */
+export type ChangeCounts = Readonly<Record<ChangeType, number>>;
+
+/** What publishing a pass did (D111, D112). */
+export interface PublishResult {
+  /** The published snapshot it was compared with; null for the first one (then no rows are written). */
+  previous_snapshot_id: number | null;
+  changes: ChangeCounts;
+}
+
 /** How the newest extraction run ended (table extraction_last_run). */
 export interface LastRun {
   exit_code: number;
@@ -140,6 +152,14 @@ export interface Store {
     errorMessage: string | null,
     durationMs: number | null,
   ): void;
+  /**
+   * Publishes a pass that completed at target (D111): `success`, completed_at = nowMs and its
+   * duration, plus its system_changes rows against the previous published pass (D112), in one
+   * transaction.
+   */
+  publishSnapshot(snapshotId: number, nowMs: number, durationMs: number): PublishResult;
+  /** system_changes rows of a snapshot by type; null when the file has no such table (read-only). */
+  changeCounts(snapshotId: number): ChangeCounts | null;
   getCheckpoint(snapshotId: number): Checkpoint | null;
   /** Overwrites the checkpoint (used to reset a corrupt one). */
   resetCheckpoint(snapshotId: number, lastPage: number, nowMs: number): void;

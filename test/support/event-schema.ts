@@ -127,6 +127,13 @@ const FIELD_SCHEMAS: FieldSchemas = {
     target_pct: pct,
     extracted_now: z.boolean(),
   },
+  inventory_changes: {
+    previous_snapshot_id: pageNumber.nullable(),
+    added: count,
+    removed: count,
+    changed: count,
+    reappeared: count,
+  },
   run_deferred: {
     reason: z.enum([
       'lock_held',
@@ -175,6 +182,7 @@ const SNAPSHOT_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'page_drift_detected',
   'batch_complete',
   'target_met',
+  'inventory_changes',
   'retry_decision',
 ]);
 

@@ -182,6 +182,7 @@ export function harness(args: { systems: number; limit?: number; dbPath?: string
         commitEveryPages: 10,
         maxGapSweeps: 3,
         maxShrinkPct: 50,
+        refreshAfterMs: 0,
         reset: false,
         signal: new AbortController().signal,
         ...options,
