@@ -39,14 +39,19 @@ INNER JOIN (
 
 /**
  * A `success` row without completed_at (published before this column existed, or written by another
- * tool) ends at its start plus its duration, in the store's time format (sql-time.ts). Rows whose
- * timestamp SQLite cannot read stay NULL; readers then fall back as before.
+ * tool) gets what readers computed before: its start plus its duration, else its checkpoint's last
+ * write, else its start; in the store's time format (sql-time.ts). A row with none of them readable
+ * stays NULL.
  */
 const BACKFILL_COMPLETED_AT = `
 UPDATE snapshots
-SET completed_at = strftime('%Y-%m-%d %H:%M:%f', timestamp,
-    printf('%+.3f seconds', COALESCE(extraction_duration_ms, 0) / 1000.0))
-WHERE status = 'success' AND completed_at IS NULL AND timestamp IS NOT NULL`;
+SET completed_at = COALESCE(
+    CASE WHEN extraction_duration_ms IS NOT NULL THEN strftime('%Y-%m-%d %H:%M:%f', timestamp,
+        printf('%+.3f seconds', extraction_duration_ms / 1000.0)) END,
+    (SELECT strftime('%Y-%m-%d %H:%M:%f', c.updated_at) FROM extraction_checkpoints c
+        WHERE c.snapshot_id = snapshots.snapshot_id),
+    strftime('%Y-%m-%d %H:%M:%f', timestamp))
+WHERE status = 'success' AND completed_at IS NULL`;
 
 export function migratePublishing(db: Database.Database): void {
   addMissingColumns(db, 'snapshots', [['completed_at', 'DATETIME']]);
