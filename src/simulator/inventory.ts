@@ -17,6 +17,8 @@ export interface InventoryChange {
   /** Removes the first `count` ids of each listed page, pages of `pageSize` (1-based). */
   removeFromPages?: { pages: number[]; count: number };
   add?: number;
+  /** Replaces these keys of these systems' records (a system that changed between passes, D112). */
+  edit?: { ids: readonly string[]; fields: Readonly<Record<string, JsonValue>> };
 }
 
 /**
@@ -64,6 +66,12 @@ export class Inventory {
       }
     }
     this.#entries = this.#entries.filter((entry) => !removed.has(entry.id.toString()));
+    const edited = new Set(change.edit?.ids ?? []);
+    this.#entries = this.#entries.map((entry) => {
+      if (!edited.has(entry.id.toString())) return entry;
+      const record = { ...entry.record, ...change.edit?.fields };
+      return { id: entry.id, record, text: toJsonText(record) };
+    });
     let nextId = this.#entries.reduce((max, entry) => (entry.id > max ? entry.id : max), FIRST_ID) + 1n;
     for (let i = 0; i < (change.add ?? 0); i++) {
       this.#entries.push(this.#entry(nextId));
