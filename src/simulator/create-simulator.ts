@@ -31,8 +31,8 @@ export interface Simulator {
   settings: SimSettings;
   stats(): SimStats;
   /**
-   * Inventory drift now: remove ids (or `count` ids of each listed page), add `add` new systems, and
-   * edit fields of the records of `edit.ids`.
+   * Inventory drift now: remove ids (or `count` ids of each listed page), bring `restoreIds` back,
+   * add `add` new systems, and edit fields of the records of `edit.ids`.
    */
   mutate(change: InventoryChange): void;
   groundTruthIds(): string[];

@@ -17,6 +17,8 @@ export interface InventoryChange {
   /** Removes the first `count` ids of each listed page, pages of `pageSize` (1-based). */
   removeFromPages?: { pages: number[]; count: number };
   add?: number;
+  /** Systems (back) in the fleet with these ids, in id order (one removed earlier reappears). */
+  restoreIds?: readonly string[];
   /** Replaces these keys of these systems' records (a system that changed between passes, D112). */
   edit?: { ids: readonly string[]; fields: Readonly<Record<string, JsonValue>> };
 }
@@ -66,6 +68,13 @@ export class Inventory {
       }
     }
     this.#entries = this.#entries.filter((entry) => !removed.has(entry.id.toString()));
+    const present = new Set(this.#entries.map((entry) => entry.id.toString()));
+    const restored = (change.restoreIds ?? []).filter((id) => !present.has(id));
+    if (restored.length > 0) {
+      this.#entries = [...this.#entries, ...restored.map((id) => this.#entry(BigInt(id)))].sort((a, b) =>
+        a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+      );
+    }
     const edited = new Set(change.edit?.ids ?? []);
     this.#entries = this.#entries.map((entry) => {
       if (!edited.has(entry.id.toString())) return entry;

@@ -146,4 +146,16 @@ describe('inventory drift', () => {
     expect(after[0]).toEqual(before[0]);
     expect(after.slice(2)).toEqual(before.slice(2));
   });
+
+  it('mutate() brings a removed id back in its place, with the same record', async () => {
+    const sim = await startSimulator({ settings: { systems: 30 } });
+    const token = await getToken(sim);
+    const ids = sim.groundTruthIds();
+    const before = await pageText(sim, token, 1);
+    sim.mutate({ removeIds: [ids[3] ?? ''] });
+    expect(sim.groundTruthIds()).not.toContain(ids[3]);
+    sim.mutate({ restoreIds: [ids[3] ?? '', ids[4] ?? ''] });
+    expect(sim.groundTruthIds()).toEqual(ids);
+    expect(await pageText(sim, token, 1)).toBe(before);
+  });
 });
