@@ -94,13 +94,24 @@ function preparePublish(db: Database.Database): PublishStatements {
 export interface Publisher {
   /** One IMMEDIATE transaction. */
   publish(snapshotId: number, nowMs: number, durationMs: number): PublishResult;
-  counts(snapshotId: number): ChangeCounts;
+  /** Null when the file has no system_changes table. */
+  counts(snapshotId: number): ChangeCounts | null;
 }
 
-/** Null for a read-only connection to a file from before migration 12 (no system_changes table). */
-export function createPublisher(db: Database.Database): Publisher | null {
+/**
+ * A read-only connection to a file from before migration 12 has no system_changes table: it counts
+ * nothing, and could not publish anyway.
+ */
+export function createPublisher(db: Database.Database): Publisher {
   const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'system_changes'");
-  if (table.get() === undefined) return null;
+  if (table.get() === undefined) {
+    return {
+      publish: () => {
+        throw new Error('cannot publish on a connection without system_changes');
+      },
+      counts: () => null,
+    };
+  }
   const sql = preparePublish(db);
   const publishTx = db.transaction((snapshotId: number, nowMs: number, durationMs: number) =>
     publishSnapshot(sql, snapshotId, nowMs, durationMs),

@@ -16,7 +16,7 @@ import { createPublisher, type Publisher } from './publish.ts';
 import { readRawRecord, registerRawFunctions } from './raw-parts.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
 import { toSqlTime } from './sql-time.ts';
-import { prepareStatements, type Statements } from './statements.ts';
+import { prepareStatements, type Statements, TOKEN_LOG_RETENTION_MS } from './statements.ts';
 import type {
   ChangeCounts,
   Checkpoint,
@@ -31,9 +31,6 @@ import type {
   Store,
 } from './store.ts';
 
-/** Token requests older than this are pruned: the Zoho window is 10 minutes, a day is plenty. */
-const TOKEN_LOG_RETENTION_MS = 24 * 60 * 60 * 1000;
-
 /** The Store port over better-sqlite3. Built by openStore(), which has already migrated `db`. */
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
@@ -45,8 +42,7 @@ export class SqliteStore implements Store {
   readonly #resetCheckpointTx: Database.Transaction<(id: number, page: number, nowMs: number) => void>;
   readonly #commitTx: Database.Transaction<(batch: CommitBatch) => CommitResult>;
   readonly #recordTokenTx: Database.Transaction<(nowMs: number) => void>;
-  /** Null on a read-only connection to a file from before migration 12 (no system_changes). */
-  readonly #publisher: Publisher | null;
+  readonly #publisher: Publisher;
   /**
    * Systems stored per snapshot, as this connection last committed them (D71). Counted with COUNT(*)
    * once per snapshot per process, never taken from the checkpoint row: a checkpoint edited or damaged
@@ -112,15 +108,13 @@ export class SqliteStore implements Store {
   }
 
   publishSnapshot(snapshotId: number, nowMs: number, durationMs: number): PublishResult {
-    const publisher = this.#publisher;
-    if (publisher === null) throw new Error('cannot publish on a connection without system_changes');
     return guarded(`Cannot publish snapshot ${snapshotId}`, () =>
-      publisher.publish(snapshotId, nowMs, durationMs),
+      this.#publisher.publish(snapshotId, nowMs, durationMs),
     );
   }
 
   changeCounts(snapshotId: number): ChangeCounts | null {
-    return this.#publisher?.counts(snapshotId) ?? null;
+    return this.#publisher.counts(snapshotId);
   }
 
   getCheckpoint(snapshotId: number): Checkpoint | null {

@@ -2,6 +2,9 @@
 import type Database from 'better-sqlite3';
 import { UPSERT_SYSTEM_SQL } from './system-upsert.ts';
 
+/** Token requests older than this are pruned: the Zoho window is 10 minutes, a day is plenty. */
+export const TOKEN_LOG_RETENTION_MS = 24 * 60 * 60 * 1000;
+
 const CHECKPOINT_COLUMNS = [
   'last_page',
   'systems_extracted',
