@@ -73,7 +73,7 @@ export function targetMetText(
 }
 
 /** The summary's change line: counts since the previous published snapshot. */
-export function changeLineText(changes: ChangeLine): string {
+function changeLineText(changes: ChangeLine): string {
   if (changes.previousSnapshotId === null) return '- Changes: first published snapshot, nothing to compare';
   const counts = [
     `${formatCount(changes.added)} added`,

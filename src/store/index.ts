@@ -3,7 +3,6 @@ export { openStore, openStoreReadOnly } from './open-store.ts';
 export { coveragePct } from './rows.ts';
 export { acquireRunLock, type RunLock } from './run-lock.ts';
 export type {
-  ChangeCounts,
   Checkpoint,
   CommitResult,
   GapRecord,

@@ -12,7 +12,7 @@ export const PUBLISH_VERSION = 12;
  * published pass before it (D112). No foreign key: the log outlives the systems rows retention
  * prunes, and a snapshot row deleted by hand must not take the history with it.
  */
-export const CREATE_SYSTEM_CHANGES = `
+const CREATE_SYSTEM_CHANGES = `
 CREATE TABLE IF NOT EXISTS system_changes (
     change_id INTEGER PRIMARY KEY AUTOINCREMENT,
     snapshot_id INTEGER NOT NULL,
@@ -29,7 +29,7 @@ CREATE INDEX IF NOT EXISTS idx_system_changes_resource ON system_changes(resourc
 `;
 
 /** The changes of the snapshot latest_system_inventory shows (the same MAX(snapshot_id) rule). */
-export const CREATE_LATEST_CHANGES_VIEW = `
+const CREATE_LATEST_CHANGES_VIEW = `
 CREATE VIEW IF NOT EXISTS latest_system_changes AS
 SELECT c.*
 FROM system_changes c
