@@ -9,13 +9,7 @@ import { ExtractorError, isExtractorError, redactPii } from '../platform/index.t
 import { openStoreReadOnly, type Store } from '../store/index.ts';
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.ts';
 import type { ProcessIO } from '../app/index.ts';
-import {
-  defaultMaxAgeHours,
-  evaluateHealth,
-  HEALTH,
-  healthLine,
-  type HealthResult,
-} from './health-check.ts';
+import { defaultMaxAgeHours, evaluateHealth, HEALTH, healthLine, type HealthResult } from './health-check.ts';
 import { buildStatus } from './status-report.ts';
 import { renderStatus } from './status-render.ts';
 
