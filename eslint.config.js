@@ -117,6 +117,12 @@ export default tseslint.config(
     },
   },
   {
+    // The SQLite store answers the asynchronous Store port from better-sqlite3's synchronous calls
+    // (D90): its methods are `async` so that a thrown error becomes a rejection, with nothing to await.
+    files: ['src/store/sqlite-store.ts'],
+    rules: { '@typescript-eslint/require-await': 'off' },
+  },
+  {
     files: ['**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
   },

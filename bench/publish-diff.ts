@@ -68,7 +68,7 @@ try {
   const startMs = performance.now();
   const result = await store.publishSnapshot(second, 4000, 1000);
   const elapsedMs = performance.now() - startMs;
-  store.close();
+  await store.close();
   console.log(
     `${systems} systems: published with ${JSON.stringify(result.changes)} in ${elapsedMs.toFixed(0)} ms`,
   );

@@ -114,7 +114,7 @@ export async function checkConnection(args: {
       tokenSource: args.credentials.kind,
       ttlS: token.ttlS,
       tokenRequests: {
-        used: store.countTokenRequestsSince(io.clock.nowMs() - windowMs),
+        used: await store.countTokenRequestsSince(io.clock.nowMs() - windowMs),
         limit: maxRequests,
         windowS: windowMs / 1000,
       },

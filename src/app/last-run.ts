@@ -20,7 +20,12 @@ export interface RunEnd {
 /** Failures after which this run must not open the database itself: the file is the problem. */
 const NO_OPEN_REASONS = new Set(['lock_held', 'database_busy', 'database_error']);
 
-export function recordLastRun(io: ProcessIO, dbPath: string, store: Store | null, end: RunEnd): void {
+export async function recordLastRun(
+  io: ProcessIO,
+  dbPath: string,
+  store: Store | null,
+  end: RunEnd,
+): Promise<void> {
   const reason = reasonOf(end);
   const outcome = outcomeOf(end);
   // Deferred by the lock, this run did nothing: the run holding the lock records its own end.
@@ -28,7 +33,7 @@ export function recordLastRun(io: ProcessIO, dbPath: string, store: Store | null
   let opened: Store | null = null;
   try {
     opened = store ?? openStore({ path: dbPath });
-    opened.recordLastRun({
+    await opened.recordLastRun({
       exit_code: end.code,
       outcome,
       reason,
@@ -38,7 +43,7 @@ export function recordLastRun(io: ProcessIO, dbPath: string, store: Store | null
   } catch {
     // Best effort, see above.
   } finally {
-    if (store === null) opened?.close();
+    if (store === null) await opened?.close();
   }
 }
 

@@ -14,11 +14,11 @@ import {
 import { openStoreReadOnly, type Store } from '../store/index.ts';
 import type { ProcessIO } from './io.ts';
 
-function readStoredMetrics(store: Store): StoredMetrics {
-  const published = store.publishedSnapshot();
-  const current = store.currentSnapshot();
-  const checkpoint = current === null ? null : store.getCheckpoint(current.snapshot_id);
-  const gaps = current === null ? null : store.listGaps(current.snapshot_id);
+async function readStoredMetrics(store: Store): Promise<StoredMetrics> {
+  const published = await store.publishedSnapshot();
+  const current = await store.currentSnapshot();
+  const checkpoint = current === null ? null : await store.getCheckpoint(current.snapshot_id);
+  const gaps = current === null ? null : await store.listGaps(current.snapshot_id);
   return {
     published:
       published === null
@@ -28,7 +28,7 @@ function readStoredMetrics(store: Store): StoredMetrics {
             completedAtMs: published.completed_at_ms,
             systems: published.systems_extracted,
             coveragePct: published.coverage_pct,
-            changes: store.changeCounts(published.snapshot_id),
+            changes: await store.changeCounts(published.snapshot_id),
           },
     pass:
       current?.status === 'partial' && checkpoint !== null
@@ -50,15 +50,15 @@ function readStoredMetrics(store: Store): StoredMetrics {
 }
 
 /** The database's state for a run that holds no open store; null when there is none to read. */
-function readStoredReadOnly(dbPath: string | null): StoredMetrics | null {
+async function readStoredReadOnly(dbPath: string | null): Promise<StoredMetrics | null> {
   if (dbPath === null || !existsSync(dbPath)) return null;
   try {
     const store = openStoreReadOnly(dbPath);
     if (store === null) return null;
     try {
-      return readStoredMetrics(store);
+      return await readStoredMetrics(store);
     } finally {
-      store.close();
+      await store.close();
     }
   } catch {
     // Unreadable (damaged, newer schema, busy): the run's own error says why; no state is written.
@@ -82,7 +82,8 @@ export async function writeRunMetrics(args: {
   const nowMs = io.clock.nowMs();
   let stored: StoredMetrics | null;
   try {
-    stored = args.store === null ? readStoredReadOnly(args.dbPath) : readStoredMetrics(args.store);
+    stored =
+      args.store === null ? await readStoredReadOnly(args.dbPath) : await readStoredMetrics(args.store);
   } catch {
     stored = null;
   }

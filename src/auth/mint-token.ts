@@ -48,9 +48,7 @@ export function createMint(options: MintOptions): Mint {
       timeoutMs: options.timeoutMs,
       backoffBaseMs: options.backoffBaseMs,
       retries: options.endpointRetries,
-      beforeRequest: () => {
-        options.budget.take();
-      },
+      beforeRequest: () => options.budget.take(),
       ...(signal === undefined ? {} : { signal }),
     });
 }

@@ -10,20 +10,21 @@ function memoryStore(): TokenBudgetStore & { times: number[] } {
     times,
     recordTokenRequest: (nowMs) => {
       times.push(nowMs);
+      return Promise.resolve();
     },
-    countTokenRequestsSince: (sinceMs) => times.filter((t) => t > sinceMs).length,
+    countTokenRequestsSince: (sinceMs) => Promise.resolve(times.filter((t) => t > sinceMs).length),
   };
 }
 
 describe('createTokenBudget', () => {
-  it('records before each request, then refuses once the window is full', () => {
+  it('records before each request, then refuses once the window is full', async () => {
     const store = memoryStore();
     const clock = new FakeClock();
     const logger = recordingLogger();
     const budget = createTokenBudget({ store, clock, logger, maxRequests: 3, windowMs: 600_000 });
-    budget.take();
-    budget.take();
-    budget.take();
+    await budget.take();
+    await budget.take();
+    await budget.take();
     expect(store.times).toHaveLength(3);
     expect(logger.events.at(-1)).toEqual({
       type: 'token_budget',
@@ -32,7 +33,7 @@ describe('createTokenBudget', () => {
     });
     let error: unknown;
     try {
-      budget.take();
+      await budget.take();
     } catch (e) {
       error = e;
     }
@@ -44,12 +45,10 @@ describe('createTokenBudget', () => {
     expect(store.times).toHaveLength(3);
 
     clock.advance(600_000);
-    expect(() => {
-      budget.take();
-    }).not.toThrow();
+    await expect(budget.take()).resolves.toBeUndefined();
   });
 
-  it('describes a window that is not whole minutes in seconds', () => {
+  it('describes a window that is not whole minutes in seconds', async () => {
     const budget = createTokenBudget({
       store: memoryStore(),
       clock: new FakeClock(),
@@ -57,8 +56,6 @@ describe('createTokenBudget', () => {
       maxRequests: 0,
       windowMs: 90_000,
     });
-    expect(() => {
-      budget.take();
-    }).toThrow('in the last 90 s');
+    await expect(budget.take()).rejects.toThrow('in the last 90 s');
   });
 });

@@ -16,7 +16,7 @@ export interface TokenBudgetOptions {
 
 export interface TokenBudget {
   /** Spends one request or throws token_budget_exhausted (exit 3). Call right before each request. */
-  take(): void;
+  take(): Promise<void>;
 }
 
 /**
@@ -27,9 +27,9 @@ export interface TokenBudget {
 export function createTokenBudget(options: TokenBudgetOptions): TokenBudget {
   const { store, clock, logger, maxRequests, windowMs } = options;
   return {
-    take() {
+    async take() {
       const nowMs = clock.nowMs();
-      const used = store.countTokenRequestsSince(nowMs - windowMs);
+      const used = await store.countTokenRequestsSince(nowMs - windowMs);
       if (used >= maxRequests) {
         throw new ExtractorError(
           'token_budget_exhausted',
@@ -37,7 +37,7 @@ export function createTokenBudget(options: TokenBudgetOptions): TokenBudget {
             'the next run will continue',
         );
       }
-      store.recordTokenRequest(nowMs);
+      await store.recordTokenRequest(nowMs);
       logger.emit('token_budget', { used: used + 1, limit: maxRequests, window_s: windowMs / 1000 });
     },
   };

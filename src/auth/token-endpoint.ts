@@ -18,7 +18,7 @@ export interface TokenEndpointOptions {
   /** Retries after the first attempt for 5xx / network / non-JSON answers (LIMITS.tokenEndpointRetries, D3). */
   retries: number;
   /** Runs before every HTTP request (the persisted token budget); throwing stops the refresh. */
-  beforeRequest?: () => void;
+  beforeRequest?: () => Promise<void>;
 }
 
 /**
@@ -36,7 +36,7 @@ export async function requestAccessToken(options: TokenEndpointOptions): Promise
 
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (attempt > 1) await clock.sleep(computeBackoffMs(attempt - 1, baseMs), signal);
-    options.beforeRequest?.();
+    await options.beforeRequest?.();
     const body = new URLSearchParams({
       grant_type: 'refresh_token',
       client_id: credentials.clientId,

@@ -34,8 +34,9 @@ function harness(
   const store: TokenBudgetStore = {
     recordTokenRequest: (nowMs) => {
       times.push(nowMs);
+      return Promise.resolve();
     },
-    countTokenRequestsSince: (sinceMs) => times.filter((t) => t > sinceMs).length,
+    countTokenRequestsSince: (sinceMs) => Promise.resolve(times.filter((t) => t > sinceMs).length),
   };
   const options: TokenManagerOptions = {
     credentials,

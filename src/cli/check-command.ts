@@ -31,7 +31,7 @@ export async function runCheckCommand(io: ProcessIO, flags: CliOverrides): Promi
     const message = error instanceof Error ? error.message : String(error);
     return fail(isExtractorError(error) ? exitCodeForError(error.code) : EXIT.fatal, message);
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 

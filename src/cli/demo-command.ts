@@ -62,7 +62,7 @@ export async function runDemoCommand(
       { ...options.flags, dbPath, logFile, untilComplete: true },
       true,
     );
-    runStatusCommand({ ...io, env }, { dbPath }, { json: false });
+    await runStatusCommand({ ...io, env }, { dbPath }, { json: false });
     const db = shellQuote(dbPath);
     io.stdout.write(
       `\nExit code ${code} (0 = success). Status again: pmp-extractor --status --db ${db}\n` +

@@ -53,7 +53,7 @@ export async function runExtractCommand(
   const endEarly = async (code: ExitCode, outcome: string, error: unknown = null): Promise<ExitCode> => {
     const durationMs = io.clock.nowMs() - startMs;
     logger.emit('run_complete', { exit_code: code, outcome, duration_ms: durationMs });
-    recordLastRun(io, config.dbPath, store, { code, error, last: null });
+    await recordLastRun(io, config.dbPath, store, { code, error, last: null });
     // Alerts key on the exit code: a run that never reached the loop must still update it, and the
     // database's state comes from the database, never as zeros (D42).
     if (config.metricsFile !== null) {
@@ -137,7 +137,7 @@ export async function runExtractCommand(
       startMs,
       ...parts,
     });
-    recordLastRun(io, config.dbPath, openedStore, {
+    await recordLastRun(io, config.dbPath, openedStore, {
       code: finalCode,
       error: failure,
       last: summaries.at(-1) ?? null,
@@ -146,7 +146,7 @@ export async function runExtractCommand(
   } catch (error) {
     return await endEarly(reportRunFailure(logger, io, secrets, error), 'failed', error);
   } finally {
-    store?.close();
+    await store?.close();
     if (releaseLock !== null) await releaseLock();
     logger.flush();
     io.drainGuard?.setLastWords(null);

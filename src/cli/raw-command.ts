@@ -6,12 +6,16 @@ import { openStoreReadOnly } from '../store/index.ts';
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.ts';
 import type { ProcessIO } from '../app/index.ts';
 
-export function runRawCommand(io: ProcessIO, flags: CliOverrides, resourceId: string): ExitCode {
+export async function runRawCommand(
+  io: ProcessIO,
+  flags: CliOverrides,
+  resourceId: string,
+): Promise<ExitCode> {
   try {
     const config = loadConfig(io.env, flags, io.homeDir);
     const store = existsSync(config.dbPath) ? openStoreReadOnly(config.dbPath) : null;
     try {
-      const record = store?.rawRecord(resourceId) ?? null;
+      const record = (await store?.rawRecord(resourceId)) ?? null;
       if (record === null) {
         io.stderr.write(
           `pmp-extractor: no stored record for resource_id ${resourceId} in ${config.dbPath}\n`,
@@ -20,7 +24,7 @@ export function runRawCommand(io: ProcessIO, flags: CliOverrides, resourceId: st
       }
       io.stdout.write(`${record}\n`);
     } finally {
-      store?.close();
+      await store?.close();
     }
     return EXIT.ok;
   } catch (error) {

@@ -19,16 +19,20 @@ export interface StatusOptions {
   check?: { maxAgeHours?: string };
 }
 
-export function runStatusCommand(io: ProcessIO, flags: CliOverrides, options: StatusOptions): ExitCode {
+export async function runStatusCommand(
+  io: ProcessIO,
+  flags: CliOverrides,
+  options: StatusOptions,
+): Promise<ExitCode> {
   if (options.check !== undefined) {
-    const result = runHealthCheck(io, flags, options.check.maxAgeHours);
+    const result = await runHealthCheck(io, flags, options.check.maxAgeHours);
     io.stdout.write(`${result.line}\n`);
     return result.code;
   }
   try {
     const config = loadConfig(io.env, flags, io.homeDir);
-    withReadOnlyStore(config.dbPath, (store) => {
-      const report = buildStatus(store, config.targetPct, io.clock.nowMs());
+    await withReadOnlyStore(config.dbPath, async (store) => {
+      const report = await buildStatus(store, config.targetPct, io.clock.nowMs());
       io.stdout.write(options.json ? `${JSON.stringify(report)}\n` : renderStatus(report, config.dbPath));
     });
     return EXIT.ok;
@@ -38,7 +42,11 @@ export function runStatusCommand(io: ProcessIO, flags: CliOverrides, options: St
   }
 }
 
-function runHealthCheck(io: ProcessIO, flags: CliOverrides, maxAgeText: string | undefined): HealthResult {
+async function runHealthCheck(
+  io: ProcessIO,
+  flags: CliOverrides,
+  maxAgeText: string | undefined,
+): Promise<HealthResult> {
   try {
     const given = maxAgeText === undefined ? null : Number(maxAgeText);
     if (given !== null && (!Number.isFinite(given) || given <= 0)) {
@@ -49,10 +57,10 @@ function runHealthCheck(io: ProcessIO, flags: CliOverrides, maxAgeText: string |
     }
     const config = loadConfig(io.env, flags, io.homeDir);
     const maxAgeHours = given ?? defaultMaxAgeHours(config.refreshHours);
-    return withReadOnlyStore(config.dbPath, (store) =>
+    return await withReadOnlyStore(config.dbPath, async (store) =>
       evaluateHealth(
-        buildStatus(store, config.targetPct, io.clock.nowMs()),
-        store?.publishedSnapshot() ?? null,
+        await buildStatus(store, config.targetPct, io.clock.nowMs()),
+        (await store?.publishedSnapshot()) ?? null,
         maxAgeHours,
       ),
     );
@@ -62,7 +70,7 @@ function runHealthCheck(io: ProcessIO, flags: CliOverrides, maxAgeText: string |
 }
 
 /** A store for reading, or null for a database without our tables ("nothing extracted yet"). */
-function withReadOnlyStore<T>(dbPath: string, read: (store: Store | null) => T): T {
+async function withReadOnlyStore<T>(dbPath: string, read: (store: Store | null) => Promise<T>): Promise<T> {
   if (!existsSync(dbPath)) {
     throw new ExtractorError(
       'database_error',
@@ -72,9 +80,9 @@ function withReadOnlyStore<T>(dbPath: string, read: (store: Store | null) => T):
   }
   const store = openStoreReadOnly(dbPath);
   try {
-    return read(store);
+    return await read(store);
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 

@@ -46,13 +46,17 @@ export interface StatusReport {
   } | null;
 }
 
-export function buildStatus(store: Store | null, targetPct: number, nowMs: number): StatusReport {
-  const snapshot = store?.currentSnapshot() ?? null;
-  const checkpoint = snapshot === null ? null : (store?.getCheckpoint(snapshot.snapshot_id) ?? null);
-  const gaps = snapshot === null || store === null ? [] : store.listGaps(snapshot.snapshot_id);
+export async function buildStatus(
+  store: Store | null,
+  targetPct: number,
+  nowMs: number,
+): Promise<StatusReport> {
+  const snapshot = (await store?.currentSnapshot()) ?? null;
+  const checkpoint = snapshot === null ? null : ((await store?.getCheckpoint(snapshot.snapshot_id)) ?? null);
+  const gaps = snapshot === null || store === null ? [] : await store.listGaps(snapshot.snapshot_id);
   const coveragePct = checkpoint?.coverage_pct ?? 0;
-  const published = store?.publishedSnapshot() ?? null;
-  const lastRun = store?.lastRun() ?? null;
+  const published = (await store?.publishedSnapshot()) ?? null;
+  const lastRun = (await store?.lastRun()) ?? null;
   return {
     snapshot_id: snapshot?.snapshot_id ?? null,
     snapshot_status: snapshot?.status ?? null,

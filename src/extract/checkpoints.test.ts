@@ -23,7 +23,7 @@ describe('batches and checkpoints', () => {
       targetMet: false,
       changedData: true,
     });
-    expect(h.store.getCheckpoint(1)).toMatchObject({
+    expect(await h.store.getCheckpoint(1)).toMatchObject({
       last_page: 15,
       systems_extracted: 375,
       coverage_pct: 37.5,
@@ -34,7 +34,7 @@ describe('batches and checkpoints', () => {
       previous_coverage_pct: 37.5,
     });
     expect(h.store.allIds(1)).toEqual(h.api.ids.slice(0, 375));
-    expect(h.store.currentSnapshot()?.status).toBe('partial');
+    expect((await h.store.currentSnapshot())?.status).toBe('partial');
     expect(fieldsOf(result, 'batch_start')).toEqual([
       { start_page: 1, batch_pages: 15, target_pct: 95, resumed: false, snapshot_status: 'partial' },
     ]);
@@ -84,15 +84,19 @@ describe('batches and checkpoints', () => {
     // The same ids on the re-read page: no drift, nothing re-stored, the probe is not a batch page.
     expect(typesOf(second)).not.toContain('page_drift_detected');
     expect(second.summary).toMatchObject({ pagesAttempted: 15, systemsExtracted: 750, coveragePct: 75 });
-    expect(h.store.getCheckpoint(1)?.last_page).toBe(30);
+    expect((await h.store.getCheckpoint(1))?.last_page).toBe(30);
     expect(h.store.allIds(1)).toEqual(h.api.ids.slice(0, 750));
   });
 
   it('commits systems and checkpoint together every 10 pages and at batch end', async () => {
     const h = harness({ systems: 1000 });
     const seen: { page: number; lastPage: number | undefined; stored: number }[] = [];
-    h.api.beforeAnswer = (page) => {
-      seen.push({ page, lastPage: h.store.getCheckpoint(1)?.last_page, stored: h.store.countSystems(1) });
+    h.api.beforeAnswer = async (page) => {
+      seen.push({
+        page,
+        lastPage: (await h.store.getCheckpoint(1))?.last_page,
+        stored: h.store.countSystems(1),
+      });
     };
     const result = await h.run({ batchPages: 35 });
 

@@ -58,9 +58,9 @@ export class Committer {
   }
 
   /** Writes everything buffered plus the pass position; emits `checkpoint_commit`. */
-  commit(position: PassPosition, nowMs: number): CommitResult {
+  async commit(position: PassPosition, nowMs: number): Promise<CommitResult> {
     const pagesInCommit = this.pagesSinceCommit;
-    const result = this.store.commit({
+    const result = await this.store.commit({
       snapshot_id: this.snapshotId,
       pages: this.pages,
       gaps: this.gaps,

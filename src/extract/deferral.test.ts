@@ -27,8 +27,8 @@ describe('deferral, interruption and errors', () => {
       { reason: 'rate_limited', retry_after_s: 600, message: 'Retry-After 600 s is above the 300 s limit' },
     ]);
     expect(fieldsOf(result, 'checkpoint_commit').map((event) => event.last_page)).toEqual([10, 12]);
-    expect(h.store.getCheckpoint(1)?.last_page).toBe(12);
-    expect(h.store.listGaps(1)).toEqual([]); // a deferred page is not a gap
+    expect((await h.store.getCheckpoint(1))?.last_page).toBe(12);
+    expect(await h.store.listGaps(1)).toEqual([]); // a deferred page is not a gap
 
     const next = await h.run({ batchPages: 2 });
     expect(next.calls).toEqual([12, 13, 14]);
@@ -48,8 +48,8 @@ describe('deferral, interruption and errors', () => {
     expect(result.calls).toEqual([1, 2, 3, 4, 2]);
     expect(result.summary.outcome).toBe('deferred');
     expect(fieldsOf(result, 'run_deferred')[0]).toMatchObject({ reason: 'daily_quota' });
-    expect(h.store.getCheckpoint(1)).toMatchObject({ last_page: 4, pass_complete: true });
-    expect(h.store.listGaps(1)[0]).toMatchObject({ retry_sweeps: 0, resolved: false });
+    expect(await h.store.getCheckpoint(1)).toMatchObject({ last_page: 4, pass_complete: true });
+    expect((await h.store.listGaps(1))[0]).toMatchObject({ retry_sweeps: 0, resolved: false });
 
     const next = await h.run();
     expect(next.calls).toEqual([2, 1]); // the sweep, then its neighbour re-checked (D53)
@@ -74,7 +74,7 @@ describe('deferral, interruption and errors', () => {
     expect(fieldsOf(result, 'run_deferred')).toEqual([
       { reason: 'interrupted', retry_after_s: null, message: 'stopped by signal; state saved' },
     ]);
-    expect(h.store.getCheckpoint(1)?.last_page).toBe(13);
+    expect((await h.store.getCheckpoint(1))?.last_page).toBe(13);
     expect(h.store.countSystems(1)).toBe(325);
   });
 
@@ -87,7 +87,7 @@ describe('deferral, interruption and errors', () => {
     const result = await h.run({ signal: controller.signal });
 
     expect(result.summary.outcome).toBe('interrupted');
-    expect(h.store.getCheckpoint(1)?.last_page).toBe(0);
+    expect((await h.store.getCheckpoint(1))?.last_page).toBe(0);
     expect(h.store.countSystems(1)).toBe(0);
     expect(fieldsOf(result, 'run_deferred')).toEqual([
       { reason: 'lock_held', retry_after_s: null, message: 'lock taken over' },
@@ -104,7 +104,7 @@ describe('deferral, interruption and errors', () => {
 
     expect(result.summary.outcome).toBe('interrupted');
     expect(result.calls.filter((page) => page > 4)).toEqual([]);
-    expect(h.store.getCheckpoint(1)?.last_page).toBe(4);
+    expect((await h.store.getCheckpoint(1))?.last_page).toBe(4);
     expect(h.store.countSystems(1)).toBe(100);
   });
 
@@ -121,7 +121,7 @@ describe('deferral, interruption and errors', () => {
     expect(result.calls).toEqual([1, 2, 3, 4, 2]);
     expect(result.summary.outcome).toBe('interrupted');
     // The page swept before the signal counts; the other gap waits for the next run.
-    expect(h.store.listGaps(1).map((row) => [row.page_num, row.retry_sweeps])).toEqual([
+    expect((await h.store.listGaps(1)).map((row) => [row.page_num, row.retry_sweeps])).toEqual([
       [2, 1],
       [3, 0],
     ]);
@@ -161,7 +161,7 @@ describe('deferral, interruption and errors', () => {
     const result = await h.run();
 
     expect(result.summary.outcome).toBe('deferred');
-    expect(h.store.getCheckpoint(1)?.last_page).toBe(6);
+    expect((await h.store.getCheckpoint(1))?.last_page).toBe(6);
     expect(h.store.countSystems(1)).toBe(150);
   });
 
@@ -171,7 +171,7 @@ describe('deferral, interruption and errors', () => {
     h.api.script(13, () => Promise.reject(fatal));
     await expect(h.run()).rejects.toBe(fatal);
 
-    expect(h.store.getCheckpoint(1)?.last_page).toBe(12);
+    expect((await h.store.getCheckpoint(1))?.last_page).toBe(12);
     expect(h.store.countSystems(1)).toBe(300);
     const next = await h.run({ batchPages: 1 });
     expect(next.calls).toEqual([12, 13]);
@@ -180,8 +180,8 @@ describe('deferral, interruption and errors', () => {
   it('rethrows the original error when the final commit fails too', async () => {
     const h = harness({ systems: 1000 });
     const boom = new Error('disk gone');
-    h.api.script(3, () => {
-      h.store.close();
+    h.api.script(3, async () => {
+      await h.store.close();
       return Promise.reject(boom);
     });
     await expect(h.run()).rejects.toBe(boom);

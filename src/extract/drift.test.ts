@@ -37,10 +37,10 @@ describe('page drift at resume', () => {
     ]);
     const third = await h.run({ batchPages: 100 });
     expect(third.summary.outcome).toBe('target_met');
-    expect(h.store.knownIds(1, h.api.ids).size).toBe(h.api.ids.length);
+    expect((await h.store.knownIds(1, h.api.ids)).size).toBe(h.api.ids.length);
     // What the re-read pages hold now is stored with the batch.
     const reread = h.api.pageOf(11).records.map((record) => record.resource_id);
-    expect(h.store.knownIds(1, reread).size).toBe(25);
+    expect((await h.store.knownIds(1, reread)).size).toBe(25);
   });
 
   it('stores the re-read page when additions shifted ids forward', async () => {
@@ -66,7 +66,7 @@ describe('page drift at resume', () => {
       { page: 20, shift_pages: 1, resume_page: 21, matched: true },
     ]);
     expect(second.summary.outcome).toBe('target_met');
-    expect(h.store.knownIds(1, h.api.ids).size).toBe(485);
+    expect((await h.store.knownIds(1, h.api.ids)).size).toBe(485);
   });
 
   it('re-reads an unreadable probe page in the pass instead of skipping the drift check', async () => {
@@ -77,7 +77,7 @@ describe('page drift at resume', () => {
 
     expect(second.calls).toEqual([20, 20, 21]);
     expect(typesOf(second)).not.toContain('page_drift_detected');
-    expect(h.store.listGaps(1)).toEqual([]);
+    expect(await h.store.listGaps(1)).toEqual([]);
   });
 
   it('does not step back past page 1', async () => {
@@ -125,14 +125,14 @@ describe('drift during a pass, re-read gap pages, empty inventory', () => {
     const h = harness({ systems: 100, dbPath: path });
     h.api.script(2, gap());
     await h.run({ batchPages: 2 });
-    expect(h.store.listGaps(1)[0]).toMatchObject({ page_num: 2, resolved: false });
+    expect((await h.store.listGaps(1))[0]).toMatchObject({ page_num: 2, resolved: false });
     const db = new Database(path);
     db.prepare('UPDATE extraction_checkpoints SET last_page = 999').run();
     db.close();
     const second = await h.run({ batchPages: 10 });
 
     expect(typesOf(second)).toContain('checkpoint_corruption');
-    expect(h.store.listGaps(1)[0]).toMatchObject({ page_num: 2, resolved: true });
+    expect((await h.store.listGaps(1))[0]).toMatchObject({ page_num: 2, resolved: true });
     expect(second.summary.outcome).toBe('target_met');
   });
 

@@ -38,7 +38,7 @@ export async function reconcileDrift(args: {
 }): Promise<DriftOutcome> {
   const { store, snapshotId, lastPage } = args;
   // Gap pages have no stored ids to compare with; probe the last page that has some.
-  const probePage = store.lastStoredPage(snapshotId, lastPage);
+  const probePage = await store.lastStoredPage(snapshotId, lastPage);
   if (probePage === null) return { kind: 'aligned', pages: [], staleIds: [] };
   const pages: RereadPage[] = [];
   const staleIds: string[] = [];
@@ -48,11 +48,11 @@ export async function reconcileDrift(args: {
     const result = await args.pages.fetchPage(page, args.signal, args.logger);
     if (result.kind !== 'ok') return { kind: 'unreadable', page };
     const ids = result.page.ids;
-    const storedIds = store.idsOnPage(snapshotId, page);
+    const storedIds = await store.idsOnPage(snapshotId, page);
     if (page === probePage && sameIds(ids, storedIds)) return { kind: 'aligned', pages, staleIds };
     pages.push({ page, systems: result.page.records });
     staleIds.push(...staleOnPage(storedIds, ids));
-    if (store.knownIds(snapshotId, ids).size > 0) {
+    if ((await store.knownIds(snapshotId, ids)).size > 0) {
       matched = true;
       break;
     }

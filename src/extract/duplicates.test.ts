@@ -28,8 +28,8 @@ describe('duplicate ids (D53)', () => {
     const result = await h.run();
 
     expect(fieldsOf(result, 'duplicate_records')[0]).toEqual({ page: 2, within_page: 1, across_pages: 0 });
-    expect(h.store.listGaps(1)[0]).toMatchObject({ page_num: 2, resolved: true });
-    expect(h.store.listGaps(1)[0]?.error_message).toContain('24 distinct ids');
+    expect((await h.store.listGaps(1))[0]).toMatchObject({ page_num: 2, resolved: true });
+    expect((await h.store.listGaps(1))[0]?.error_message).toContain('24 distinct ids');
     expect(result.calls).toEqual([1, 2, 3, 4, 2, 1]); // the sweep reads page 2 again
     expect(result.summary).toMatchObject({ systemsExtracted: 100 });
   });

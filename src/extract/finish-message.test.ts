@@ -26,8 +26,8 @@ const record = (n: number): SystemRecord => ({
 });
 
 let store: Store | null = null;
-afterEach(() => {
-  store?.close();
+afterEach(async () => {
+  await store?.close();
   store = null;
 });
 
@@ -77,7 +77,7 @@ describe('a snapshot closed below target without failed pages', () => {
       },
     );
     expect(summary).toMatchObject({ outcome: 'below_target', coveragePct: 99 });
-    const closed = store.currentSnapshot();
+    const closed = await store.currentSnapshot();
     expect(closed?.status).toBe('failed');
     expect(closed?.error_message).toBe(
       'pass complete at 99% coverage, below the 100% target, with no failed page left to retry',

@@ -15,17 +15,17 @@ interface PassFailure {
   message: string;
 }
 
-export function finish(ctx: RunContext, failure: PassFailure | null = null): RunSummary {
+export async function finish(ctx: RunContext, failure: PassFailure | null = null): Promise<RunSummary> {
   const { deps, options, log } = ctx;
   const previous = ctx.position.previous_coverage_pct;
   if (previous !== null && ctx.coveragePct < previous) {
     log.emit('coverage_decreased', { previous_pct: previous, current_pct: ctx.coveragePct });
   }
-  deps.store.setPreviousCoverage(ctx.snapshotId, ctx.coveragePct);
+  await deps.store.setPreviousCoverage(ctx.snapshotId, ctx.coveragePct);
   const targetMet = ctx.coveragePct >= options.targetPct;
   const durationMs = deps.clock.nowMs() - ctx.startMs;
   // snapshots.extraction_duration_ms is the whole pass (first batch to close), not this run's share.
-  const passMs = deps.clock.nowMs() - (deps.store.currentSnapshot()?.created_at_ms ?? ctx.startMs);
+  const passMs = deps.clock.nowMs() - ((await deps.store.currentSnapshot())?.created_at_ms ?? ctx.startMs);
   log.emit('batch_complete', {
     pages_attempted: ctx.tally.pagesAttempted,
     pages_ok: ctx.tally.pagesOk,
@@ -39,9 +39,9 @@ export function finish(ctx: RunContext, failure: PassFailure | null = null): Run
   });
   deps.observer.batchComplete({ systems: ctx.systems, coveragePct: ctx.coveragePct });
   if (!ctx.position.pass_complete) return summarize(ctx, 'batch_complete', false);
-  const failed = failure ?? shrinkBeyondLimit(ctx);
+  const failed = failure ?? (await shrinkBeyondLimit(ctx));
   if (failed !== null) {
-    deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', failed.message, passMs);
+    await deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', failed.message, passMs);
     log.emit(
       'extraction_failed',
       { error_type: failed.errorType, error_message: failed.message, exit_code: 2 },
@@ -49,10 +49,10 @@ export function finish(ctx: RunContext, failure: PassFailure | null = null): Run
     );
     return summarize(ctx, 'below_target', false);
   }
-  const open = openGaps(ctx);
+  const open = await openGaps(ctx);
   // D6: every gap gets at least one sweep before a snapshot is closed, even when the target is met.
   if (targetMet && !open.some((gap) => gap.retry_sweeps === 0)) {
-    const published = publishPass(ctx, passMs);
+    const published = await publishPass(ctx, passMs);
     const total = ctx.position.total_systems ?? ctx.systems;
     log.emit('target_met', {
       systems_extracted: ctx.systems,
@@ -75,13 +75,13 @@ export function finish(ctx: RunContext, failure: PassFailure | null = null): Run
   const why =
     open.length === 0 ? ', with no failed page left to retry' : ` after ${options.maxGapSweeps} gap sweeps`;
   const message = `pass complete at ${ctx.coveragePct}% coverage, below the ${options.targetPct}% target${why}`;
-  deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', message, passMs);
+  await deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', message, passMs);
   return summarize(ctx, 'below_target', false);
 }
 
 /** Why this complete pass must not replace the published one (D15), or null when it may. */
-function shrinkBeyondLimit(ctx: RunContext): PassFailure | null {
-  const published = ctx.deps.store.lastSuccessfulSize(ctx.snapshotId);
+async function shrinkBeyondLimit(ctx: RunContext): Promise<PassFailure | null> {
+  const published = await ctx.deps.store.lastSuccessfulSize(ctx.snapshotId);
   const total = ctx.position.total_systems ?? 0;
   const limitPct = ctx.options.maxShrinkPct;
   if (published === null || published === 0 || total >= published * (1 - limitPct / 100)) return null;

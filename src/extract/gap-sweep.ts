@@ -13,7 +13,7 @@ export type SweepStop = { kind: 'done' } | { kind: 'budget' } | { kind: 'defer';
 
 export async function runGapSweep(ctx: RunContext): Promise<SweepStop> {
   const { options, log } = ctx;
-  const open = openGaps(ctx)
+  const open = (await openGaps(ctx))
     .filter((gap) => gap.retry_sweeps < options.maxGapSweeps)
     .sort((a, b) => a.retry_sweeps - b.retry_sweeps || a.page_num - b.page_num);
   for (const gap of open) {
@@ -58,6 +58,6 @@ async function neighbourAligned(ctx: RunContext, page: number): Promise<boolean>
 }
 
 /** This snapshot's gap pages not recovered yet. */
-export function openGaps(ctx: RunContext): GapRow[] {
-  return ctx.deps.store.listGaps(ctx.snapshotId).filter((gap) => !gap.resolved);
+export async function openGaps(ctx: RunContext): Promise<GapRow[]> {
+  return (await ctx.deps.store.listGaps(ctx.snapshotId)).filter((gap) => !gap.resolved);
 }

@@ -19,7 +19,7 @@ describe('gaps and gap sweeps', () => {
       { page: 2, attempts: 3, errorType: 'json_parse_error', httpStatus: 200 },
     ]);
     expect(fieldsOf(result, 'gap_recovered')).toEqual([{ page: 2, sweep: 1, systems: 25 }]);
-    expect(h.store.listGaps(1)).toEqual([
+    expect(await h.store.listGaps(1)).toEqual([
       expect.objectContaining({
         page_num: 2,
         error_type: 'json_parse_error',
@@ -36,7 +36,7 @@ describe('gaps and gap sweeps', () => {
       systemsExtracted: 100,
     });
     expect(fieldsOf(result, 'extraction_progress').at(-1)).toMatchObject({ errors_total: 3 });
-    expect(h.store.currentSnapshot()?.status).toBe('success');
+    expect((await h.store.currentSnapshot())?.status).toBe('success');
   });
 
   it('sweeps a lost page up to 3 times, one sweep per run, then closes the snapshot as failed', async () => {
@@ -45,18 +45,18 @@ describe('gaps and gap sweeps', () => {
     const first = await h.run();
     expect(first.calls).toEqual([1, 2, 3, 4, 2]);
     expect(first.summary).toMatchObject({ outcome: 'batch_complete', coveragePct: 75 });
-    expect(h.store.listGaps(1)[0]).toMatchObject({ retry_sweeps: 1, resolved: false, attempts: 6 });
-    expect(h.store.currentSnapshot()?.status).toBe('partial');
+    expect((await h.store.listGaps(1))[0]).toMatchObject({ retry_sweeps: 1, resolved: false, attempts: 6 });
+    expect((await h.store.currentSnapshot())?.status).toBe('partial');
 
     const second = await h.run();
     expect(second.calls).toEqual([2]); // the pass is complete: no drift probe, no paging, one sweep
     expect(second.summary.outcome).toBe('batch_complete');
-    expect(h.store.listGaps(1)[0]).toMatchObject({ retry_sweeps: 2, resolved: false });
+    expect((await h.store.listGaps(1))[0]).toMatchObject({ retry_sweeps: 2, resolved: false });
 
     const third = await h.run();
     expect(third.calls).toEqual([2]);
     expect(third.summary).toMatchObject({ outcome: 'below_target', targetMet: false, coveragePct: 75 });
-    expect(h.store.listGaps(1)[0]).toMatchObject({
+    expect((await h.store.listGaps(1))[0]).toMatchObject({
       retry_sweeps: 3,
       resolved: false,
       attempts: 12,
@@ -64,7 +64,7 @@ describe('gaps and gap sweeps', () => {
       error_message: '5xx_server_error on every attempt',
       response_sample: '<html>oops</html>',
     });
-    const closed = h.store.currentSnapshot();
+    const closed = await h.store.currentSnapshot();
     expect(closed).toMatchObject({ snapshot_id: 1, status: 'failed' });
     expect(closed?.error_message).toBe(
       'pass complete at 75% coverage, below the 95% target after 3 gap sweeps',
@@ -75,7 +75,7 @@ describe('gaps and gap sweeps', () => {
     expect(fourth.summary.snapshotId).toBe(2);
     expect(fourth.calls).toEqual([1, 2]);
     expect(fieldsOf(fourth, 'batch_start')[0]).toMatchObject({ start_page: 1, resumed: false });
-    expect(h.store.listGaps(1)).toHaveLength(1);
+    expect(await h.store.listGaps(1)).toHaveLength(1);
     expect(h.store.countSystems(1)).toBe(75);
   });
 
@@ -87,7 +87,7 @@ describe('gaps and gap sweeps', () => {
 
     expect(fieldsOf(second, 'gap_recovered')).toEqual([{ page: 3, sweep: 2, systems: 25 }]);
     expect(second.summary).toMatchObject({ outcome: 'target_met', systemsExtracted: 100 });
-    expect(h.store.listGaps(1)[0]).toMatchObject({ retry_sweeps: 2, resolved: true, attempts: 7 });
+    expect((await h.store.listGaps(1))[0]).toMatchObject({ retry_sweeps: 2, resolved: true, attempts: 7 });
   });
 
   it('keeps the snapshot open while a gap has not had its sweep, even when the target is met', async () => {
@@ -97,13 +97,13 @@ describe('gaps and gap sweeps', () => {
 
     expect(first.calls).toEqual(range(1, 80));
     expect(first.summary).toMatchObject({ outcome: 'batch_complete', targetMet: false, coveragePct: 98.7 });
-    expect(h.store.currentSnapshot()?.status).toBe('partial');
-    expect(h.store.getCheckpoint(1)?.pass_complete).toBe(true);
+    expect((await h.store.currentSnapshot())?.status).toBe('partial');
+    expect((await h.store.getCheckpoint(1))?.pass_complete).toBe(true);
 
     const second = await h.run({ batchPages: 80 });
     expect(second.calls).toEqual([40, 39]);
     expect(second.summary).toMatchObject({ outcome: 'target_met', systemsExtracted: 2000 });
-    expect(h.store.currentSnapshot()?.status).toBe('success');
+    expect((await h.store.currentSnapshot())?.status).toBe('success');
   });
 
   it('closes the snapshot as success when the target is met and every gap had a sweep, lost or not', async () => {
@@ -117,7 +117,7 @@ describe('gaps and gap sweeps', () => {
       systemsExtracted: 1975,
       coveragePct: 98.7,
     });
-    expect(h.store.listGaps(1)[0]).toMatchObject({ page_num: 40, resolved: false, retry_sweeps: 1 });
+    expect((await h.store.listGaps(1))[0]).toMatchObject({ page_num: 40, resolved: false, retry_sweeps: 1 });
   });
 
   it('resumes a sweep cut short by the batch budget', async () => {
@@ -131,7 +131,7 @@ describe('gaps and gap sweeps', () => {
 
     expect(second.calls).toEqual([3, 2]);
     expect(second.summary.outcome).toBe('target_met');
-    expect(h.store.listGaps(1).map((row) => [row.page_num, row.resolved, row.retry_sweeps])).toEqual([
+    expect((await h.store.listGaps(1)).map((row) => [row.page_num, row.resolved, row.retry_sweeps])).toEqual([
       [2, true, 1],
       [3, true, 1],
     ]);

@@ -13,30 +13,34 @@ export type SnapshotChoice =
   | { kind: 'complete'; snapshot: SnapshotInfo; checkpoint: Checkpoint | null }
   | { kind: 'work'; snapshotId: number; checkpoint: Checkpoint; resumed: boolean };
 
-export function openSnapshot(args: {
+export async function openSnapshot(args: {
   store: Store;
   logger: EventLogger;
   reset: boolean;
   /** PMP_REFRESH_HOURS in ms; 0 = never refresh on its own (D110). */
   refreshAfterMs: number;
   nowMs: number;
-}): SnapshotChoice {
+}): Promise<SnapshotChoice> {
   const { store, nowMs } = args;
-  const current = store.currentSnapshot();
-  const refresh = current?.status === 'success' && refreshDue(store, args.refreshAfterMs, nowMs);
+  const current = await store.currentSnapshot();
+  const refresh = current?.status === 'success' && (await refreshDue(store, args.refreshAfterMs, nowMs));
   if (current !== null && !args.reset && current.status === 'success' && !refresh) {
-    return { kind: 'complete', snapshot: current, checkpoint: store.getCheckpoint(current.snapshot_id) };
+    return {
+      kind: 'complete',
+      snapshot: current,
+      checkpoint: await store.getCheckpoint(current.snapshot_id),
+    };
   }
   if (current === null || args.reset || refresh || current.status === 'failed') {
     // An unfinished pass abandoned by --reset is closed, so no reader mistakes it for a pass in progress.
     if (args.reset && current?.status === 'partial') {
-      store.setSnapshotStatus(current.snapshot_id, 'failed', 'superseded by --reset', null);
+      await store.setSnapshotStatus(current.snapshot_id, 'failed', 'superseded by --reset', null);
     }
-    const snapshotId = store.createSnapshot(nowMs);
-    return { kind: 'work', snapshotId, checkpoint: mustGet(store, snapshotId), resumed: false };
+    const snapshotId = await store.createSnapshot(nowMs);
+    return { kind: 'work', snapshotId, checkpoint: await mustGet(store, snapshotId), resumed: false };
   }
   const snapshotId = current.snapshot_id;
-  const checkpoint = store.getCheckpoint(snapshotId);
+  const checkpoint = await store.getCheckpoint(snapshotId);
   const verdict = validateCheckpoint(checkpoint);
   if (verdict.valid && checkpoint !== null) {
     return { kind: 'work', snapshotId, checkpoint, resumed: checkpoint.last_page > 0 };
@@ -48,22 +52,22 @@ export function openSnapshot(args: {
     coverage_pct: checkpoint?.coverage_pct ?? null,
     action: 'reset_to_page_0',
   });
-  store.resetCheckpoint(snapshotId, 0, nowMs);
-  return { kind: 'work', snapshotId, checkpoint: mustGet(store, snapshotId), resumed: false };
+  await store.resetCheckpoint(snapshotId, 0, nowMs);
+  return { kind: 'work', snapshotId, checkpoint: await mustGet(store, snapshotId), resumed: false };
 }
 
 /**
  * D110: the published snapshot is older than the interval, measured from its pass's end. The
  * published snapshot stays what every view shows until the new pass is published in its turn.
  */
-function refreshDue(store: Store, refreshAfterMs: number, nowMs: number): boolean {
+async function refreshDue(store: Store, refreshAfterMs: number, nowMs: number): Promise<boolean> {
   if (refreshAfterMs <= 0) return false;
-  const published = store.publishedSnapshot();
+  const published = await store.publishedSnapshot();
   return published !== null && nowMs - published.completed_at_ms > refreshAfterMs;
 }
 
-function mustGet(store: Store, snapshotId: number): Checkpoint {
-  const checkpoint = store.getCheckpoint(snapshotId);
+async function mustGet(store: Store, snapshotId: number): Promise<Checkpoint> {
+  const checkpoint = await store.getCheckpoint(snapshotId);
   if (checkpoint === null) throw new Error(`snapshot ${snapshotId} has no checkpoint after creation`);
   return checkpoint;
 }

@@ -35,7 +35,7 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
   // (Changes between runs are the resume drift check's job, so the checkpoint's total is not compared.)
   let previousTotal: number | null = null;
   // Pages with an open gap row (e.g. re-read after a checkpoint reset): reading one resolves its gap.
-  const openGapPages = new Set(openGaps(ctx).map((gap) => gap.page_num));
+  const openGapPages = new Set((await openGaps(ctx)).map((gap) => gap.page_num));
   let emptyInARow = 0;
   // id → page it was read on by this run (the store answers for earlier runs).
   const seenOnPage = new Map<string, number>();
@@ -46,7 +46,7 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
 
   const storePage = async (page: number, fetched: ParsedPage, failedAttempts: number): Promise<PageUse> => {
     if (page === 1) firstPageIds = fetched.ids;
-    else firstPageIds ??= deps.store.idsOnPage(ctx.snapshotId, 1);
+    else firstPageIds ??= await deps.store.idsOnPage(ctx.snapshotId, 1);
     const ended = endedPastLast(ctx.position, page, fetched, firstPageIds);
     if (ended !== null) {
       // Past the end: the API answered with nothing new. The previous page was the last one.
@@ -57,7 +57,7 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
     emptyInARow = fetched.receivedCount === 0 ? emptyInARow + 1 : 0;
     if (fetched.receivedCount > 0) lastWithData = page;
     if (emptyInARow >= MAX_EMPTY_PAGES_PAST_DATA) {
-      lastWithData ??= deps.store.lastStoredPage(ctx.snapshotId, page) ?? 0;
+      lastWithData ??= (await deps.store.lastStoredPage(ctx.snapshotId, page)) ?? 0;
       stop.beyondData = beyondDataMessage(ctx, lastWithData, fetched.total);
       ctx.position = { ...afterPage(ctx.position, page), pass_complete: true };
       return 'past_end';
@@ -69,7 +69,7 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
       ctx.committer.addPage(page, fetched.records);
     }
     recordIfShort(ctx, fetched);
-    const shiftedThisRun = reportDuplicates(ctx, page, fetched.ids, seenOnPage);
+    const shiftedThisRun = await reportDuplicates(ctx, page, fetched.ids, seenOnPage);
     // D53: ids this run read on another page mean the inventory shifted forward (additions before this
     // page), even when `total` did not change (an addition and a removal cancel out): re-check as for a
     // change. (Ids stored by earlier runs are the resume drift check's, which has just re-read.)
@@ -118,15 +118,15 @@ function beyondDataMessage(ctx: RunContext, lastWithData: number, total: number)
  * (D53); true when this run read some of them on another page. `seenOnPage` is this run's
  * id → page, updated here.
  */
-function reportDuplicates(
+async function reportDuplicates(
   ctx: RunContext,
   page: number,
   ids: readonly string[],
   seenOnPage: Map<string, number>,
-): boolean {
+): Promise<boolean> {
   const distinct = new Set(ids);
   const withinPage = ids.length - distinct.size;
-  const storedElsewhere = ctx.deps.store.knownIds(ctx.snapshotId, [...distinct], page);
+  const storedElsewhere = await ctx.deps.store.knownIds(ctx.snapshotId, [...distinct], page);
   let acrossPages = 0;
   let thisRun = false;
   for (const id of distinct) {

@@ -17,8 +17,12 @@ describe('end of the pass', () => {
       systemsExtracted: 100,
       coveragePct: 100,
     });
-    expect(h.store.currentSnapshot()?.status).toBe('success');
-    expect(h.store.getCheckpoint(1)).toMatchObject({ last_page: 4, pass_complete: true, total_pages: 4 });
+    expect((await h.store.currentSnapshot())?.status).toBe('success');
+    expect(await h.store.getCheckpoint(1)).toMatchObject({
+      last_page: 4,
+      pass_complete: true,
+      total_pages: 4,
+    });
     expect(fieldsOf(result, 'target_met')).toEqual([
       { systems_extracted: 100, total_systems: 100, coverage_pct: 100, target_pct: 95, extracted_now: true },
     ]);
@@ -62,9 +66,9 @@ describe('end of the pass', () => {
     const result = await h.run();
 
     expect(result.calls).toEqual([1, 2, 3, 4, 5]);
-    expect(h.store.getCheckpoint(1)).toMatchObject({ last_page: 5, pass_complete: true });
+    expect(await h.store.getCheckpoint(1)).toMatchObject({ last_page: 5, pass_complete: true });
     expect(result.summary).toMatchObject({ outcome: 'target_met', pagesOk: 5, coveragePct: 99 });
-    expect(h.store.listGaps(1)).toEqual([]);
+    expect(await h.store.listGaps(1)).toEqual([]);
   });
 
   it('stops at an empty page past the last page by its own total', async () => {
@@ -75,7 +79,11 @@ describe('end of the pass', () => {
 
     expect(second.calls).toEqual([3, 4]); // drift probe, then the empty page 4 ends the pass
     expect(second.summary).toMatchObject({ outcome: 'target_met', totalSystems: 75, coveragePct: 100 });
-    expect(h.store.getCheckpoint(1)).toMatchObject({ last_page: 3, total_pages: 3, pass_complete: true });
+    expect(await h.store.getCheckpoint(1)).toMatchObject({
+      last_page: 3,
+      total_pages: 3,
+      pass_complete: true,
+    });
   });
 
   it('keeps reading past a short page that is not the last by total, and records it as a gap', async () => {
@@ -84,8 +92,10 @@ describe('end of the pass', () => {
     const result = await h.run({ targetPct: 80 });
 
     expect(result.calls).toEqual([1, 2, 3, 4, 5, 4, 3]); // the sweep reads page 4 again, then 3 (D53)
-    expect(h.store.listGaps(1)).toMatchObject([{ page_num: 4, error_type: 'unknown_error', resolved: true }]);
-    expect(h.store.listGaps(1)[0]?.error_message).toContain('15 of 25 records before the last page');
+    expect(await h.store.listGaps(1)).toMatchObject([
+      { page_num: 4, error_type: 'unknown_error', resolved: true },
+    ]);
+    expect((await h.store.listGaps(1))[0]?.error_message).toContain('15 of 25 records before the last page');
     expect(result.summary).toMatchObject({ outcome: 'target_met', systemsExtracted: 90 });
   });
 
@@ -112,7 +122,7 @@ describe('end of the pass', () => {
     const second = await h.run({ targetPct: 5 });
 
     expect(second.calls).toEqual([2, 3, 4, 5]); // drift probe, then 3, 4 and 5 (= page 1 again)
-    expect(h.store.getCheckpoint(1)).toMatchObject({ last_page: 4, pass_complete: true });
+    expect(await h.store.getCheckpoint(1)).toMatchObject({ last_page: 4, pass_complete: true });
     expect(second.summary).toMatchObject({ outcome: 'target_met', systemsExtracted: 100, pagesOk: 2 });
     expect(h.store.allIds(1)).toEqual(h.api.ids);
   });
@@ -124,7 +134,7 @@ describe('end of the pass', () => {
     const result = await h.run({ targetPct: 5 });
 
     expect(result.calls).toEqual([1, 2, 3, 4]);
-    expect(h.store.getCheckpoint(1)?.last_page).toBe(3);
+    expect((await h.store.getCheckpoint(1))?.last_page).toBe(3);
   });
 
   it('closes a pass below target with no gaps to retry as partial, and starts a new snapshot next', async () => {
@@ -136,7 +146,7 @@ describe('end of the pass', () => {
     const result = await h.run();
 
     expect(result.summary).toMatchObject({ outcome: 'below_target', targetMet: false, coveragePct: 60 });
-    const snapshot = h.store.currentSnapshot();
+    const snapshot = await h.store.currentSnapshot();
     expect(snapshot?.status).toBe('failed');
     expect(snapshot?.error_message).toContain('below the 95% target');
     const next = await h.run({ batchPages: 1 });

@@ -7,8 +7,8 @@
 import type { PublishResult } from '../store/index.ts';
 import type { RunContext } from './run-context.ts';
 
-export function publishPass(ctx: RunContext, passMs: number): PublishResult {
-  const published = ctx.deps.store.publishSnapshot(ctx.snapshotId, ctx.deps.clock.nowMs(), passMs);
+export async function publishPass(ctx: RunContext, passMs: number): Promise<PublishResult> {
+  const published = await ctx.deps.store.publishSnapshot(ctx.snapshotId, ctx.deps.clock.nowMs(), passMs);
   ctx.log.emit('inventory_changes', {
     previous_snapshot_id: published.previous_snapshot_id,
     ...published.changes,

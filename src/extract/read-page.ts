@@ -37,6 +37,6 @@ export async function readPage(ctx: RunContext, page: number, handlers: PageHand
     if (use === 'moved_back') return { kind: 'read' };
   }
   ctx.reportProgress(page);
-  ctx.commitIfDue();
+  await ctx.commitIfDue();
   return { kind: 'read' };
 }

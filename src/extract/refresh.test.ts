@@ -28,13 +28,13 @@ describe('scheduled refresh', () => {
     expect(refresh.calls).toEqual([1, 2]);
     expect(refresh.summary).toMatchObject({ outcome: 'batch_complete', snapshotId: 2 });
     // Mid-pass: the first pass is still the published one.
-    expect(h.store.publishedSnapshot()?.snapshot_id).toBe(1);
-    expect(h.store.currentSnapshot()).toMatchObject({ snapshot_id: 2, status: 'partial' });
+    expect((await h.store.publishedSnapshot())?.snapshot_id).toBe(1);
+    expect(await h.store.currentSnapshot()).toMatchObject({ snapshot_id: 2, status: 'partial' });
     const rest = await h.run({ refreshAfterMs: HOUR_MS });
     // Page 2 again first: a resumed pass checks for drift like any other (D6).
     expect(rest.calls).toEqual(range(2, 3));
     expect(rest.summary).toMatchObject({ outcome: 'target_met', snapshotId: 2 });
-    expect(h.store.publishedSnapshot()?.snapshot_id).toBe(2);
+    expect((await h.store.publishedSnapshot())?.snapshot_id).toBe(2);
     const counts = { previous_snapshot_id: 1, added: 3, removed: 2, changed: 0, reappeared: 0 };
     expect(fieldsOf(rest, 'inventory_changes')).toEqual([counts]);
     expect(observedOf(rest, 'targetMet')[0]?.changes).toEqual({
@@ -58,7 +58,7 @@ describe('scheduled refresh', () => {
     await h.run({ refreshAfterMs: HOUR_MS, batchPages: 1 });
     h.clock.advance(2 * HOUR_MS);
     await h.run({ refreshAfterMs: HOUR_MS });
-    expect(h.store.publishedSnapshot()?.snapshot_id).toBe(1);
+    expect((await h.store.publishedSnapshot())?.snapshot_id).toBe(1);
     h.clock.advance(HOUR_MS - 1);
     expect((await h.run({ refreshAfterMs: HOUR_MS })).summary.outcome).toBe('already_complete');
     h.clock.advance(2);

@@ -68,7 +68,7 @@ export class RunContext {
    * D53) and acts on the outcome. False when the drift check moved the pass back.
    */
   async recheckBefore(page: number): Promise<boolean> {
-    this.commit();
+    await this.commit();
     const drift = await reconcileDrift({
       store: this.deps.store,
       pages: this.deps.pages,
@@ -93,15 +93,15 @@ export class RunContext {
     });
   }
 
-  commit(): CommitResult {
+  async commit(): Promise<CommitResult> {
     this.position = clampedToTotal(this.position);
-    const result = this.committer.commit(this.position, this.deps.clock.nowMs());
+    const result = await this.committer.commit(this.position, this.deps.clock.nowMs());
     this.committed = { systems: result.systems_extracted, coveragePct: result.coverage_pct };
     return result;
   }
 
-  commitIfDue(): void {
-    if (this.committer.due()) this.commit();
+  async commitIfDue(): Promise<void> {
+    if (this.committer.due()) await this.commit();
   }
 
   /** Emits `extraction_progress` and feeds the progress bar / Slack milestones. */

@@ -14,7 +14,7 @@ import { RunContext } from './run-context.ts';
 import type { RunSummary } from './run-outcome.ts';
 
 export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Promise<RunSummary> {
-  const choice = openSnapshot({
+  const choice = await openSnapshot({
     store: deps.store,
     logger: deps.logger,
     reset: options.reset,
@@ -60,18 +60,18 @@ export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Pr
       ctx.applyDrift(drift);
     }
     const paging = await runPaging(ctx);
-    if (paging.kind === 'defer') return deferred(ctx, fromPage(paging.result));
+    if (paging.kind === 'defer') return await deferred(ctx, fromPage(paging.result));
     if (paging.kind === 'beyond_data') {
-      ctx.commit();
-      return finish(ctx, { errorType: 'total_beyond_data', message: paging.message });
+      await ctx.commit();
+      return await finish(ctx, { errorType: 'total_beyond_data', message: paging.message });
     }
     if (ctx.position.pass_complete) {
-      ctx.commit();
+      await ctx.commit();
       const sweep = await runGapSweep(ctx);
-      if (sweep.kind === 'defer') return deferred(ctx, fromPage(sweep.result));
+      if (sweep.kind === 'defer') return await deferred(ctx, fromPage(sweep.result));
     }
-    ctx.commit();
-    return finish(ctx);
+    await ctx.commit();
+    return await finish(ctx);
   } catch (error) {
     if (options.signal.aborted) {
       const why: unknown = options.signal.reason;
@@ -90,16 +90,16 @@ export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Pr
     if (reason !== undefined && error instanceof Error) {
       return deferred(ctx, { reason, retryAfterS: null, message: error.message });
     }
-    commitQuietly(ctx);
+    await commitQuietly(ctx);
     throw error;
   }
 }
 
-function deferred(
+async function deferred(
   ctx: RunContext,
   info: { reason: DeferReason; retryAfterS: number | null; message: string },
-): RunSummary {
-  commitQuietly(ctx);
+): Promise<RunSummary> {
+  await commitQuietly(ctx);
   ctx.log.emit('run_deferred', {
     reason: info.reason,
     retry_after_s: info.retryAfterS,
@@ -113,9 +113,9 @@ function fromPage(result: DeferResult): { reason: DeferReason; retryAfterS: numb
 }
 
 /** Saves what the run has buffered; a store that fails here is reported by the caller's error. */
-function commitQuietly(ctx: RunContext): void {
+async function commitQuietly(ctx: RunContext): Promise<void> {
   try {
-    ctx.commit();
+    await ctx.commit();
   } catch {
     // The original error is the one worth reporting; the data of this commit is re-fetched next run.
   }

@@ -14,7 +14,7 @@ describe('a total far beyond the data (D52)', () => {
     // Pages 1-3 hold the 60 systems, pages 4-6 are empty: no page 7, and no sweep of the empty pages.
     expect(result.calls).toEqual([1, 2, 3, 4, 5, 6]);
     expect(result.summary).toMatchObject({ outcome: 'below_target', passComplete: true, targetMet: false });
-    const snapshot = h.store.currentSnapshot();
+    const snapshot = await h.store.currentSnapshot();
     expect(snapshot?.status).toBe('failed');
     expect(snapshot?.error_message).toMatch(/total 10000000.*3 consecutive empty pages after page 3/);
     expect(fieldsOf(result, 'extraction_failed')).toEqual([
@@ -37,6 +37,6 @@ describe('a total far beyond the data (D52)', () => {
     h.api.totalOverride = 150; // 6 pages by total, pages 5-6 are empty: only 2
     const result = await h.run({ targetPct: 60 });
     expect(result.summary.outcome).not.toBe('below_target');
-    expect(h.store.currentSnapshot()?.status).not.toBe('failed');
+    expect((await h.store.currentSnapshot())?.status).not.toBe('failed');
   });
 });

@@ -15,7 +15,7 @@ describe('snapshot choice and checkpoint validation', () => {
     expect(reset.summary).toMatchObject({ snapshotId: 2, outcome: 'batch_complete' });
     expect(reset.calls).toEqual([1, 2]);
     expect(fieldsOf(reset, 'batch_start')[0]).toMatchObject({ start_page: 1, resumed: false });
-    expect(h.store.currentSnapshot()).toMatchObject({ snapshot_id: 2, status: 'partial' });
+    expect(await h.store.currentSnapshot()).toMatchObject({ snapshot_id: 2, status: 'partial' });
     expect(h.store.countSystems(1)).toBe(100);
     expect(h.store.countSystems(2)).toBe(50);
   });
@@ -28,7 +28,7 @@ describe('snapshot choice and checkpoint validation', () => {
 
     expect(reset.calls).toEqual([1, 2, 3]);
     expect(reset.summary.snapshotId).toBe(2);
-    expect(h.store.getCheckpoint(1)?.last_page).toBe(5);
+    expect((await h.store.getCheckpoint(1))?.last_page).toBe(5);
     // The abandoned pass is closed, not left `partial` forever.
     const db = new Database(dbPath, { readonly: true });
     expect(db.prepare('SELECT status, error_message FROM snapshots WHERE snapshot_id = 1').get()).toEqual({
@@ -70,7 +70,7 @@ describe('snapshot choice and checkpoint validation', () => {
     const second = await h.run({ batchPages: 1 });
     expect(fieldsOf(second, 'coverage_decreased')).toEqual([{ previous_pct: 50, current_pct: 7.5 }]);
     expect(second.summary.outcome).toBe('batch_complete'); // a warning, extraction goes on
-    expect(h.store.getCheckpoint(1)?.previous_coverage_pct).toBe(7.5);
+    expect((await h.store.getCheckpoint(1))?.previous_coverage_pct).toBe(7.5);
 
     const third = await h.run({ batchPages: 1 });
     expect(typesOf(third)).not.toContain('coverage_decreased');
@@ -81,13 +81,17 @@ describe('snapshot choice and checkpoint validation', () => {
     for (const page of range(5, 20)) h.api.script(page, gap(), gap(), gap());
     h.api.script(4, gap(), gap()); // lost in the pass and in sweep 1, recovered in sweep 2
     await h.run({ batchPages: 100 });
-    expect(h.store.getCheckpoint(1)).toMatchObject({ last_page: 40, pass_complete: true });
+    expect(await h.store.getCheckpoint(1)).toMatchObject({ last_page: 40, pass_complete: true });
 
     h.api.mutate({ removeFromPages: { pages: [40], count: 25 } }); // 975 systems: 39 pages now
     const second = await h.run({ batchPages: 100 });
     expect(fieldsOf(second, 'gap_recovered').map((event) => event.page)).toEqual([4]);
     expect(second.summary).toMatchObject({ outcome: 'batch_complete', totalSystems: 975 });
-    expect(h.store.getCheckpoint(1)).toMatchObject({ last_page: 39, total_pages: 39, pass_complete: true });
+    expect(await h.store.getCheckpoint(1)).toMatchObject({
+      last_page: 39,
+      total_pages: 39,
+      pass_complete: true,
+    });
     // The stored position must still validate: the next run continues the sweeps, not the pass.
     const third = await h.run({ batchPages: 100 });
     expect(typesOf(third)).not.toContain('checkpoint_corruption');
@@ -103,8 +107,8 @@ describe('publishing guard', () => {
     const shrunk = await h.run({ reset: true });
 
     expect(shrunk.summary.outcome).toBe('below_target');
-    expect(h.store.currentSnapshot()).toMatchObject({ snapshot_id: 2, status: 'failed' });
-    expect(h.store.currentSnapshot()?.error_message).toContain('shrank from 100 to 40 systems');
+    expect(await h.store.currentSnapshot()).toMatchObject({ snapshot_id: 2, status: 'failed' });
+    expect((await h.store.currentSnapshot())?.error_message).toContain('shrank from 100 to 40 systems');
     expect(fieldsOf(shrunk, 'extraction_failed')[0]).toMatchObject({
       error_type: 'inventory_shrank',
       exit_code: 2,

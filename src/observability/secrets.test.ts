@@ -61,4 +61,22 @@ describe('SecretRegistry', () => {
       'see https://hooks.slack.com/services for help',
     );
   });
+
+  it('mayContain is true exactly when scrub would change the text (D91)', () => {
+    const secrets = new SecretRegistry();
+    const token = '1000.8f14e45fceea167a5a36dedd4bea2543.c9f0f895fb98ab9159f51fd0297e236d';
+    secrets.add(token);
+    secrets.add('pass word/x');
+    const texts = [
+      'nothing here',
+      `head ${token.slice(0, 12)} only`,
+      `tail ${token.slice(-12)} only`,
+      `whole ${token}`,
+      'pass%20word%2Fx in a URL',
+      'pass+word%2fx in a form',
+      `almost ${token.slice(1, 13)}`,
+      'pass word',
+    ];
+    for (const text of texts) expect(secrets.mayContain(text), text).toBe(secrets.scrub(text) !== text);
+  });
 });

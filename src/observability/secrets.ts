@@ -24,6 +24,11 @@ export class SecretRegistry {
   private ordered: readonly string[] = [];
   /** Opaque secrets whose cut-off prefixes and suffixes are replaced as well. */
   private readonly opaque = new Set<string>();
+  /**
+   * Every string whose presence means `scrub` may change a text: the forms, and the first and last
+   * FRAGMENT_CHARS of each opaque secret (any fragment scrub replaces contains one of those).
+   */
+  private needles: readonly string[] = [];
 
   /** Registers a secret and the encoded forms it takes inside URLs, form bodies and JSON text. */
   add(secret: string | null | undefined): void {
@@ -31,6 +36,18 @@ export class SecretRegistry {
     for (const form of encodedForms(secret)) this.forms.add(form);
     this.ordered = [...this.forms].sort((a, b) => b.length - a.length);
     if (secret.length >= FRAGMENT_MIN_SECRET_CHARS && !/[\s/:]/.test(secret)) this.opaque.add(secret);
+    const fragments = [...this.opaque].flatMap((s) => [s.slice(0, FRAGMENT_CHARS), s.slice(-FRAGMENT_CHARS)]);
+    // A needle that contains another one is redundant: wherever it occurs, the shorter one does.
+    const all = [...new Set([...this.forms, ...fragments])];
+    this.needles = all.filter((needle) => !all.some((other) => other !== needle && needle.includes(other)));
+  }
+
+  /**
+   * False when `scrub` would return `text` unchanged (no secret, form or fragment occurs in it). One
+   * scan per needle, so a caller with many short strings can test them joined once (D91).
+   */
+  mayContain(text: string): boolean {
+    return this.needles.some((needle) => text.includes(needle));
   }
 
   /** Number of distinct forms registered (a secret counts once per distinct encoding). */
@@ -40,6 +57,7 @@ export class SecretRegistry {
 
   /** Replaces every registered secret, in any of its encoded forms, with `[redacted]`. */
   scrub(text: string): string {
+    if (!this.mayContain(text)) return text;
     let result = text;
     for (const form of this.ordered) {
       if (result.includes(form)) result = result.split(form).join(REDACTED);

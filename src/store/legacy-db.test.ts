@@ -101,19 +101,19 @@ function batch(snapshotId: number): CommitBatch {
 }
 
 describe('a database the legacy tooling created', () => {
-  it('gains our columns and tables while its rows, views and version row stay intact', () => {
+  it('gains our columns and tables while its rows, views and version row stay intact', async () => {
     legacyDb(CREATE_SNAPSHOTS + LEGACY_SYSTEMS);
     const store = openReadableStore({ path });
     expect(statSync(path).mode & 0o777).toBe(0o600);
     // The predecessor's checkpoint row is not ours to resume.
-    expect(store.currentSnapshot()).toBeNull();
+    expect(await store.currentSnapshot()).toBeNull();
     expect(store.allIds(2)).toEqual(['301', '302']);
 
-    const id = store.createSnapshot(Date.UTC(2026, 10, 26));
+    const id = await store.createSnapshot(Date.UTC(2026, 10, 26));
     expect(id).toBe(3);
-    store.commit(batch(id));
-    store.setSnapshotStatus(id, 'success', null, 5000);
-    store.close();
+    await store.commit(batch(id));
+    await store.setSnapshotStatus(id, 'success', null, 5000);
+    await store.close();
 
     const db = new Database(path, { readonly: true });
     const columns = (db.prepare('PRAGMA table_info(systems)').all() as { name: string }[]).map(
@@ -165,7 +165,7 @@ describe('a database the legacy tooling created', () => {
     db.close();
   });
 
-  it('completes a systems table from the 2026 unified schema and adds the missing unique key', () => {
+  it('completes a systems table from the 2026 unified schema and adds the missing unique key', async () => {
     legacyDb(`${CREATE_SNAPSHOTS}
       CREATE TABLE systems (system_id INTEGER PRIMARY KEY AUTOINCREMENT,
         snapshot_id INTEGER NOT NULL, resource_id TEXT NOT NULL, computer_name TEXT,
@@ -173,12 +173,12 @@ describe('a database the legacy tooling created', () => {
       INSERT INTO snapshots (status) VALUES ('success');
       INSERT INTO systems (snapshot_id, resource_id, computer_name) VALUES (1, '9', 'legacy');`);
     const store = openReadableStore({ path });
-    const id = store.createSnapshot(0);
-    store.commit(batch(id));
-    store.commit(batch(id));
+    const id = await store.createSnapshot(0);
+    await store.commit(batch(id));
+    await store.commit(batch(id));
     expect(store.allIds(id)).toEqual(['301']);
     expect(store.allIds(1)).toEqual(['9']);
-    store.close();
+    await store.close();
     const db = new Database(path, { readonly: true });
     const names = (db.prepare('PRAGMA table_info(systems)').all() as { name: string }[]).map((c) => c.name);
     expect(names).toEqual(

@@ -60,11 +60,11 @@ describe('migration 12', () => {
       snapshot_id: 2,
       completed_at_ms: Date.UTC(2026, 10, 26, 11, 5, 0),
     });
-    store.close();
+    await store.close();
     // No duration: the checkpoint's last write. Nothing readable: NULL. A pass in progress: not completed.
     const expected = ['2026-11-26 10:01:30.000', '2026-11-26 11:05:00.000', null, null];
     expect(completedAt()).toEqual(expected);
-    openStore({ path }).close();
+    await openStore({ path }).close();
     expect(completedAt()).toEqual(expected);
     const db = new Database(path, { readonly: true });
     const versions = db.prepare('SELECT version FROM schema_version WHERE version = 12').pluck().all();
@@ -82,11 +82,11 @@ describe('migration 12', () => {
       completed_at_ms: Date.UTC(2026, 10, 26, 11, 5, 0),
     });
     expect(await store?.changeCounts(2)).toBeNull();
-    store?.close();
+    await store?.close();
     expect(completedAt).toThrow(/no such column/);
   });
 
-  it('leaves a latest_system_inventory that already exists, and the views built on it, alone', () => {
+  it('leaves a latest_system_inventory that already exists, and the views built on it, alone', async () => {
     const db = new Database(path);
     db.exec(`
       CREATE TABLE snapshots (snapshot_id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -99,7 +99,7 @@ describe('migration 12', () => {
       CREATE VIEW my_dashboard AS SELECT COUNT(*) AS n FROM latest_system_inventory;`);
     const before = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'view'").all();
     db.close();
-    openStore({ path }).close();
+    await openStore({ path }).close();
     const after = new Database(path, { readonly: true });
     const views = after.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'view'").all();
     expect(views).toEqual(expect.arrayContaining(before));

@@ -37,11 +37,11 @@ function system(id: number): SystemRecord {
 }
 
 /** A real database written through the store: one snapshot with `count` systems, WAL folded in. */
-function makeDatabase(count: number): void {
+async function makeDatabase(count: number): Promise<void> {
   const store = openStore({ path });
-  const id = store.createSnapshot(T0);
+  const id = await store.createSnapshot(T0);
   const systems = Array.from({ length: count }, (_, i) => system(i + 1));
-  store.commit({
+  await store.commit({
     snapshot_id: id,
     pages: [{ page: 1, systems }],
     gaps: [],
@@ -56,7 +56,7 @@ function makeDatabase(count: number): void {
     },
     nowMs: T0,
   });
-  store.close();
+  await store.close();
 }
 
 function errorOf(fn: () => unknown): ExtractorError {
@@ -79,8 +79,8 @@ function countSystems(): number {
 }
 
 describe('a newer schema_version (D28)', () => {
-  beforeEach(() => {
-    makeDatabase(3);
+  beforeEach(async () => {
+    await makeDatabase(3);
     const db = new Database(path);
     db.prepare('INSERT INTO schema_version (version, description) VALUES (?, ?)').run(
       LATEST_SCHEMA_VERSION + 1,
@@ -103,11 +103,11 @@ describe('a newer schema_version (D28)', () => {
     expect(sha(path)).toBe(before);
   });
 
-  it('the current version itself is accepted', () => {
+  it('the current version itself is accepted', async () => {
     const db = new Database(path);
     db.prepare('DELETE FROM schema_version WHERE version > ?').run(LATEST_SCHEMA_VERSION);
     db.close();
-    openStore({ path }).close();
+    await openStore({ path }).close();
     expect(countSystems()).toBe(3);
   });
 });
@@ -116,8 +116,8 @@ describe('a damaged database file (D29)', () => {
   it.each([
     ['an extraction', () => openStore({ path })],
     ['--status', () => openStoreReadOnly(path)],
-  ])('is refused by %s with the path and the fix; the file is unchanged', (_, open) => {
-    makeDatabase(200);
+  ])('is refused by %s with the path and the fix; the file is unchanged', async (_, open) => {
+    await makeDatabase(200);
     const pageSize = 4096;
     const pages = readFileSync(path).length / pageSize;
     expect(pages).toBeGreaterThan(10);
@@ -134,17 +134,17 @@ describe('a damaged database file (D29)', () => {
     expect(sha(path)).toBe(before);
   });
 
-  it('a healthy file passes and its committed data is untouched', () => {
-    makeDatabase(200);
-    openStore({ path }).close();
-    openStoreReadOnly(path)?.close();
+  it('a healthy file passes and its committed data is untouched', async () => {
+    await makeDatabase(200);
+    await openStore({ path }).close();
+    await openStoreReadOnly(path)?.close();
     expect(countSystems()).toBe(200);
   });
 });
 
 describe('a database busy past the busy timeout (D30)', () => {
-  it('defers (database_busy) when another connection holds a write lock', () => {
-    makeDatabase(1);
+  it('defers (database_busy) when another connection holds a write lock', async () => {
+    await makeDatabase(1);
     const dashboard = new Database(path);
     dashboard.exec('BEGIN IMMEDIATE');
     try {

@@ -16,9 +16,9 @@ afterEach(() => {
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
-function openError(path: string): Error & { code?: string } {
+async function openError(path: string): Promise<Error & { code?: string }> {
   try {
-    openStore({ path }).close();
+    await openStore({ path }).close();
   } catch (error) {
     expect(isExtractorError(error)).toBe(true);
     return error as Error;
@@ -27,30 +27,30 @@ function openError(path: string): Error & { code?: string } {
 }
 
 describe('openStore', () => {
-  it('creates missing folders 0700 and the database, -wal and -shm 0600', () => {
+  it('creates missing folders 0700 and the database, -wal and -shm 0600', async () => {
     const path = join(dir, 'a', 'b', 'pmp.db');
     const store = openStore({ path });
-    store.createSnapshot(Date.UTC(2026, 0, 1));
+    await store.createSnapshot(Date.UTC(2026, 0, 1));
     expect(existsSync(`${path}-wal`)).toBe(true);
     expect(existsSync(`${path}-shm`)).toBe(true);
     expect([mode(path), mode(`${path}-wal`), mode(`${path}-shm`)]).toEqual([0o600, 0o600, 0o600]);
     expect([mode(join(dir, 'a')), mode(join(dir, 'a', 'b'))]).toEqual([0o700, 0o700]);
-    store.close();
+    await store.close();
   });
 
-  it('tightens an existing group/world-readable database and sidecar to 0600', () => {
+  it('tightens an existing group/world-readable database and sidecar to 0600', async () => {
     const path = join(dir, 'pmp.db');
     writeFileSync(path, '');
     writeFileSync(`${path}-wal`, '');
     chmodSync(path, 0o644);
     chmodSync(`${path}-wal`, 0o666);
-    openStore({ path }).close();
+    await openStore({ path }).close();
     expect(mode(path)).toBe(0o600);
     // A clean close removes the WAL; if it survived, it must be private too.
     if (existsSync(`${path}-wal`)) expect(mode(`${path}-wal`)).toBe(0o600);
   });
 
-  it('turns on WAL and the busy timeout', () => {
+  it('turns on WAL and the busy timeout', async () => {
     const path = join(dir, 'pmp.db');
     const store = openStore({ path, busyTimeoutMs: 200 });
     const other = new Database(path);
@@ -58,51 +58,51 @@ describe('openStore', () => {
     // Another writer holds the lock: the store waits about busyTimeoutMs, then reports it.
     other.exec('BEGIN IMMEDIATE');
     const startedMs = Date.now();
-    expect(() => store.createSnapshot(0)).toThrow(/Cannot create a snapshot: database is locked/);
+    await expect(store.createSnapshot(0)).rejects.toThrow(/Cannot create a snapshot: database is locked/);
     expect(Date.now() - startedMs).toBeGreaterThanOrEqual(150);
     other.exec('ROLLBACK');
     other.close();
-    store.close();
+    await store.close();
   });
 
-  it('works in memory', () => {
+  it('works in memory', async () => {
     const store = openStore({ path: ':memory:' });
-    expect(store.currentSnapshot()).toBeNull();
-    store.close();
+    expect(await store.currentSnapshot()).toBeNull();
+    await store.close();
   });
 
-  it('reports unusable paths and files as database_error with guidance', () => {
+  it('reports unusable paths and files as database_error with guidance', async () => {
     const notADb = join(dir, 'garbage.db');
     writeFileSync(notADb, 'this is not a database, just some text that is long enough '.repeat(4));
-    const error = openError(notADb);
+    const error = await openError(notADb);
     expect(error.code).toBe('database_error');
     expect(error.message).toMatch(/garbage\.db.*not a database.*PMP_DB_PATH/s);
 
     const underAFile = join(notADb, 'child.db');
-    expect(openError(underAFile).code).toBe('database_error');
-    expect(openError(dir).code).toBe('database_error');
+    expect((await openError(underAFile)).code).toBe('database_error');
+    expect((await openError(dir)).code).toBe('database_error');
   });
 
-  it('reopens an existing database without changing it', () => {
+  it('reopens an existing database without changing it', async () => {
     const path = join(dir, 'pmp.db');
     const first = openStore({ path });
-    const id = first.createSnapshot(Date.UTC(2026, 0, 1));
-    first.close();
+    const id = await first.createSnapshot(Date.UTC(2026, 0, 1));
+    await first.close();
     const second = openStore({ path });
-    expect(second.currentSnapshot()?.snapshot_id).toBe(id);
-    second.close();
+    expect((await second.currentSnapshot())?.snapshot_id).toBe(id);
+    await second.close();
   });
 });
 
 describe('openStoreReadOnly (--status)', () => {
-  it('reads our database without changing it, and says null for a file without our tables', () => {
+  it('reads our database without changing it, and says null for a file without our tables', async () => {
     const ours = join(dir, 'ours.db');
     const written = openStore({ path: ours });
-    written.createSnapshot(0);
-    written.close();
+    await written.createSnapshot(0);
+    await written.close();
     const reader = openStoreReadOnly(ours);
-    expect(reader?.currentSnapshot()?.snapshot_id).toBe(1);
-    reader?.close();
+    expect((await reader?.currentSnapshot())?.snapshot_id).toBe(1);
+    await reader?.close();
 
     const foreign = join(dir, 'foreign.db');
     const db = new Database(foreign);

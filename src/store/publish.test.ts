@@ -15,8 +15,8 @@ const HOUR_MS = 3_600_000;
 
 let dir = '';
 let store: Store | undefined;
-afterEach(() => {
-  store?.close();
+afterEach(async () => {
+  await store?.close();
   store = undefined;
   if (dir !== '') removeTempDir(dir);
   dir = '';
@@ -264,7 +264,7 @@ describe('publishSnapshot', () => {
 
   it('refuses an unknown snapshot and leaves nothing behind', async () => {
     const { store: s, path } = open();
-    await expect(async () => s.publishSnapshot(42, T0, 1)).rejects.toThrow(/Snapshot 42 does not exist/);
+    await expect(s.publishSnapshot(42, T0, 1)).rejects.toThrow(/Snapshot 42 does not exist/);
     expect(changes(path)).toEqual([]);
   });
 });

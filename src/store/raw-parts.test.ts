@@ -17,8 +17,8 @@ beforeEach(() => {
   dir = tempDir('pmp-raw-');
   path = join(dir, 'pmp.db');
 });
-afterEach(() => {
-  store?.close();
+afterEach(async () => {
+  await store?.close();
   store = undefined;
   removeTempDir(dir);
 });
@@ -31,8 +31,8 @@ function sys(id: string, raw = rawOf(id)): SystemRecord {
   return { resource_id: id, columns: { resource_name: `pc-${id}`, branch_office_name: 'B' }, raw_json: raw };
 }
 
-function commit(s: Store, snapshotId: number, pages: CommitBatch['pages']) {
-  return s.commit({
+async function commit(s: Store, snapshotId: number, pages: CommitBatch['pages']) {
+  return await s.commit({
     snapshot_id: snapshotId,
     pages,
     gaps: [],
@@ -82,30 +82,30 @@ describe('raw parts (D70)', () => {
     expect(parts[0]?.rawSize).toBe(2);
   });
 
-  it('stores NULL in systems.raw_json and gives every record back exactly through the view and rawRecord', () => {
+  it('stores NULL in systems.raw_json and gives every record back exactly through the view and rawRecord', async () => {
     store = openStore({ path });
-    const snap = store.createSnapshot(T0);
-    commit(store, snap, [{ page: 1, systems: ids(1, 30).map((id) => sys(id)) }]);
+    const snap = await store.createSnapshot(T0);
+    await commit(store, snap, [{ page: 1, systems: ids(1, 30).map((id) => sys(id)) }]);
     const view = shellView();
     expect(view.size).toBe(30);
     for (const id of ids(1, 30)) expect(view.get(id)).toBe(rawOf(id));
-    expect(store.rawRecord('7')).toBe(rawOf('7'));
-    expect(store.rawRecord('999')).toBeNull();
+    expect(await store.rawRecord('7')).toBe(rawOf('7'));
+    expect(await store.rawRecord('999')).toBeNull();
     const db = new Database(path, { readonly: true });
     expect(db.prepare('SELECT COUNT(*) FROM systems WHERE raw_json IS NOT NULL').pluck().get()).toBe(0);
     db.close();
   });
 
-  it('a page read again keeps the records of rows it no longer returns (drift), and moves the others', () => {
+  it('a page read again keeps the records of rows it no longer returns (drift), and moves the others', async () => {
     store = openStore({ path });
-    const snap = store.createSnapshot(T0);
-    commit(store, snap, [{ page: 2, systems: ids(1, 25).map((id) => sys(id)) }]);
+    const snap = await store.createSnapshot(T0);
+    await commit(store, snap, [{ page: 2, systems: ids(1, 25).map((id) => sys(id)) }]);
     // Page 2 re-read: 1..5 moved away (still stored on page 2), 6..25 changed, 26..30 are new.
     const reread = [
       ...ids(6, 20).map((id) => sys(id, `{"resource_id":${id},"v":2}`)),
       ...ids(26, 5).map((id) => sys(id)),
     ];
-    const result = commit(store, snap, [
+    const result = await commit(store, snap, [
       { page: 2, systems: reread },
       { page: 3, systems: [sys('3', '{"moved":3}')] },
     ]);
@@ -119,9 +119,9 @@ describe('raw parts (D70)', () => {
 });
 
 describe('incremental coverage count (D71)', () => {
-  it('equals COUNT(*) across inserts, re-reads, duplicates in one batch and gap retries', () => {
+  it('equals COUNT(*) across inserts, re-reads, duplicates in one batch and gap retries', async () => {
     store = openStore({ path });
-    const snap = store.createSnapshot(T0);
+    const snap = await store.createSnapshot(T0);
     const count = () => {
       const db = new Database(path, { readonly: true });
       const n = db.prepare('SELECT COUNT(*) FROM systems WHERE snapshot_id = ?').pluck().get(snap) as number;
@@ -140,16 +140,16 @@ describe('incremental coverage count (D71)', () => {
       [],
     ];
     for (const pages of steps) {
-      const result = commit(store, snap, pages);
+      const result = await commit(store, snap, pages);
       expect(result.systems_extracted).toBe(count());
-      expect(store.getCheckpoint(snap)?.systems_extracted).toBe(count());
+      expect((await store.getCheckpoint(snap))?.systems_extracted).toBe(count());
     }
     expect(count()).toBe(49);
   });
 });
 
 describe('migration 6 (D70)', () => {
-  it('moves inline raw_json of an existing file into raw parts, losslessly, and only once', () => {
+  it('moves inline raw_json of an existing file into raw parts, losslessly, and only once', async () => {
     const db = new Database(path);
     db.exec(CREATE_SNAPSHOTS + CREATE_SYSTEMS);
     db.exec("INSERT INTO snapshots (snapshot_id, status) VALUES (1, 'success')");
@@ -162,7 +162,7 @@ describe('migration 6 (D70)', () => {
     db.close();
 
     store = openStore({ path });
-    store.close();
+    await store.close();
     store = openStore({ path });
     const view = shellView();
     for (const id of ids(1, 40)) expect(view.get(id)).toBe(rawOf(id));

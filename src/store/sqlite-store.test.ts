@@ -7,8 +7,8 @@ const T0 = Date.UTC(2026, 10, 26, 10, 0, 0, 123);
 const BIG_ID = '12345678901234567'; // > 2^53: must survive as exact text
 
 let store: ReadableStore | undefined;
-afterEach(() => {
-  store?.close();
+afterEach(async () => {
+  await store?.close();
   store = undefined;
 });
 
@@ -44,9 +44,9 @@ function batch(snapshotId: number, overrides: Partial<CommitBatch> = {}): Commit
   };
 }
 
-function expectDatabaseError(fn: () => unknown, pattern: RegExp): void {
+async function expectDatabaseError(fn: () => Promise<unknown>, pattern: RegExp): Promise<void> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     expect(isExtractorError(error) && error.code).toBe('database_error');
     expect((error as Error).message).toMatch(pattern);
@@ -56,17 +56,17 @@ function expectDatabaseError(fn: () => unknown, pattern: RegExp): void {
 }
 
 describe('snapshots and checkpoints', () => {
-  it('creates a partial snapshot with a zeroed checkpoint and finds it as current', () => {
+  it('creates a partial snapshot with a zeroed checkpoint and finds it as current', async () => {
     const s = open();
-    expect(s.currentSnapshot()).toBeNull();
-    const id = s.createSnapshot(T0);
-    expect(s.currentSnapshot()).toEqual({
+    expect(await s.currentSnapshot()).toBeNull();
+    const id = await s.createSnapshot(T0);
+    expect(await s.currentSnapshot()).toEqual({
       snapshot_id: id,
       status: 'partial',
       created_at_ms: T0,
       error_message: null,
     });
-    expect(s.getCheckpoint(id)).toEqual({
+    expect(await s.getCheckpoint(id)).toEqual({
       snapshot_id: id,
       last_page: 0,
       systems_extracted: 0,
@@ -78,29 +78,29 @@ describe('snapshots and checkpoints', () => {
       previous_coverage_pct: null,
       updated_at_ms: T0,
     });
-    expect(s.getCheckpoint(id + 1)).toBeNull();
+    expect(await s.getCheckpoint(id + 1)).toBeNull();
   });
 
-  it('sets status, error and duration; unknown snapshots are errors', () => {
+  it('sets status, error and duration; unknown snapshots are errors', async () => {
     const s = open();
-    const id = s.createSnapshot(T0);
-    s.setSnapshotStatus(id, 'failed', 'boom', 1234.6);
-    expect(s.currentSnapshot()).toMatchObject({ status: 'failed', error_message: 'boom' });
-    s.setSnapshotStatus(id, 'success', null, null);
-    expect(s.currentSnapshot()).toMatchObject({ status: 'success', error_message: null });
-    s.setSnapshotStatus(id, 'success', null, -5);
-    expectDatabaseError(() => {
-      s.setSnapshotStatus(id, 'in_progress' as SnapshotStatus, null, 1);
+    const id = await s.createSnapshot(T0);
+    await s.setSnapshotStatus(id, 'failed', 'boom', 1234.6);
+    expect(await s.currentSnapshot()).toMatchObject({ status: 'failed', error_message: 'boom' });
+    await s.setSnapshotStatus(id, 'success', null, null);
+    expect(await s.currentSnapshot()).toMatchObject({ status: 'success', error_message: null });
+    await s.setSnapshotStatus(id, 'success', null, -5);
+    await expectDatabaseError(async () => {
+      await s.setSnapshotStatus(id, 'in_progress' as SnapshotStatus, null, 1);
     }, /Cannot set snapshot \d+ to in_progress: CHECK constraint failed/);
-    expectDatabaseError(() => {
-      s.setSnapshotStatus(999, 'success', null, 1);
+    await expectDatabaseError(async () => {
+      await s.setSnapshotStatus(999, 'success', null, 1);
     }, /Snapshot 999 does not exist/);
   });
 
-  it('round-trips every checkpoint field through commit', () => {
+  it('round-trips every checkpoint field through commit', async () => {
     const s = open();
-    const id = s.createSnapshot(T0);
-    const result = s.commit(
+    const id = await s.createSnapshot(T0);
+    const result = await s.commit(
       batch(id, {
         pages: [{ page: 1, systems: [system('1'), system('2')] }],
         checkpoint: {
@@ -115,7 +115,7 @@ describe('snapshots and checkpoints', () => {
       }),
     );
     expect(result).toEqual({ systems_extracted: 2, coverage_pct: 66.6 });
-    expect(s.getCheckpoint(id)).toEqual({
+    expect(await s.getCheckpoint(id)).toEqual({
       snapshot_id: id,
       last_page: 1,
       systems_extracted: 2,
@@ -127,13 +127,13 @@ describe('snapshots and checkpoints', () => {
       previous_coverage_pct: 12.5,
       updated_at_ms: T0 + 1000,
     });
-    s.setPreviousCoverage(id, 66.6);
-    expect(s.getCheckpoint(id)?.previous_coverage_pct).toBe(66.6);
+    await s.setPreviousCoverage(id, 66.6);
+    expect((await s.getCheckpoint(id))?.previous_coverage_pct).toBe(66.6);
   });
 
-  it('computes coverage per snapshot: 0 without a total, 100 for an empty inventory, clamped to 100, never rounded up', () => {
+  it('computes coverage per snapshot: 0 without a total, 100 for an empty inventory, clamped to 100, never rounded up', async () => {
     const s = open();
-    const id = s.createSnapshot(T0);
+    const id = await s.createSnapshot(T0);
     const systems = [system('1'), system('2'), system('3')];
     const commitWith = (total: number | null) =>
       s.commit(
@@ -142,23 +142,23 @@ describe('snapshots and checkpoints', () => {
           checkpoint: { ...batch(id).checkpoint, total_systems: total },
         }),
       );
-    expect(commitWith(null).coverage_pct).toBe(0);
-    expect(commitWith(0).coverage_pct).toBe(100);
-    expect(commitWith(2).coverage_pct).toBe(100);
-    expect(commitWith(3001).coverage_pct).toBe(0); // 0.0999…% floors to 0
-    expect(commitWith(3).coverage_pct).toBe(100);
+    expect((await commitWith(null)).coverage_pct).toBe(0);
+    expect((await commitWith(0)).coverage_pct).toBe(100);
+    expect((await commitWith(2)).coverage_pct).toBe(100);
+    expect((await commitWith(3001)).coverage_pct).toBe(0); // 0.0999…% floors to 0
+    expect((await commitWith(3)).coverage_pct).toBe(100);
     // A new snapshot starts from zero: coverage is never counted over history.
-    const next = s.createSnapshot(T0 + 1);
-    expect(s.commit(batch(next)).systems_extracted).toBe(0);
+    const next = await s.createSnapshot(T0 + 1);
+    expect((await s.commit(batch(next))).systems_extracted).toBe(0);
     expect(s.countSystems(id)).toBe(3);
   });
 
-  it('resets a corrupt checkpoint to a safe state that keeps the true count', () => {
+  it('resets a corrupt checkpoint to a safe state that keeps the true count', async () => {
     const s = open();
-    const id = s.createSnapshot(T0);
-    s.commit(batch(id, { pages: [{ page: 1, systems: [system('1')] }] }));
-    s.resetCheckpoint(id, 0, T0 + 5);
-    expect(s.getCheckpoint(id)).toMatchObject({
+    const id = await s.createSnapshot(T0);
+    await s.commit(batch(id, { pages: [{ page: 1, systems: [system('1')] }] }));
+    await s.resetCheckpoint(id, 0, T0 + 5);
+    expect(await s.getCheckpoint(id)).toMatchObject({
       last_page: 0,
       systems_extracted: 1,
       coverage_pct: 0,
@@ -170,37 +170,37 @@ describe('snapshots and checkpoints', () => {
 });
 
 describe('systems', () => {
-  it('upserts without churning system_id and refreshes updated_at and source_page', () => {
+  it('upserts without churning system_id and refreshes updated_at and source_page', async () => {
     const s = open();
-    const id = s.createSnapshot(T0);
-    s.commit(batch(id, { pages: [{ page: 1, systems: [system('1', { os_name: 'Win10' })] }] }));
-    s.commit(
+    const id = await s.createSnapshot(T0);
+    await s.commit(batch(id, { pages: [{ page: 1, systems: [system('1', { os_name: 'Win10' })] }] }));
+    await s.commit(
       batch(id, {
         pages: [{ page: 2, systems: [system('1', { os_name: 'Win11' }), system('2')] }],
         nowMs: T0 + 60_000,
       }),
     );
     expect(s.countSystems(id)).toBe(2);
-    expect(s.idsOnPage(id, 1)).toEqual([]);
-    expect(s.idsOnPage(id, 2)).toEqual(['1', '2']);
+    expect(await s.idsOnPage(id, 1)).toEqual([]);
+    expect(await s.idsOnPage(id, 2)).toEqual(['1', '2']);
     expect(s.allIds(id)).toEqual(['1', '2']);
   });
 
-  it('stores a 17-digit resource_id exactly and answers knownIds', () => {
+  it('stores a 17-digit resource_id exactly and answers knownIds', async () => {
     const s = open();
-    const id = s.createSnapshot(T0);
-    s.commit(batch(id, { pages: [{ page: 1, systems: [system(BIG_ID)] }] }));
+    const id = await s.createSnapshot(T0);
+    await s.commit(batch(id, { pages: [{ page: 1, systems: [system(BIG_ID)] }] }));
     expect(s.allIds(id)).toEqual([BIG_ID]);
-    expect(s.knownIds(id, [BIG_ID, '12345678901234568'])).toEqual(new Set([BIG_ID]));
-    expect(s.knownIds(id, [])).toEqual(new Set());
-    expect(s.knownIds(id + 1, [BIG_ID])).toEqual(new Set());
+    expect(await s.knownIds(id, [BIG_ID, '12345678901234568'])).toEqual(new Set([BIG_ID]));
+    expect(await s.knownIds(id, [])).toEqual(new Set());
+    expect(await s.knownIds(id + 1, [BIG_ID])).toEqual(new Set());
   });
 
-  it('rejects a commit with a system that cannot be stored, leaving nothing behind', () => {
+  it('rejects a commit with a system that cannot be stored, leaving nothing behind', async () => {
     const s = open();
-    const id = s.createSnapshot(T0);
+    const id = await s.createSnapshot(T0);
     const bad = { ...system('2'), columns: { resource_name: 'pc', branch_office_name: null } };
-    expectDatabaseError(
+    await expectDatabaseError(
       () =>
         s.commit(
           batch(id, {
@@ -212,15 +212,15 @@ describe('systems', () => {
       /System 2 \(page 1\) has no branch_office_name/,
     );
     expect(s.countSystems(id)).toBe(0);
-    expect(s.listGaps(id)).toEqual([]);
-    expect(s.getCheckpoint(id)?.last_page).toBe(0);
-    expectDatabaseError(
+    expect(await s.listGaps(id)).toEqual([]);
+    expect((await s.getCheckpoint(id))?.last_page).toBe(0);
+    await expectDatabaseError(
       () => s.commit(batch(id, { pages: [{ page: 1, systems: [system('')] }] })),
       /no resource_id/,
     );
-    expectDatabaseError(() => s.commit(batch(id + 7)), /Snapshot \d+ does not exist/);
+    await expectDatabaseError(() => s.commit(batch(id + 7)), /Snapshot \d+ does not exist/);
     const noType = { ...gap(5), error_type: null } as unknown as GapRecord;
-    expectDatabaseError(
+    await expectDatabaseError(
       () => s.commit(batch(id, { pages: [{ page: 1, systems: [system('1')] }], gaps: [noType] })),
       /Cannot commit to snapshot \d+: NOT NULL constraint failed: extraction_gaps.error_type/,
     );
@@ -239,11 +239,11 @@ function gap(page: number): GapRecord {
 }
 
 describe('gaps', () => {
-  it('records, re-records (keeping sweeps), fails again and resolves, ordered by page', () => {
+  it('records, re-records (keeping sweeps), fails again and resolves, ordered by page', async () => {
     const s = open();
-    const id = s.createSnapshot(T0);
-    s.commit(batch(id, { gaps: [gap(9), gap(4)] }));
-    s.commit(
+    const id = await s.createSnapshot(T0);
+    await s.commit(batch(id, { gaps: [gap(9), gap(4)] }));
+    await s.commit(
       batch(id, {
         gapRetries: [
           {
@@ -259,7 +259,7 @@ describe('gaps', () => {
         nowMs: T0 + 10,
       }),
     );
-    let gaps = s.listGaps(id);
+    let gaps = await s.listGaps(id);
     expect(gaps.map((g) => g.page_num)).toEqual([4, 9]);
     expect(gaps[0]).toEqual({
       snapshot_id: id,
@@ -274,35 +274,35 @@ describe('gaps', () => {
     });
     expect(gaps[1]).toMatchObject({ error_type: '5xx_server_error', attempts: 5, retry_sweeps: 1 });
 
-    s.commit(batch(id, { gaps: [{ ...gap(4), attempts: 1 }] }));
-    expect(s.listGaps(id)[0]).toMatchObject({ retry_sweeps: 1, attempts: 1, resolved: false });
+    await s.commit(batch(id, { gaps: [{ ...gap(4), attempts: 1 }] }));
+    expect((await s.listGaps(id))[0]).toMatchObject({ retry_sweeps: 1, attempts: 1, resolved: false });
 
-    s.commit(batch(id, { gapRetries: [{ page_num: 4, resolved: true, attempts: 1 }], nowMs: T0 + 20 }));
-    gaps = s.listGaps(id);
+    await s.commit(batch(id, { gapRetries: [{ page_num: 4, resolved: true, attempts: 1 }], nowMs: T0 + 20 }));
+    gaps = await s.listGaps(id);
     expect(gaps[0]).toMatchObject({ resolved: true, resolved_at_ms: T0 + 20, retry_sweeps: 2 });
     expect(gaps[1]).toMatchObject({ resolved: false, resolved_at_ms: null });
   });
 });
 
 describe('token requests', () => {
-  it('counts requests inside a window and prunes those older than a day', () => {
+  it('counts requests inside a window and prunes those older than a day', async () => {
     const s = open();
     const day = 24 * 60 * 60 * 1000;
-    s.recordTokenRequest(T0);
-    s.recordTokenRequest(T0 + 1000);
-    s.recordTokenRequest(T0 + 600_000);
-    expect(s.countTokenRequestsSince(T0 + 600_000 - 600_000)).toBe(3);
-    expect(s.countTokenRequestsSince(T0 + 1)).toBe(2);
-    s.recordTokenRequest(T0 + day + 500);
-    expect(s.countTokenRequestsSince(0)).toBe(3);
+    await s.recordTokenRequest(T0);
+    await s.recordTokenRequest(T0 + 1000);
+    await s.recordTokenRequest(T0 + 600_000);
+    expect(await s.countTokenRequestsSince(T0 + 600_000 - 600_000)).toBe(3);
+    expect(await s.countTokenRequestsSince(T0 + 1)).toBe(2);
+    await s.recordTokenRequest(T0 + day + 500);
+    expect(await s.countTokenRequestsSince(0)).toBe(3);
   });
 });
 
 describe('close', () => {
-  it('can be called twice', () => {
+  it('can be called twice', async () => {
     const s = open();
-    s.close();
-    s.close();
+    await s.close();
+    await s.close();
     store = undefined;
   });
 });

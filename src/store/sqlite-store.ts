@@ -79,26 +79,26 @@ export class SqliteStore implements Store {
     });
   }
 
-  publishedSnapshot(): PublishedSnapshot | null {
+  async publishedSnapshot(): Promise<PublishedSnapshot | null> {
     const row = this.#sql.publishedSnapshot.get(CHECKPOINT_WRITER) as PublishedRow | undefined;
     return row === undefined ? null : toPublished(row);
   }
 
-  currentSnapshot(): SnapshotInfo | null {
+  async currentSnapshot(): Promise<SnapshotInfo | null> {
     const row = this.#sql.currentSnapshot.get(CHECKPOINT_WRITER) as SnapshotRow | undefined;
     return row === undefined ? null : toSnapshotInfo(row);
   }
 
-  createSnapshot(nowMs: number): number {
+  async createSnapshot(nowMs: number): Promise<number> {
     return guarded('Cannot create a snapshot', () => this.#createSnapshotTx.immediate(nowMs));
   }
 
-  setSnapshotStatus(
+  async setSnapshotStatus(
     snapshotId: number,
     status: SnapshotStatus,
     errorMessage: string | null,
     durationMs: number | null,
-  ): void {
+  ): Promise<void> {
     // The downstream CHECK wants a non-negative integer; null keeps the stored duration.
     const duration = durationMs === null ? null : Math.max(0, Math.round(durationMs));
     const { changes } = guarded(`Cannot set snapshot ${snapshotId} to ${status}`, () =>
@@ -107,34 +107,34 @@ export class SqliteStore implements Store {
     if (changes === 0) throw unknownSnapshot(snapshotId);
   }
 
-  publishSnapshot(snapshotId: number, nowMs: number, durationMs: number): PublishResult {
+  async publishSnapshot(snapshotId: number, nowMs: number, durationMs: number): Promise<PublishResult> {
     return guarded(`Cannot publish snapshot ${snapshotId}`, () =>
       this.#publisher.publish(snapshotId, nowMs, durationMs),
     );
   }
 
-  changeCounts(snapshotId: number): ChangeCounts | null {
+  async changeCounts(snapshotId: number): Promise<ChangeCounts | null> {
     return this.#publisher.counts(snapshotId);
   }
 
-  getCheckpoint(snapshotId: number): Checkpoint | null {
+  async getCheckpoint(snapshotId: number): Promise<Checkpoint | null> {
     const row = this.#sql.getCheckpoint.get(snapshotId) as CheckpointRow | undefined;
     return row === undefined ? null : toCheckpoint(row);
   }
 
-  resetCheckpoint(snapshotId: number, lastPage: number, nowMs: number): void {
+  async resetCheckpoint(snapshotId: number, lastPage: number, nowMs: number): Promise<void> {
     guarded(`Cannot reset the checkpoint of snapshot ${snapshotId}`, () => {
       this.#resetCheckpointTx.immediate(snapshotId, lastPage, nowMs);
     });
   }
 
-  setPreviousCoverage(snapshotId: number, coveragePct: number): void {
+  async setPreviousCoverage(snapshotId: number, coveragePct: number): Promise<void> {
     guarded(`Cannot record the coverage of snapshot ${snapshotId}`, () =>
       this.#sql.setPreviousCoverage.run(coveragePct, snapshotId),
     );
   }
 
-  commit(batch: CommitBatch): CommitResult {
+  async commit(batch: CommitBatch): Promise<CommitResult> {
     const result = guarded(`Cannot commit to snapshot ${batch.snapshot_id}`, () =>
       this.#commitTx.immediate(batch),
     );
@@ -143,21 +143,21 @@ export class SqliteStore implements Store {
     return result;
   }
 
-  idsOnPage(snapshotId: number, page: number): string[] {
+  async idsOnPage(snapshotId: number, page: number): Promise<string[]> {
     return this.#sql.idsOnPage.all(snapshotId, page) as string[];
   }
 
-  lastSuccessfulSize(beforeSnapshotId: number): number | null {
+  async lastSuccessfulSize(beforeSnapshotId: number): Promise<number | null> {
     const count = this.#sql.lastSuccessfulSize.get(beforeSnapshotId) as number;
     // COUNT over no snapshot is 0; tell "no earlier success" apart from "an empty one".
     return count === 0 && this.#sql.hasSuccessBefore.get(beforeSnapshotId) === undefined ? null : count;
   }
 
-  lastStoredPage(snapshotId: number, maxPage: number): number | null {
+  async lastStoredPage(snapshotId: number, maxPage: number): Promise<number | null> {
     return (this.#sql.lastStoredPage.get(snapshotId, maxPage) as number | null | undefined) ?? null;
   }
 
-  knownIds(snapshotId: number, ids: readonly string[], exceptPage?: number): Set<string> {
+  async knownIds(snapshotId: number, ids: readonly string[], exceptPage?: number): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const rows =
       exceptPage === undefined
@@ -166,33 +166,33 @@ export class SqliteStore implements Store {
     return new Set(rows as string[]);
   }
 
-  listGaps(snapshotId: number): GapRow[] {
+  async listGaps(snapshotId: number): Promise<GapRow[]> {
     return (this.#sql.listGaps.all(snapshotId) as GapDbRow[]).map(toGapRow);
   }
 
-  rawRecord(resourceId: string): string | null {
+  async rawRecord(resourceId: string): Promise<string | null> {
     return readRawRecord(this.#db, resourceId);
   }
 
-  recordTokenRequest(nowMs: number): void {
+  async recordTokenRequest(nowMs: number): Promise<void> {
     guarded('Cannot record a token request', () => {
       this.#recordTokenTx.immediate(nowMs);
     });
   }
 
-  countTokenRequestsSince(sinceMs: number): number {
+  async countTokenRequestsSince(sinceMs: number): Promise<number> {
     return this.#sql.countTokenRequests.get(sinceMs) as number;
   }
 
-  recordLastRun(run: LastRun): void {
+  async recordLastRun(run: LastRun): Promise<void> {
     writeLastRun(this.#db, run);
   }
 
-  lastRun(): LastRun | null {
+  async lastRun(): Promise<LastRun | null> {
     return readLastRun(this.#db);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
 }

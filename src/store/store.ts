@@ -1,7 +1,8 @@
 /**
  * The persistence port of the extractor. The SQLite implementation lives in sqlite-store.ts; the
- * extraction loop only sees this interface. All methods are synchronous (better-sqlite3 is), and each
- * mutating method is one transaction: a crash leaves either all of it or none of it.
+ * extraction loop only sees this interface. Every method returns a promise, so that a networked store
+ * (PostgreSQL) fits the same port; SQLite keeps its synchronous driver underneath (D90). Each mutating
+ * method is one transaction: a crash leaves either all of it or none of it.
  */
 import type { ErrorType } from '../platform/index.ts';
 
@@ -141,48 +142,48 @@ export interface LastRun {
 
 export interface Store {
   /** This tool's newest `success` snapshot, or null. */
-  publishedSnapshot(): PublishedSnapshot | null;
+  publishedSnapshot(): Promise<PublishedSnapshot | null>;
   /** The newest snapshot this tool created (one that has a checkpoint row), or null. */
-  currentSnapshot(): SnapshotInfo | null;
+  currentSnapshot(): Promise<SnapshotInfo | null>;
   /** Creates a `partial` snapshot and its zeroed checkpoint; returns the new id. */
-  createSnapshot(nowMs: number): number;
+  createSnapshot(nowMs: number): Promise<number>;
   setSnapshotStatus(
     snapshotId: number,
     status: SnapshotStatus,
     errorMessage: string | null,
     durationMs: number | null,
-  ): void;
+  ): Promise<void>;
   /**
    * Publishes a pass that completed at target (D111): `success`, completed_at = nowMs and its
    * duration, plus its system_changes rows against the previous published pass (D112), in one
    * transaction.
    */
-  publishSnapshot(snapshotId: number, nowMs: number, durationMs: number): PublishResult;
+  publishSnapshot(snapshotId: number, nowMs: number, durationMs: number): Promise<PublishResult>;
   /** system_changes rows of a snapshot by type; null when the file has no such table (read-only). */
-  changeCounts(snapshotId: number): ChangeCounts | null;
-  getCheckpoint(snapshotId: number): Checkpoint | null;
+  changeCounts(snapshotId: number): Promise<ChangeCounts | null>;
+  getCheckpoint(snapshotId: number): Promise<Checkpoint | null>;
   /** Overwrites the checkpoint (used to reset a corrupt one). */
-  resetCheckpoint(snapshotId: number, lastPage: number, nowMs: number): void;
+  resetCheckpoint(snapshotId: number, lastPage: number, nowMs: number): Promise<void>;
   /** Records previous_coverage_pct at the end of a run. */
-  setPreviousCoverage(snapshotId: number, coveragePct: number): void;
-  commit(batch: CommitBatch): CommitResult;
+  setPreviousCoverage(snapshotId: number, coveragePct: number): Promise<void>;
+  commit(batch: CommitBatch): Promise<CommitResult>;
   /** resource_ids stored for `page` in this snapshot (systems.source_page). */
-  idsOnPage(snapshotId: number, page: number): string[];
+  idsOnPage(snapshotId: number, page: number): Promise<string[]>;
   /** Systems in this tool's newest `success` snapshot before `beforeSnapshotId`; null if none. */
-  lastSuccessfulSize(beforeSnapshotId: number): number | null;
+  lastSuccessfulSize(beforeSnapshotId: number): Promise<number | null>;
   /** The highest page ≤ maxPage that has systems stored in this snapshot (gap pages have none). */
-  lastStoredPage(snapshotId: number, maxPage: number): number | null;
+  lastStoredPage(snapshotId: number, maxPage: number): Promise<number | null>;
   /** Which of `ids` are already stored in this snapshot (on a page other than `exceptPage`, if given). */
-  knownIds(snapshotId: number, ids: readonly string[], exceptPage?: number): Set<string>;
-  listGaps(snapshotId: number): GapRow[];
+  knownIds(snapshotId: number, ids: readonly string[], exceptPage?: number): Promise<Set<string>>;
+  listGaps(snapshotId: number): Promise<GapRow[]>;
   /** The newest stored record of `resourceId`, exactly as received (view system_raw_json, D70). */
-  rawRecord(resourceId: string): string | null;
+  rawRecord(resourceId: string): Promise<string | null>;
   /** Token-endpoint calls, persisted so the Zoho budget (10 per 10 min) holds across processes. */
-  recordTokenRequest(nowMs: number): void;
-  countTokenRequestsSince(sinceMs: number): number;
+  recordTokenRequest(nowMs: number): Promise<void>;
+  countTokenRequestsSince(sinceMs: number): Promise<number>;
   /** Overwrites the one last-run row (at the end of every extraction run). */
-  recordLastRun(run: LastRun): void;
+  recordLastRun(run: LastRun): Promise<void>;
   /** The last-run row, or null (no run recorded yet, or a database from before that table). */
-  lastRun(): LastRun | null;
-  close(): void;
+  lastRun(): Promise<LastRun | null>;
+  close(): Promise<void>;
 }

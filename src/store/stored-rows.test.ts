@@ -20,13 +20,13 @@ beforeEach(() => {
   reader = new Database(path, { readonly: true });
   registerRawFunctions(reader);
 });
-afterEach(() => {
+afterEach(async () => {
   reader.close();
-  store.close();
+  await store.close();
   removeTempDir(dir);
 });
 
-function commitPage(snapshotId: number, page: number, systems: SystemRecord[], nowMs: number) {
+async function commitPage(snapshotId: number, page: number, systems: SystemRecord[], nowMs: number) {
   const batch: CommitBatch = {
     snapshot_id: snapshotId,
     pages: [{ page, systems }],
@@ -42,7 +42,7 @@ function commitPage(snapshotId: number, page: number, systems: SystemRecord[], n
     },
     nowMs,
   };
-  return store.commit(batch);
+  return await store.commit(batch);
 }
 
 function system(id: string, columns: SystemColumnValues = {}): SystemRecord {
@@ -57,11 +57,11 @@ const row = (id: string) =>
   reader.prepare('SELECT * FROM systems WHERE resource_id = ?').get(id) as Record<string, unknown>;
 
 describe('stored systems rows', () => {
-  it('keeps system_id and created_at on upsert; refreshes data, updated_at and source_page', () => {
-    const snap = store.createSnapshot(T0);
-    commitPage(snap, 1, [system('7', { os_name: 'Win10' })], T0);
+  it('keeps system_id and created_at on upsert; refreshes data, updated_at and source_page', async () => {
+    const snap = await store.createSnapshot(T0);
+    await commitPage(snap, 1, [system('7', { os_name: 'Win10' })], T0);
     const first = row('7');
-    commitPage(snap, 2, [system('7', { os_name: 'Win11' })], T0 + 60_000);
+    await commitPage(snap, 2, [system('7', { os_name: 'Win11' })], T0 + 60_000);
     const second = row('7');
     expect(second['system_id']).toBe(first['system_id']);
     expect(second['created_at']).toBe('2026-11-26 10:00:00.123');
@@ -75,9 +75,9 @@ describe('stored systems rows', () => {
     ).toBe('{"resource_id":7,"x":"--"}');
   });
 
-  it('stores ids as TEXT, integers as INTEGER, and maps impossible health values to NULL', () => {
-    const snap = store.createSnapshot(T0);
-    commitPage(
+  it('stores ids as TEXT, integers as INTEGER, and maps impossible health values to NULL', async () => {
+    const snap = await store.createSnapshot(T0);
+    await commitPage(
       snap,
       1,
       [
@@ -103,8 +103,8 @@ describe('stored systems rows', () => {
     ]);
   });
 
-  it('writes snapshot and checkpoint times as UTC text that sorts with CURRENT_TIMESTAMP', () => {
-    const snap = store.createSnapshot(T0);
+  it('writes snapshot and checkpoint times as UTC text that sorts with CURRENT_TIMESTAMP', async () => {
+    const snap = await store.createSnapshot(T0);
     const stamp = reader.prepare('SELECT timestamp FROM snapshots WHERE snapshot_id = ?').pluck();
     expect(stamp.get(snap)).toBe('2026-11-26 10:00:00.123');
     const checkpoint = reader

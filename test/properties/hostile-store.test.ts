@@ -187,7 +187,7 @@ describe('fuzzed database files', () => {
     const dbPath = tempDbPath();
     const h = harness({ systems: SYSTEMS, dbPath });
     await h.run();
-    h.store.close();
+    await h.store.close();
     madeDb = join(dir, 'made.db');
     copyFileSync(dbPath, madeDb);
   });
@@ -211,11 +211,11 @@ describe('fuzzed database files', () => {
     }),
   );
 
-  it('opening a damaged file gives a store or an ExtractorError with a documented code (2,000 per run)', () => {
+  it('opening a damaged file gives a store or an ExtractorError with a documented code (2,000 per run)', async () => {
     let index = 0;
     let refused = 0;
-    fc.assert(
-      fc.property(damage, (change) => {
+    await fc.assert(
+      fc.asyncProperty(damage, async (change) => {
         const bytes = Buffer.from(readFileSync(madeDb));
         const pageSize = 4096;
         const pages = bytes.length / pageSize;
@@ -235,7 +235,7 @@ describe('fuzzed database files', () => {
         );
         for (const open of [() => openStore({ path: file }), () => openStoreReadOnly(file)]) {
           try {
-            open()?.close();
+            await open()?.close();
           } catch (error) {
             refused += 1;
             expect(isExtractorError(error) && STORE_CODES.includes(error.code), String(error)).toBe(true);

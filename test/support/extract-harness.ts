@@ -46,7 +46,7 @@ class FakeApi implements PageSource {
   /** Every page requested, in order, including drift probes and gap sweeps. */
   readonly calls: number[] = [];
   /** Runs just before a page is answered (to look at the store mid-run, or abort). */
-  beforeAnswer: ((page: number) => void) | null = null;
+  beforeAnswer: ((page: number) => void | Promise<void>) | null = null;
   private nextId: number;
   private readonly scripts = new Map<number, Scripted[]>();
 
@@ -78,14 +78,14 @@ class FakeApi implements PageSource {
     this.ids = [...fresh, ...this.ids];
   }
 
-  fetchPage(page: number, signal: AbortSignal): Promise<PageResult> {
+  async fetchPage(page: number, signal: AbortSignal): Promise<PageResult> {
     this.calls.push(page);
     // Like the real retry loop: an aborted run does not start another attempt.
     signal.throwIfAborted();
-    this.beforeAnswer?.(page);
+    await this.beforeAnswer?.(page);
     const next = this.scripts.get(page)?.shift();
-    if (next !== undefined) return typeof next === 'function' ? next(signal) : Promise.resolve(next);
-    return Promise.resolve({ kind: 'ok', page: this.pageOf(page), failedAttempts: 0 });
+    if (next !== undefined) return typeof next === 'function' ? next(signal) : next;
+    return { kind: 'ok', page: this.pageOf(page), failedAttempts: 0 };
   }
 
   pageOf(page: number): ParsedPage {
@@ -141,8 +141,8 @@ export interface RunResult {
 
 const openStores: ReadableStore[] = [];
 const tempDirs: string[] = [];
-afterEach(() => {
-  for (const store of openStores.splice(0)) store.close();
+afterEach(async () => {
+  for (const store of openStores.splice(0)) await store.close();
   for (const dir of tempDirs.splice(0)) removeTempDir(dir);
 });
 
