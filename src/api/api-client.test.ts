@@ -121,6 +121,25 @@ describe('createApiClient (scripted fetch)', () => {
     await expect(client.fetchScanDetailsPage(1, TOKEN, controller.signal)).rejects.toBe(reason);
   });
 
+  it('looks one system up by id with resid only, parsed as page 1 with every digit of the id (D85)', async () => {
+    const id = '52549000000186017';
+    const { client, fake } = clientWith([
+      () =>
+        textResponse(
+          `{"message_type":"scandetails","message_response":{"total":1,"limit":25,"page":1,` +
+            `"scandetails":[{"resource_id":${id},"resource.name":"pc-7"}]},"status":"success"}`,
+        ),
+    ]);
+    const result = await client.fetchScanDetailsById(id, TOKEN, signal);
+    expect(fake.calls[0]?.url).toBe(`https://pmp.test/api/1.4/patch/scandetails?resid=${id}`);
+    expect(fake.calls[0]?.headers['authorization']).toBe(`Zoho-oauthtoken ${TOKEN}`);
+    expect(result).toMatchObject({
+      kind: 'http',
+      status: 200,
+      body: { kind: 'parsed', value: { page: 1, total: 1, ids: [id] } },
+    });
+  });
+
   it('fetches server properties', async () => {
     const { client, fake } = clientWith([
       () =>

@@ -38,6 +38,15 @@ export interface ApiClient {
     accessToken: string,
     signal: AbortSignal,
   ): Promise<AttemptResult<ParsedPage>>;
+  /**
+   * One system by id (`scandetails?resid=`, D85): the normal envelope with that system, or with an
+   * empty list when it is gone. Parsed exactly as a page (page 1), so the record is normalised the same.
+   */
+  fetchScanDetailsById(
+    resourceId: string,
+    accessToken: string,
+    signal: AbortSignal,
+  ): Promise<AttemptResult<ParsedPage>>;
   fetchServerProperties(accessToken: string, signal: AbortSignal): Promise<AttemptResult<ServerProperties>>;
 }
 
@@ -102,6 +111,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     fetchScanDetailsPage: (page, accessToken, signal) =>
       request(`/api/1.4/patch/scandetails?page=${page}&pagelimit=${pageSize}`, accessToken, signal, (text) =>
         parseScanDetailsPageDigitSafe(text, { page, pageSize }),
+      ),
+    fetchScanDetailsById: (resourceId, accessToken, signal) =>
+      request(
+        `/api/1.4/patch/scandetails?resid=${encodeURIComponent(resourceId)}`,
+        accessToken,
+        signal,
+        (text) => parseScanDetailsPageDigitSafe(text, { page: 1, pageSize }),
       ),
     fetchServerProperties: (accessToken, signal) =>
       request('/api/1.4/desktop/serverproperties', accessToken, signal, parseServerProperties),

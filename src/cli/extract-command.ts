@@ -158,7 +158,10 @@ async function runBatches(
   deps: ExtractDeps,
   signal: AbortSignal,
   options: {
-    config: Pick<Config, 'batchPages' | 'targetPct' | 'untilComplete' | 'maxShrinkPct' | 'refreshHours'>;
+    config: Pick<
+      Config,
+      'batchPages' | 'targetPct' | 'untilComplete' | 'maxShrinkPct' | 'refreshHours' | 'keepSnapshots'
+    >;
     reset: boolean;
   },
   summaries: RunSummary[],
@@ -171,6 +174,7 @@ async function runBatches(
       maxGapSweeps: MAX_GAP_SWEEPS,
       maxShrinkPct: options.config.maxShrinkPct,
       refreshAfterMs: Math.round(options.config.refreshHours * HOUR_MS),
+      keepSnapshots: options.config.keepSnapshots,
       reset: options.reset && batch === 0,
       signal,
     });

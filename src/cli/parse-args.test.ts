@@ -29,6 +29,8 @@ describe('parseArgs', () => {
       'debug',
       '--metrics-file',
       '/tmp/m.prom',
+      '--keep-snapshots',
+      '3',
       '--until-complete',
       '--reset',
     ]);
@@ -41,6 +43,7 @@ describe('parseArgs', () => {
         logFile: '/tmp/l.log',
         logLevel: 'debug',
         metricsFile: '/tmp/m.prom',
+        keepSnapshots: '3',
         untilComplete: true,
       },
     });

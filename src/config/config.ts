@@ -50,6 +50,8 @@ export interface Config {
   logRetentionDays: number;
   /** PMP_MAX_SHRINK_PCT: a pass whose total dropped more than this below the last published pass is not published. */
   maxShrinkPct: number;
+  /** PMP_KEEP_SNAPSHOTS: systems rows are kept for this many newest published snapshots (D83); at least 1. */
+  keepSnapshots: number;
   /**
    * PMP_REFRESH_HOURS (D110): a run starts a new pass at page 1 once the published snapshot completed
    * more than this many hours ago; 0 = never on its own (only `--reset` starts one).
@@ -70,6 +72,7 @@ export interface CliOverrides {
   dbPath?: string;
   account?: string;
   batchPages?: string | number;
+  keepSnapshots?: string | number;
   logFile?: string;
   logLevel?: string;
   metricsFile?: string;

@@ -42,6 +42,8 @@ describe('loadConfig validation', () => {
     ['PMP_BATCH_PAGES', '0', 'a whole number from 1 to 10000'],
     ['PMP_BATCH_PAGES', '10001', 'a whole number from 1 to 10000'],
     ['PMP_PAGE_SIZE', '1001', 'a whole number from 1 to 1000'],
+    ['PMP_KEEP_SNAPSHOTS', '0', 'a whole number from 1 to 10000'],
+    ['PMP_KEEP_SNAPSHOTS', '2.5', 'a whole number from 1 to 10000'],
     ['PMP_PAGE_DELAY_MS', '-1', 'a whole number of at least 0'],
     ['PMP_REQUEST_TIMEOUT_MS', '0', 'a whole number of at least 1'],
     ['PMP_MAX_ATTEMPTS', '11', 'a whole number from 1 to 10'],

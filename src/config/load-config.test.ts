@@ -31,6 +31,7 @@ describe('loadConfig defaults', () => {
       logRetentionDays: 14,
       maxShrinkPct: 50,
       refreshHours: 24,
+      keepSnapshots: 7,
       account: 'pmp_config',
     });
   });
@@ -69,6 +70,7 @@ describe('loadConfig values', () => {
         PMP_TOKEN_COMMAND_TIMEOUT_MS: '1000',
         PMP_HOOK_TIMEOUT_MS: '2000',
         PMP_LOG_RETENTION_DAYS: '30',
+        PMP_KEEP_SNAPSHOTS: '3',
       },
       {},
       HOME,
@@ -96,6 +98,7 @@ describe('loadConfig values', () => {
       tokenCommandTimeoutMs: 1000,
       hookTimeoutMs: 2000,
       logRetentionDays: 30,
+      keepSnapshots: 3,
     });
   });
 
@@ -156,5 +159,6 @@ describe('loadConfig values', () => {
       untilComplete: true,
     });
     expect(loadConfig(env, { batchPages: '12' }, HOME).batchPages).toBe(12);
+    expect(loadConfig({ PMP_KEEP_SNAPSHOTS: '9' }, { keepSnapshots: '1' }, HOME).keepSnapshots).toBe(1);
   });
 });

@@ -144,6 +144,13 @@ export const SETTINGS = {
     default: '24',
     help: 'start a new pass once the published snapshot is this old (0 = never)',
   },
+  keepSnapshots: {
+    env: 'PMP_KEEP_SNAPSHOTS',
+    flag: '--keep-snapshots <n>',
+    field: whole(1, 10_000),
+    default: '7',
+    help: 'systems rows are kept for the newest N published snapshots',
+  },
   tokenCommandTimeoutMs: {
     env: 'PMP_TOKEN_COMMAND_TIMEOUT_MS',
     field: whole(1),
@@ -186,13 +193,3 @@ export type SettingKey = keyof typeof SETTINGS;
 export const SETTING_LIST: readonly (readonly [SettingKey, Setting<unknown>])[] = Object.entries(
   SETTINGS,
 ) as [SettingKey, Setting<unknown>][];
-
-/** Credentials are not settings (credentials.ts resolves them, first match wins); listed for --help. */
-export const CREDENTIAL_VARIABLES: readonly { env: string; help: string }[] = [
-  {
-    env: 'PMP_CLIENT_ID, PMP_CLIENT_SECRET, PMP_REFRESH_TOKEN',
-    help: 'Self Client credentials (refresh-token grant)',
-  },
-  { env: 'PMP_CREDENTIALS_FILE', help: 'JSON {client_id, client_secret, refresh_token}; must be mode 0600' },
-  { env: 'PMP_TOKEN_COMMAND', help: 'command printing an access token (bare or {access_token, expires_in})' },
-];

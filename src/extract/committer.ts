@@ -4,14 +4,25 @@
  * page; D6's cadence is every 10 pages, plus a final commit at batch end or on interruption.
  */
 import type { EventLogger } from '../platform/index.ts';
-import type { CommitResult, GapRecord, GapRetry, Store, SystemRecord } from '../store/index.ts';
+import type {
+  CommitResult,
+  GapRecord,
+  GapRetry,
+  LookupSettlement,
+  Store,
+  SystemRecord,
+} from '../store/index.ts';
 import type { PassPosition } from './pass-state.ts';
+
+/** systems.source_page of a system stored by a lookup by id (D85): pages are numbered from 1. */
+const LOOKUP_PAGE = 0;
 
 export class Committer {
   private pages: { page: number; systems: readonly SystemRecord[] }[] = [];
   private gaps: GapRecord[] = [];
   private gapRetries: GapRetry[] = [];
   private staleIds: string[] = [];
+  private lookups: LookupSettlement[] = [];
   private pagesSinceCommit = 0;
   /** True once anything was written by this run (drives the post-extraction hook). */
   wroteData = false;
@@ -35,6 +46,16 @@ export class Committer {
   /** Systems a drift check proved deleted (D53): removed from the snapshot at the next commit. */
   addStale(ids: readonly string[]): void {
     this.staleIds.push(...ids);
+  }
+
+  /**
+   * A settled lookup by id (D85); `system` (found, or carried over, D87) is stored on page 0, the page
+   * of systems that no page of this pass returned.
+   */
+  addLookup(settlement: LookupSettlement, system: SystemRecord | null): void {
+    this.lookups.push(settlement);
+    if (system !== null) this.pages.push({ page: LOOKUP_PAGE, systems: [system] });
+    this.pagesSinceCommit += 1;
   }
 
   addGap(gap: GapRecord): void {
@@ -66,14 +87,17 @@ export class Committer {
       gaps: this.gaps,
       gapRetries: this.gapRetries,
       staleIds: this.staleIds,
+      lookups: this.lookups,
       checkpoint: position,
       nowMs,
     });
-    if (this.pages.length > 0 || this.gaps.length > 0 || this.gapRetries.length > 0) this.wroteData = true;
+    const wrote = this.pages.length + this.gaps.length + this.gapRetries.length + this.lookups.length;
+    if (wrote > 0) this.wroteData = true;
     this.pages = [];
     this.gaps = [];
     this.gapRetries = [];
     this.staleIds = [];
+    this.lookups = [];
     this.pagesSinceCommit = 0;
     this.logger.emit('checkpoint_commit', {
       last_page: position.last_page,

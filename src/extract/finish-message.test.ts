@@ -59,7 +59,7 @@ describe('a snapshot closed below target without failed pages', () => {
     const summary = await runExtract(
       {
         store,
-        pages: { fetchPage },
+        pages: { fetchPage, lookupSystem: () => Promise.reject(new Error('no lookup expected')) },
         tokens: { startBatch: () => Promise.resolve('token') },
         clock: new FakeClock(),
         logger: silentLogger,
@@ -72,6 +72,7 @@ describe('a snapshot closed below target without failed pages', () => {
         maxGapSweeps: 3,
         maxShrinkPct: 50,
         refreshAfterMs: 0,
+        keepSnapshots: 7,
         reset: false,
         signal: new AbortController().signal,
       },

@@ -2,21 +2,25 @@
  * The end of a batch (D6): record coverage against the previous run, then publish the snapshot as
  * `success` (pass complete, every gap swept once, target met: publish-pass.ts, D111), close it as
  * `failed` (pass complete, below target, no sweeps left: exit 2), or leave it `partial` for the next
- * run.
+ * run. A pass about to close first confirms its removals by id (D85): until every candidate is
+ * settled it stays `partial`.
  */
+import { confirming, confirmRemovals, type Confirmation, type PassFailure } from './confirm-removals.ts';
 import { openGaps } from './gap-sweep.ts';
 import { publishPass } from './publish-pass.ts';
 import type { RunContext } from './run-context.ts';
-import type { RunOutcome, RunSummary } from './run-outcome.ts';
+import type { RunSummary } from './run-outcome.ts';
+import { deferred, fromPage, summarize } from './run-end.ts';
 
-/** A pass that must close `failed` whatever its coverage (D15's shrink guard, D52's runaway total). */
-interface PassFailure {
-  errorType: string;
-  message: string;
-}
-
+/**
+ * `failure`: a pass that must close `failed` whatever its coverage (D52's runaway total); D15's shrink
+ * guard is checked here.
+ */
 export async function finish(ctx: RunContext, failure: PassFailure | null = null): Promise<RunSummary> {
   const { deps, options, log } = ctx;
+  const confirmation = failure === null ? await confirmBeforeClosing(ctx) : CLEAR;
+  // A deferred lookup stops the run as a deferred page does: no batch_complete, run_deferred.
+  if (confirmation.kind === 'defer') return await deferred(ctx, fromPage(confirmation.result));
   const previous = ctx.position.previous_coverage_pct;
   if (previous !== null && ctx.coveragePct < previous) {
     log.emit('coverage_decreased', { previous_pct: previous, current_pct: ctx.coveragePct });
@@ -39,7 +43,10 @@ export async function finish(ctx: RunContext, failure: PassFailure | null = null
   });
   deps.observer.batchComplete({ systems: ctx.systems, coveragePct: ctx.coveragePct });
   if (!ctx.position.pass_complete) return summarize(ctx, 'batch_complete', false);
-  const failed = failure ?? (await shrinkBeyondLimit(ctx));
+  const failed =
+    failure ??
+    (await shrinkBeyondLimit(ctx)) ??
+    (confirmation.kind === 'too_many' ? confirmation.failure : null);
   if (failed !== null) {
     await deps.store.setSnapshotStatus(ctx.snapshotId, 'failed', failed.message, passMs);
     log.emit(
@@ -49,6 +56,8 @@ export async function finish(ctx: RunContext, failure: PassFailure | null = null
     );
     return summarize(ctx, 'below_target', false);
   }
+  // D88: lookups left for the next run; the pass stays `partial` and the published snapshot stays.
+  if (confirmation.kind === 'unsettled') return summarize(ctx, 'batch_complete', false);
   const open = await openGaps(ctx);
   // D6: every gap gets at least one sweep before a snapshot is closed, even when the target is met.
   if (targetMet && !open.some((gap) => gap.retry_sweeps === 0)) {
@@ -67,6 +76,9 @@ export async function finish(ctx: RunContext, failure: PassFailure | null = null
       coveragePct: ctx.coveragePct,
       changes: published,
     });
+    // D83: last, so that anything comparing with the previous published snapshot has read it.
+    const pruned = await deps.store.pruneSnapshots(options.keepSnapshots);
+    log.emit('snapshots_pruned', { keep_snapshots: options.keepSnapshots, ...pruned });
     return summarize(ctx, 'target_met', true);
   }
   if (open.some((gap) => gap.retry_sweeps < options.maxGapSweeps))
@@ -79,6 +91,22 @@ export async function finish(ctx: RunContext, failure: PassFailure | null = null
   return summarize(ctx, 'below_target', false);
 }
 
+const CLEAR: Confirmation = { kind: 'clear' };
+
+/**
+ * D85: the removal lookups run when the pass would close now (target met with every gap swept once,
+ * or no sweep left), or continue once they have started; never for a pass the shrink guard fails.
+ */
+async function confirmBeforeClosing(ctx: RunContext): Promise<Confirmation> {
+  if (!ctx.position.pass_complete || (await shrinkBeyondLimit(ctx)) !== null) return CLEAR;
+  const open = await openGaps(ctx);
+  const targetMet = ctx.coveragePct >= ctx.options.targetPct;
+  const closing =
+    (targetMet && !open.some((gap) => gap.retry_sweeps === 0)) ||
+    !open.some((gap) => gap.retry_sweeps < ctx.options.maxGapSweeps);
+  return closing || (await confirming(ctx)) ? confirmRemovals(ctx) : CLEAR;
+}
+
 /** Why this complete pass must not replace the published one (D15), or null when it may. */
 async function shrinkBeyondLimit(ctx: RunContext): Promise<PassFailure | null> {
   const published = await ctx.deps.store.lastSuccessfulSize(ctx.snapshotId);
@@ -89,21 +117,4 @@ async function shrinkBeyondLimit(ctx: RunContext): Promise<PassFailure | null> {
     `inventory shrank from ${published} to ${total} systems (more than ${limitPct}%) since the last ` +
     'successful snapshot; not published. If the change is real, run once with PMP_MAX_SHRINK_PCT=100.';
   return { errorType: 'inventory_shrank', message };
-}
-
-export function summarize(ctx: RunContext, outcome: RunOutcome, targetMet: boolean): RunSummary {
-  return {
-    outcome,
-    snapshotId: ctx.snapshotId,
-    pagesAttempted: ctx.tally.pagesAttempted,
-    pagesOk: ctx.tally.pagesOk,
-    pagesFailed: ctx.tally.pagesFailed,
-    systemsExtracted: ctx.systems,
-    totalSystems: ctx.position.total_systems,
-    coveragePct: ctx.coveragePct,
-    targetMet,
-    passComplete: ctx.position.pass_complete,
-    changedData: ctx.committer.wroteData,
-    durationMs: ctx.deps.clock.nowMs() - ctx.startMs,
-  };
 }

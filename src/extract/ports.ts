@@ -34,6 +34,12 @@ export type DeferResult = Extract<PageResult, { kind: 'defer' }>;
 export interface PageSource {
   /** `logger` is bound to the run's snapshot, so attempt events carry `snapshot_id`. */
   fetchPage(page: number, signal: AbortSignal, logger: EventLogger): Promise<PageResult>;
+  /**
+   * `scandetails?resid=` (D85), paced, retried and classified exactly as a page: `ok` carries the
+   * answer as a page (one record when the system exists, none when it is gone), `gap` a lookup that
+   * failed on every attempt, `defer` as for a page. Auth aborts are thrown, as for pages.
+   */
+  lookupSystem(resourceId: string, signal: AbortSignal, logger: EventLogger): Promise<PageResult>;
 }
 
 interface TokenLifecycle {
@@ -97,6 +103,8 @@ export interface ExtractOptions {
    * next run starts a new pass at page 1. 0 = never on its own.
    */
   refreshAfterMs: number;
+  /** Systems rows are kept for this many newest published snapshots, at least 1 (D83). */
+  keepSnapshots: number;
   /** Start a new snapshot at page 1 even if one is in progress (`--reset`). */
   reset: boolean;
   signal: AbortSignal;

@@ -3,15 +3,17 @@
  * page through the batch, sweep gaps once the pass has reached its end, then close the snapshot or
  * leave it for the next run. No process access: main.ts supplies deps, signal and options.
  */
-import { DEFER_REASONS, type DeferReason, isExtractorError } from '../platform/index.ts';
+import { DEFER_REASONS, isExtractorError } from '../platform/index.ts';
+import { confirming } from './confirm-removals.ts';
 import { reconcileDrift } from './drift.ts';
-import { finish, summarize } from './finish.ts';
+import { finish } from './finish.ts';
 import { runGapSweep } from './gap-sweep.ts';
 import { openSnapshot } from './open-snapshot.ts';
 import { runPaging } from './paging.ts';
-import type { DeferResult, ExtractDeps, ExtractOptions } from './ports.ts';
+import type { ExtractDeps, ExtractOptions } from './ports.ts';
 import { RunContext } from './run-context.ts';
 import type { RunSummary } from './run-outcome.ts';
+import { commitQuietly, deferred, fromPage, summarize } from './run-end.ts';
 
 export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Promise<RunSummary> {
   const choice = await openSnapshot({
@@ -65,12 +67,15 @@ export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Pr
       await ctx.commit();
       return await finish(ctx, { errorType: 'total_beyond_data', message: paging.message });
     }
-    if (ctx.position.pass_complete) {
+    // A pass confirming its removals (D85) only finishes its lookups: a sweep now could change what
+    // was selected.
+    if (ctx.position.pass_complete && !(await confirming(ctx))) {
       await ctx.commit();
       const sweep = await runGapSweep(ctx);
       if (sweep.kind === 'defer') return await deferred(ctx, fromPage(sweep.result));
     }
     await ctx.commit();
+    // Awaited here, so that an abort or an auth error during a lookup reaches the catch below.
     return await finish(ctx);
   } catch (error) {
     if (options.signal.aborted) {
@@ -92,32 +97,6 @@ export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Pr
     }
     await commitQuietly(ctx);
     throw error;
-  }
-}
-
-async function deferred(
-  ctx: RunContext,
-  info: { reason: DeferReason; retryAfterS: number | null; message: string },
-): Promise<RunSummary> {
-  await commitQuietly(ctx);
-  ctx.log.emit('run_deferred', {
-    reason: info.reason,
-    retry_after_s: info.retryAfterS,
-    message: info.message,
-  });
-  return summarize(ctx, info.reason === 'interrupted' ? 'interrupted' : 'deferred', false);
-}
-
-function fromPage(result: DeferResult): { reason: DeferReason; retryAfterS: number | null; message: string } {
-  return { reason: result.reason, retryAfterS: result.retryAfterS, message: result.message };
-}
-
-/** Saves what the run has buffered; a store that fails here is reported by the caller's error. */
-async function commitQuietly(ctx: RunContext): Promise<void> {
-  try {
-    await ctx.commit();
-  } catch {
-    // The original error is the one worth reporting; the data of this commit is re-fetched next run.
   }
 }
 

@@ -10,9 +10,13 @@ export class RunTally {
   private failed = 0;
   private failedAttemptCount = 0;
   private readonly pagesWithErrors: number[] = [];
+  private lookupCount = 0;
   private remaining: number;
 
-  /** `budget`: page requests this batch may make (gap retries count too; the drift probe does not). */
+  /**
+   * `budget`: page requests this batch may make (gap retries and lookups by id count too, D85; the
+   * drift probe does not).
+   */
   constructor(budget: number) {
     this.remaining = budget;
   }
@@ -52,6 +56,21 @@ export class RunTally {
     if (failed === 0) return;
     this.failedAttemptCount += failed;
     if (!this.pagesWithErrors.includes(page)) this.pagesWithErrors.push(page);
+  }
+
+  /** Lookups by id (D85) this run made. */
+  get lookups(): number {
+    return this.lookupCount;
+  }
+
+  /**
+   * Books one lookup by id against the batch budget (D85) and its failed attempts against the run;
+   * not a page: pages_attempted and the error pages leave it out.
+   */
+  recordLookup(result: PageResult): void {
+    this.remaining -= 1;
+    this.lookupCount += 1;
+    this.failedAttemptCount += result.kind === 'gap' ? result.attempts : result.failedAttempts;
   }
 
   pageOk(): void {

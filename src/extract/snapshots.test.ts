@@ -114,8 +114,10 @@ describe('publishing guard', () => {
       exit_code: 2,
     });
 
-    const allowed = await h.run({ maxShrinkPct: 100 });
+    // 2 pages, then the 60 missing systems are each looked up by id (D85) before the pass closes.
+    const allowed = await h.run({ maxShrinkPct: 100, batchPages: 62 });
     expect(allowed.summary).toMatchObject({ outcome: 'target_met', snapshotId: 3, systemsExtracted: 40 });
+    expect(h.api.lookups).toHaveLength(60);
   });
 
   it('does not publish an empty inventory over a real one', async () => {

@@ -28,6 +28,7 @@ export const EVENT_FIELDS = {
     'response_sample',
     'action',
     'delay_ms',
+    'resource_id',
   ],
   page_skipped: ['page', 'error_type', 'attempts'],
   records_rejected: ['page', 'count', 'reasons'],
@@ -39,6 +40,8 @@ export const EVENT_FIELDS = {
   checkpoint_corruption: ['reason', 'last_page', 'coverage_pct', 'action'],
   coverage_decreased: ['previous_pct', 'current_pct'],
   page_drift_detected: ['page', 'shift_pages', 'resume_page', 'matched'],
+  removal_candidates: ['previous_snapshot_id', 'candidates', 'pending', 'lost_gap', 'resumed'],
+  removal_confirmed: ['previous_snapshot_id', 'candidates', 'present', 'removed', 'carried_over'],
   batch_complete: [
     'pages_attempted',
     'pages_ok',
@@ -52,6 +55,14 @@ export const EVENT_FIELDS = {
   ],
   target_met: ['systems_extracted', 'total_systems', 'coverage_pct', 'target_pct', 'extracted_now'],
   inventory_changes: ['previous_snapshot_id', 'added', 'removed', 'changed', 'reappeared'],
+  snapshots_pruned: [
+    'keep_snapshots',
+    'snapshots_pruned',
+    'systems_deleted',
+    'raw_parts_deleted',
+    'reclaimed_bytes',
+    'free_bytes',
+  ],
   run_deferred: ['reason', 'retry_after_s', 'message'],
   extraction_failed: ['error_type', 'error_message', 'exit_code'],
   run_complete: ['exit_code', 'outcome', 'duration_ms'],
@@ -59,7 +70,7 @@ export const EVENT_FIELDS = {
   slack_failed: ['error_message', 'http_status'],
   hook_failed: ['error_message', 'exit_code', 'timed_out'],
   hook_complete: ['exit_code', 'duration_ms'],
-  retry_decision: ['page', 'attempt', 'error_type', 'delay_ms', 'reason'],
+  retry_decision: ['page', 'attempt', 'error_type', 'delay_ms', 'reason', 'resource_id'],
 } as const satisfies { readonly [K in EventType]: readonly (keyof EventMap[K])[] };
 
 /** Fields declared in EventMap but missing from EVENT_FIELDS; must be `never`. */

@@ -30,6 +30,25 @@ describe('describeEvent (the msg of a log line)', () => {
         delay_ms: 2000,
       }),
     ).toBe('page 65 attempt 2/3 failed (5xx_server_error): HTTP 503; retrying');
+    expect(
+      describeEvent('retry_decision', {
+        page: 0,
+        resource_id: '52549000000186017',
+        attempt: 1,
+        error_type: '5xx_server_error',
+        delay_ms: 1000,
+        reason: 'backoff',
+      }),
+    ).toBe('lookup of system 52549000000186017 attempt 1 (5xx_server_error): backoff, waiting 1000 ms');
+    expect(
+      describeEvent('removal_confirmed', {
+        previous_snapshot_id: 3,
+        candidates: 5,
+        present: 3,
+        removed: 1,
+        carried_over: 1,
+      }),
+    ).toBe('removals confirmed: 3 of 5 still there (stored), 1 removed, 1 unknown (carried over)');
     expect(describeEvent('run_complete', { exit_code: 3, outcome: 'deferred', duration_ms: 1530 })).toBe(
       'run finished: deferred, exit 3, 1.5 s',
     );

@@ -14,7 +14,7 @@ const DESCRIBE: Describe = {
   extraction_progress: (f) =>
     `page ${f.page}${outOf(f.total_pages)} done: ${f.systems_extracted} systems, ${pct(f.progress_pct)}`,
   page_extraction_failed: (f) =>
-    `page ${f.page} attempt ${f.attempt}/${f.max_attempts} failed (${f.error_type}): ${f.error_message}; ${actionText(f.action)}`,
+    `${where(f)} attempt ${f.attempt}/${f.max_attempts} failed (${f.error_type}): ${f.error_message}; ${actionText(f.action)}`,
   page_skipped: (f) =>
     `page ${f.page} skipped after ${f.attempts} attempts (${f.error_type}); recorded as a gap`,
   records_rejected: (f) => `${f.count} records on page ${f.page} rejected: ${f.reasons}`,
@@ -32,6 +32,11 @@ const DESCRIBE: Describe = {
   coverage_decreased: (f) => `coverage fell from ${pct(f.previous_pct)} to ${pct(f.current_pct)}`,
   page_drift_detected: (f) =>
     `page ${f.page} moved by ${f.shift_pages} pages since the last run; resuming at page ${f.resume_page}`,
+  removal_candidates: (f) =>
+    `${f.candidates} systems of snapshot ${f.previous_snapshot_id} not returned by this pass, ${f.pending} to look up by id` +
+    `${f.lost_gap > 0 ? ` (${f.lost_gap} more on lost pages: unknown)` : ''}${f.resumed ? ' (resumed)' : ''}`,
+  removal_confirmed: (f) =>
+    `removals confirmed: ${f.present} of ${f.candidates} still there (stored), ${f.removed} removed, ${f.carried_over} unknown (carried over)`,
   batch_complete: (f) =>
     `batch complete: ${f.pages_ok} pages ok, ${f.pages_failed} failed, ${f.systems_extracted}${outOf(f.total_systems)} systems, coverage ${pct(f.coverage_pct)}`,
   target_met: (f) =>
@@ -40,6 +45,9 @@ const DESCRIBE: Describe = {
     f.previous_snapshot_id === null
       ? 'first published snapshot: nothing to compare with'
       : `since snapshot ${f.previous_snapshot_id}: ${f.added} added, ${f.removed} removed, ${f.changed} changed, ${f.reappeared} reappeared`,
+  snapshots_pruned: (f) =>
+    `kept the systems of the newest ${f.keep_snapshots} published snapshots; deleted ${f.systems_deleted} ` +
+    `systems of ${f.snapshots_pruned} older ones, ${mib(f.reclaimed_bytes)} returned to the file system`,
   run_deferred: (f) => `run deferred (${f.reason.replaceAll('_', ' ')}): ${f.message}`,
   extraction_failed: (f) => `run failed (${f.error_type}, exit ${f.exit_code}): ${f.error_message}`,
   run_complete: (f) => `run finished: ${f.outcome}, exit ${f.exit_code}, ${seconds(f.duration_ms)}`,
@@ -48,7 +56,7 @@ const DESCRIBE: Describe = {
   hook_failed: (f) => `post-extraction hook failed${f.timed_out ? ' (timed out)' : ''}: ${f.error_message}`,
   hook_complete: (f) => `post-extraction hook exited ${f.exit_code} after ${seconds(f.duration_ms)}`,
   retry_decision: (f) =>
-    `page ${f.page} attempt ${f.attempt} (${f.error_type}): ${f.reason}, waiting ${f.delay_ms} ms`,
+    `${where(f)} attempt ${f.attempt} (${f.error_type}): ${f.reason}, waiting ${f.delay_ms} ms`,
 };
 
 export function describeEvent<K extends EventType>(type: K, fields: EventMap[K]): string {
@@ -71,12 +79,21 @@ function actionText(action: EventMap['page_extraction_failed']['action']): strin
   }
 }
 
+/** A page, or the system a lookup by id asked for (D85). */
+function where(fields: { page: number; resource_id?: string }): string {
+  return fields.resource_id === undefined ? `page ${fields.page}` : `lookup of system ${fields.resource_id}`;
+}
+
 function outOf(total: number | null): string {
   return total === null ? '' : `/${total}`;
 }
 
 function pct(value: number): string {
   return `${value.toFixed(1)}%`;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1_048_576).toFixed(1)} MiB`;
 }
 
 function seconds(durationMs: number): string {

@@ -40,8 +40,10 @@ const SAMPLES: { [K in EventType]: EventMap[K] } = {
     errors_total: 2,
     eta_minutes: 12,
   },
+  // A lookup by id (D85): page 0 and the optional resource_id, so every allow-listed field is shown.
   page_extraction_failed: {
-    page: 51,
+    page: 0,
+    resource_id: '52549000000186017',
     attempt: 3,
     max_attempts: 3,
     http_status: 503,
@@ -73,6 +75,8 @@ const SAMPLES: { [K in EventType]: EventMap[K] } = {
   coverage_decreased: { previous_pct: 74.1, current_pct: 73.9 },
   page_drift_detected: { page: 50, shift_pages: 1, resume_page: 49, matched: true },
   duplicate_records: { page: 7, within_page: 1, across_pages: 2 },
+  removal_candidates: { previous_snapshot_id: 3, candidates: 5, pending: 5, lost_gap: 25, resumed: false },
+  removal_confirmed: { previous_snapshot_id: 3, candidates: 5, present: 3, removed: 1, carried_over: 1 },
   batch_complete: {
     pages_attempted: 50,
     pages_ok: 48,
@@ -92,6 +96,14 @@ const SAMPLES: { [K in EventType]: EventMap[K] } = {
     extracted_now: true,
   },
   inventory_changes: { previous_snapshot_id: 3, added: 2, removed: 1, changed: 5, reappeared: 0 },
+  snapshots_pruned: {
+    keep_snapshots: 7,
+    snapshots_pruned: 1,
+    systems_deleted: 3362,
+    raw_parts_deleted: 135,
+    reclaimed_bytes: 4_325_376,
+    free_bytes: 0,
+  },
   run_deferred: { reason: 'rate_limited', retry_after_s: 900, message: 'Retry-After above limit' },
   extraction_failed: { error_type: 'auth_aborted', error_message: '3 consecutive 401s', exit_code: 1 },
   run_complete: { exit_code: 0, outcome: 'completed', duration_ms: 61_000 },
@@ -99,7 +111,14 @@ const SAMPLES: { [K in EventType]: EventMap[K] } = {
   slack_failed: { error_message: 'webhook answered HTTP 500', http_status: 500 },
   hook_failed: { error_message: 'hook exited with 2', exit_code: 2, timed_out: false },
   hook_complete: { exit_code: 0, duration_ms: 1200 },
-  retry_decision: { page: 65, attempt: 1, error_type: '5xx_server_error', delay_ms: 1000, reason: 'backoff' },
+  retry_decision: {
+    page: 0,
+    resource_id: '52549000000186017',
+    attempt: 1,
+    error_type: '5xx_server_error',
+    delay_ms: 1000,
+    reason: 'backoff',
+  },
 };
 
 describe('createEventLogger', () => {

@@ -5,9 +5,10 @@
  * Every field must also be listed in EVENT_FIELDS (event-fields.ts), the logger's allow-list; the
  * compiler reports a field missing there.
  */
+import type { InventoryEventMap } from './events-inventory.ts';
 import type { DeferReason, ErrorType, FailureAction, Level, TokenRefreshReason } from './vocabulary.ts';
 
-export interface EventMap {
+export interface EventMap extends InventoryEventMap {
   run_start: {
     command: 'extract' | 'reset';
     db_path: string;
@@ -31,6 +32,7 @@ export interface EventMap {
     errors_total: number;
     eta_minutes: number | null;
   };
+  /** `page` 0 with `resource_id`: an attempt of a lookup by id (D85). */
   page_extraction_failed: {
     page: number;
     attempt: number;
@@ -41,6 +43,7 @@ export interface EventMap {
     response_sample: string | null;
     action: FailureAction;
     delay_ms: number | null;
+    resource_id?: string;
   };
   page_skipped: {
     page: number;
@@ -116,17 +119,6 @@ export interface EventMap {
     target_pct: number;
     extracted_now: boolean;
   };
-  /**
-   * D112: a pass was published; what it changed against the published pass before it (all 0 and
-   * previous_snapshot_id null for the first one, which is compared with nothing).
-   */
-  inventory_changes: {
-    previous_snapshot_id: number | null;
-    added: number;
-    removed: number;
-    changed: number;
-    reappeared: number;
-  };
   run_deferred: {
     reason: DeferReason;
     retry_after_s: number | null;
@@ -158,12 +150,14 @@ export interface EventMap {
     exit_code: number;
     duration_ms: number;
   };
+  /** `page` 0 with `resource_id`: an attempt of a lookup by id (D85). */
   retry_decision: {
     page: number;
     attempt: number;
     error_type: ErrorType;
     delay_ms: number;
     reason: string;
+    resource_id?: string;
   };
 }
 

@@ -2,7 +2,7 @@
 export { computeBackoffMs } from './backoff.ts';
 export type { AttemptFailure } from './classify.ts';
 export { createPacer } from './pacer.ts';
-export { fetchPageWithRetry } from './page-attempts.ts';
+export { fetchPageWithRetry, lookupWithRetry } from './page-attempts.ts';
 export type { PageOutcome } from './page-attempts.ts';
 export type { RetryPolicy } from './policy.ts';
 export type { TokenSource } from './token-source.ts';

@@ -1,9 +1,9 @@
 /**
- * Fetch one page with D4's retry rules. Bounded: page attempts stop at maxAttempts, auth replays at
+ * Fetch one page (or look one system up by id, D85) with D4's retry rules. Bounded: page attempts stop at maxAttempts, auth replays at
  * three consecutive failures. Auth replays spend no attempt and do not sleep. An abort (SIGTERM) while
  * waiting rejects with the signal's reason, so the caller can commit and exit.
  */
-import type { ApiClient, ParsedPage } from '../api/index.ts';
+import type { ApiClient, AttemptResult, ParsedPage } from '../api/index.ts';
 import {
   type Clock,
   type DeferReason,
@@ -54,15 +54,44 @@ export interface PageRetryContext {
   onAttemptFailed: (failure: AttemptFailure) => void;
 }
 
-export async function fetchPageWithRetry(page: number, ctx: PageRetryContext): Promise<PageOutcome> {
-  const { client, tokens, clock, logger, policy, signal } = ctx;
+/** The same loop for a lookup by id (D85): only the request differs. */
+export type LookupRetryContext = Omit<PageRetryContext, 'client'> & {
+  client: Pick<ApiClient, 'fetchScanDetailsById'>;
+};
+
+/** What one loop asks for: a page, or one system by id (logged as page 0 with its resource_id). */
+interface Target {
+  page: number;
+  resourceId: string | null;
+  request(token: string, signal: AbortSignal): Promise<AttemptResult<ParsedPage>>;
+}
+
+export function fetchPageWithRetry(page: number, ctx: PageRetryContext): Promise<PageOutcome> {
+  const request = (token: string, signal: AbortSignal) =>
+    ctx.client.fetchScanDetailsPage(page, token, signal);
+  return attemptUntilSettled({ page, resourceId: null, request }, ctx);
+}
+
+/** `scandetails?resid=` with D4's retry rules, exactly as a page: the outcome is a one-record page. */
+export function lookupWithRetry(resourceId: string, ctx: LookupRetryContext): Promise<PageOutcome> {
+  const request = (token: string, signal: AbortSignal) =>
+    ctx.client.fetchScanDetailsById(resourceId, token, signal);
+  return attemptUntilSettled({ page: 0, resourceId, request }, ctx);
+}
+
+async function attemptUntilSettled(
+  target: Target,
+  ctx: Omit<PageRetryContext, 'client'>,
+): Promise<PageOutcome> {
+  const { tokens, clock, logger, policy, signal } = ctx;
+  const { page, resourceId } = target;
   let attempt = 1;
   let consecutiveAuthFailures = 0;
   let previousWasForbidden = false;
   for (;;) {
     signal.throwIfAborted();
     const token = await tokens.getAccessToken(signal);
-    const result = await client.fetchScanDetailsPage(page, token, signal);
+    const result = await target.request(token, signal);
     const classified = classifyAttempt(result, { nowMs: clock.nowMs() });
     if (classified.kind === 'ok') return { kind: 'ok', page: classified.value, attempts: attempt };
 
@@ -72,7 +101,8 @@ export async function fetchPageWithRetry(page: number, ctx: PageRetryContext): P
     const decision = decideNext(failure, { attempt, consecutiveAuthFailures, previousWasForbidden }, policy);
     previousWasForbidden = failure.errorType === '403_forbidden';
     ctx.onAttemptFailed(failure);
-    reportFailure(logger, { page, attempt, maxAttempts: policy.maxAttempts, failure, decision });
+    const report = { page, attempt, maxAttempts: policy.maxAttempts, failure, decision };
+    reportFailure(logger, resourceId === null ? report : { ...report, resourceId });
 
     switch (decision.kind) {
       case 'refresh':
@@ -100,11 +130,10 @@ export async function fetchPageWithRetry(page: number, ctx: PageRetryContext): P
           httpStatus: failure.httpStatus,
           attempts: attempt,
         };
-      case 'abort':
-        throw new ExtractorError(
-          'auth_aborted',
-          `page ${page}: ${decision.reason} (${failure.errorMessage})`,
-        );
+      case 'abort': {
+        const what = resourceId === null ? `page ${page}` : `lookup of system ${resourceId}`;
+        throw new ExtractorError('auth_aborted', `${what}: ${decision.reason} (${failure.errorMessage})`);
+      }
     }
   }
 }

@@ -8,7 +8,9 @@ import { actionOf } from './decide.ts';
 import type { RetryDecision } from './decide.ts';
 
 export interface FailureReport {
+  /** 0 for a lookup by id (D85), which names its system in `resourceId`. */
   page: number;
+  resourceId?: string;
   attempt: number;
   maxAttempts: number;
   failure: AttemptFailure;
@@ -21,6 +23,7 @@ function levelOf(decision: RetryDecision): Level {
 
 export function reportFailure(logger: EventLogger, report: FailureReport): void {
   const { page, attempt, failure, decision } = report;
+  const which = report.resourceId === undefined ? {} : { resource_id: report.resourceId };
   const delayMs = decision.kind === 'retry' ? decision.delayMs : decision.kind === 'refresh' ? 0 : null;
   logger.emit(
     'page_extraction_failed',
@@ -34,6 +37,7 @@ export function reportFailure(logger: EventLogger, report: FailureReport): void 
       response_sample: failure.responseSample,
       action: actionOf(decision),
       delay_ms: delayMs,
+      ...which,
     },
     levelOf(decision),
   );
@@ -44,5 +48,6 @@ export function reportFailure(logger: EventLogger, report: FailureReport): void 
     delay_ms: delayMs ?? 0,
     reason:
       decision.kind === 'refresh' ? 'refresh token and replay without spending an attempt' : decision.reason,
+    ...which,
   });
 }

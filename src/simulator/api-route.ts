@@ -7,7 +7,10 @@ import type { SimState } from './sim-state.ts';
 
 /**
  * The PMP API routes: scandetails (`isPage`) and serverproperties. Order: latency, admission faults
- * (quota, rate limit, throttle), the token check, then scripted or random page faults.
+ * (quota, rate limit, throttle), the token check, then scripted or random page faults. A scandetails
+ * request with `resid` is a lookup by id (D85): admitted and throttled like a page, answered with that
+ * one system or an empty list (filters.ts), faulted by `lookupScript` or a random draw, but not a page
+ * request: it moves no drift trigger and does not change the page size drift removes by.
  */
 export async function handleApi(
   req: IncomingMessage,
@@ -18,7 +21,8 @@ export async function handleApi(
 ): Promise<void> {
   const timeMs = state.nowMs();
   const pageQuery = isPage ? parsePageQuery(url.searchParams) : null;
-  if (pageQuery) {
+  const resid = isPage ? url.searchParams.get('resid') : null;
+  if (pageQuery && resid === null) {
     state.lastPageSize = pageQuery.limit;
     applyDueDrift(state);
     state.pageRequests += 1;
@@ -28,7 +32,8 @@ export async function handleApi(
     res.destroy();
     return;
   }
-  const base = { timeMs, method: req.method ?? 'GET', path: url.pathname, page: pageQuery?.page ?? null };
+  const page = resid === null ? (pageQuery?.page ?? null) : null;
+  const base = { timeMs, method: req.method ?? 'GET', path: url.pathname, page, resid };
   const token = state.tokens.check(req.headers.authorization);
   let fault = state.faults.admission(isPage);
   if (!fault && !token.ok) {
@@ -37,15 +42,16 @@ export async function handleApi(
     sendAuthFailure(res, state);
     return;
   }
-  if (!fault && pageQuery) fault = state.faults.forPage(pageQuery.page);
+  if (!fault && pageQuery)
+    fault = resid === null ? state.faults.forPage(pageQuery.page) : state.faults.forLookup();
   state.stats.requests.push({
     ...base,
     status: faultStatus(fault, state),
     fault: fault?.kind ?? null,
     tokenId: token.tokenId,
   });
-  const okText = pageQuery
-    ? scanDetailsText(state, url.searchParams, pageQuery, fault)
-    : serverPropertiesText();
+  const query = new URLSearchParams(url.searchParams);
+  if (state.settings.residFilter === 'ignored') query.delete('resid');
+  const okText = pageQuery ? scanDetailsText(state, query, pageQuery, fault) : serverPropertiesText();
   await deliver(res, fault, okText, state);
 }

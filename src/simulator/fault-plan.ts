@@ -14,6 +14,7 @@ export class FaultPlan {
   readonly #rng: Rng;
   readonly #nowMs: () => number;
   readonly #scripts = new Map<number, Fault[]>();
+  readonly #lookupScript: Fault[];
   #admittedAtMs: number[] = [];
   #pageAtMs: number[] = [];
   #throttledUntilMs = 0;
@@ -27,6 +28,7 @@ export class FaultPlan {
     for (const [page, faults] of Object.entries(settings.pageScripts)) {
       this.#scripts.set(Number(page), [...faults]);
     }
+    this.#lookupScript = [...settings.lookupScript];
   }
 
   /** For every API request; `isPage` marks scandetails (the only route throttled for rapid paging). */
@@ -65,8 +67,15 @@ export class FaultPlan {
 
   /** For an authorised scandetails request: the page's next scripted fault, else a seeded random one. */
   forPage(page: number): Fault | null {
-    const scripted = this.#scripts.get(page)?.shift();
-    if (scripted) return scripted;
+    return this.#scripts.get(page)?.shift() ?? this.#random();
+  }
+
+  /** For an authorised `resid` lookup: the next lookup-script fault, else a seeded random one. */
+  forLookup(): Fault | null {
+    return this.#lookupScript.shift() ?? this.#random();
+  }
+
+  #random(): Fault | null {
     const [first, ...rest] = this.#settings.randomFaults;
     if (first === undefined || this.#settings.randomFaultRate <= 0) return null;
     return this.#rng() < this.#settings.randomFaultRate ? pick(this.#rng, [first, ...rest]) : null;

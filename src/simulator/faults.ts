@@ -1,7 +1,7 @@
 /**
  * Fault kinds the simulator can inject into one API response (discriminated on `kind`). They are plain
- * data so profiles and tests can script them: `pageScripts` consumes them in order per page, and
- * `randomFaults` draws from them at `randomFaultRate`.
+ * data so profiles and tests can script them: `pageScripts` consumes them in order per page,
+ * `lookupScript` in order across `resid` lookups, and `randomFaults` draws from them at `randomFaultRate`.
  */
 export type Fault =
   /** Any HTTP status. `body: 'json'` (default) sends `{status:"error", error_code, error_description}`; `'html'` an HTML error page. */

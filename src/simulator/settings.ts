@@ -9,9 +9,16 @@ export interface SimCredentials {
   refreshToken: string;
 }
 
-/** Inventory change applied once, after `afterRequests` scandetails requests have been answered. */
+/**
+ * Inventory change applied once, after `afterRequests` scandetails page requests have been answered
+ * (`resid` lookups are not page requests and do not count). With `removeFromPages` on pages a pass has
+ * already read and `add` of the same number, `total` does not change and the later systems shift
+ * back onto those pages unseen: the mid-pass deletion that confirmed removals (D85) must catch.
+ */
 interface DriftStep {
   afterRequests: number;
+  /** Removes these ids (`afterRequests: 0`: before the first page a fresh simulator answers). */
+  removeIds?: string[];
   /** Removes `count` ids from each listed page (page size: the latest `pagelimit` seen, 25 before any). */
   removeFromPages?: { pages: number[]; count: number };
   /** New systems appended after the current highest id. */
@@ -41,6 +48,13 @@ export interface SimSettings {
   authFailure: '401' | '200_error';
   /** Faults consumed in order by successive requests for that page, then normal answers. */
   pageScripts: Record<number, Fault[]>;
+  /**
+   * Faults consumed in order by successive `resid` lookups (every attempt takes one, whatever the
+   * id), then normal answers. Page scripts never answer a lookup; random faults do.
+   */
+  lookupScript: Fault[];
+  /** `ignored`: `resid` is dropped and a lookup gets page 1, as an API that does not know the filter would. */
+  residFilter: 'honoured' | 'ignored';
   /** Probability in [0, 1] that a scandetails request gets one of `randomFaults` (seeded draw). */
   randomFaultRate: number;
   randomFaults: Fault[];
@@ -87,6 +101,8 @@ export const DEFAULT_SETTINGS: SimSettings = {
   maxLiveTokens: 10,
   authFailure: '401',
   pageScripts: {},
+  lookupScript: [],
+  residFilter: 'honoured',
   randomFaultRate: 0,
   randomFaults: [],
   totalAsString: false,

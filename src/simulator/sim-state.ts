@@ -17,7 +17,7 @@ export interface SimState {
   readonly latencyRng: Rng;
   /** Aborted by close(): pending delays end and their sockets are destroyed. */
   readonly closing: AbortSignal;
-  /** scandetails requests received so far (drift triggers count these). */
+  /** scandetails page requests received so far (drift triggers count these; lookups do not). */
   pageRequests: number;
   /** The latest `pagelimit` served (25 before any); drift removes ids by pages of this size. */
   lastPageSize: number;

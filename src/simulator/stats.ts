@@ -6,8 +6,10 @@ export interface RequestLogEntry {
   method: string;
   /** Path without the query string (the token endpoint's query carries secrets). */
   path: string;
-  /** The scandetails page asked for, null on other routes. */
+  /** The scandetails page asked for, null on other routes and for a `resid` lookup. */
   page: number | null;
+  /** The id a scandetails `resid` lookup asked for (D85), null otherwise. */
+  resid: string | null;
   /** Status sent; 0 when the connection was reset before any response. */
   status: number;
   /** The injected fault kind, an `auth:<reason>` refusal, or null for a normal answer. */

@@ -34,8 +34,16 @@ export function unknownSnapshot(snapshotId: number): ExtractorError {
   return new ExtractorError('database_error', `Snapshot ${snapshotId} does not exist`);
 }
 
-/** `storedBefore`: systems of the snapshot before this batch (the store's own count, D71). */
-export function commitBatch(sql: Statements, batch: CommitBatch, storedBefore: number): CommitResult {
+/**
+ * `storedBefore`: systems of the snapshot before this batch (the store's own count, D71). `settle`
+ * writes the batch's lookups (D85) in the same transaction as the rows they stored.
+ */
+export function commitBatch(
+  sql: Statements,
+  batch: CommitBatch,
+  storedBefore: number,
+  settle: (snapshotId: number, lookups: CommitBatch['lookups'] & object, nowSql: string) => void,
+): CommitResult {
   const { snapshot_id: snapshotId, nowMs } = batch;
   if (sql.snapshotExists.get(snapshotId) === undefined) throw unknownSnapshot(snapshotId);
   const now = toSqlTime(nowMs);
@@ -44,6 +52,7 @@ export function commitBatch(sql: Statements, batch: CommitBatch, storedBefore: n
   for (const id of batch.staleIds ?? []) deleted += sql.deleteSystem.run(snapshotId, id).changes;
   const newSystems = countNewSystems(sql, batch);
   for (const { page, systems } of batch.pages) writePage(sql, snapshotId, page, systems, now);
+  if (batch.lookups !== undefined && batch.lookups.length > 0) settle(snapshotId, batch.lookups, now);
   for (const gap of batch.gaps) {
     // A page recorded again is open again; its retry_sweeps count is kept.
     sql.upsertGap.run({

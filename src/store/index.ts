@@ -9,13 +9,15 @@ export type {
   GapRetry,
   GapRow,
   LastRun,
+  LookupSettlement,
   PassPosition,
   PublishedSnapshot,
-  PublishResult,
+  RemovalCounts,
   SnapshotInfo,
   Store,
   SystemRecord,
 } from './store.ts';
+export type { PublishResult } from './publish-types.ts';
 export {
   SYSTEM_INTEGER_COLUMNS,
   SYSTEM_REQUIRED_COLUMNS,

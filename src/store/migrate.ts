@@ -17,11 +17,14 @@ import {
   CREATE_CHECKPOINTS,
   CREATE_GAPS,
   CREATE_LAST_RUN,
+  CREATE_REMOVAL_CANDIDATES,
   CREATE_TOKEN_REQUESTS,
   EXTRA_COLUMNS,
 } from './schema-extractor.ts';
 import { migrateRawParts, RAW_PARTS_VERSION } from './migrate-raw.ts';
 import { migratePublishing, PUBLISH_VERSION } from './schema-changes.ts';
+import { LOOKUPS_VERSION, migrateLookups } from './schema-lookups.ts';
+import { DASHBOARD_VIEWS, DASHBOARD_VIEWS_VERSION } from './schema-views.ts';
 import { addMissingColumns, ensureUniqueKey } from './schema-tools.ts';
 import { SYSTEM_INTEGER_COLUMNS, SYSTEM_REQUIRED_COLUMNS, SYSTEM_TEXT_COLUMNS } from './system-columns.ts';
 
@@ -105,6 +108,25 @@ export const MIGRATIONS: readonly Migration[] = [
     version: RAW_PARTS_VERSION,
     description: 'raw records in system_raw_parts, view system_raw_json (D70)',
     up: migrateRawParts,
+  },
+  {
+    version: LOOKUPS_VERSION,
+    description: 'lookup tables for the status codes of systems (D80)',
+    up: migrateLookups,
+  },
+  {
+    version: DASHBOARD_VIEWS_VERSION,
+    description: 'dashboard views over latest_system_inventory (D81)',
+    up(db) {
+      for (const view of DASHBOARD_VIEWS) db.exec(view);
+    },
+  },
+  {
+    version: 11,
+    description: 'removal_candidates (confirmed removals, D85)',
+    up(db) {
+      db.exec(CREATE_REMOVAL_CANDIDATES);
+    },
   },
   {
     version: PUBLISH_VERSION,

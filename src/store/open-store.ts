@@ -36,6 +36,9 @@ export function openStore(options: OpenStoreOptions): Store {
     assertIntact(db, path);
     assertKnownSchemaVersion(db, path);
     assertCompatibleSystemsTable(db, path);
+    // D84: only an empty file can still take it (before its first table); an older file keeps its
+    // mode until VACUUM (README).
+    if (db.pragma('page_count', { simple: true }) === 0) db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     // D72: checkpoint the WAL every 4000 pages (16 MB), not 1000: a page rewritten by several commits
     // between two checkpoints is copied into the database file once.

@@ -10,7 +10,7 @@ import type Database from 'better-sqlite3';
 import { unknownSnapshot } from './commit-batch.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
 import { toSqlTime } from './sql-time.ts';
-import type { ChangeCounts, ChangeType, PublishResult } from './store.ts';
+import type { ChangeCounts, ChangeType, PublishResult } from './publish-types.ts';
 import { SYSTEM_CHANGE_COLUMNS } from './system-columns.ts';
 
 const CHANGE_TYPES: readonly ChangeType[] = ['added', 'removed', 'changed', 'reappeared'];

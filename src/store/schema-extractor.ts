@@ -128,3 +128,29 @@ SELECT s.system_id, s.snapshot_id, s.resource_id, s.source_page,
 FROM systems s
 LEFT JOIN system_raw_parts p
     ON p.snapshot_id = s.snapshot_id AND p.page_num = s.source_page AND p.part = s.raw_part;`;
+
+/**
+ * Confirmed removals (D85, D86): the systems of the previous published snapshot that this pass did not
+ * return, one row per (snapshot, resource_id), written when the pass is about to close. `state`:
+ * pending (to be looked up by id), present (the lookup returned it: stored in this snapshot with
+ * source_page 0), removed (the lookup answered an empty list: confirmed gone), unknown (`reason`
+ * lost_gap: its previous page is a page this pass lost, never looked up; lookup_failed: every attempt
+ * failed; answer_unusable: the answer neither held it nor was empty; the last two are carried over,
+ * D87). `previous_page` is its source_page in `previous_snapshot_id`; `attempts` counts lookup attempts.
+ */
+export const CREATE_REMOVAL_CANDIDATES = `
+CREATE TABLE IF NOT EXISTS removal_candidates (
+    snapshot_id INTEGER NOT NULL,
+    resource_id TEXT NOT NULL,
+    previous_snapshot_id INTEGER NOT NULL,
+    previous_page INTEGER,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'present', 'removed', 'unknown')),
+    reason TEXT CHECK (reason IN ('lost_gap', 'lookup_failed', 'answer_unusable')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (snapshot_id, resource_id),
+    FOREIGN KEY (snapshot_id) REFERENCES snapshots(snapshot_id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS idx_removal_candidates_state ON removal_candidates(snapshot_id, state);
+`;

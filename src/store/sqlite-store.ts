@@ -2,37 +2,30 @@ import type Database from 'better-sqlite3';
 import { commitBatch, emptyCheckpoint, unknownSnapshot, writeCheckpoint } from './commit-batch.ts';
 import { guarded } from './db-error.ts';
 import { readLastRun, writeLastRun } from './last-run.ts';
-import {
-  toCheckpoint,
-  toGapRow,
-  toPublished,
-  type PublishedRow,
-  toSnapshotInfo,
-  type CheckpointRow,
-  type GapDbRow,
-  type SnapshotRow,
-} from './rows.ts';
+import { toCheckpoint, toGapRow, toPublished, toSnapshotInfo } from './rows.ts';
+import type { CheckpointRow, GapDbRow, PublishedRow, SnapshotRow } from './rows.ts';
+import { pruneInTransaction } from './prune.ts';
 import { createPublisher, type Publisher } from './publish.ts';
+import type { ChangeCounts, PublishResult } from './publish-types.ts';
 import { readRawRecord, registerRawFunctions } from './raw-parts.ts';
+import { RemovalCandidateStore } from './removal-candidates.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
 import { toSqlTime } from './sql-time.ts';
 import { prepareStatements, type Statements, TOKEN_LOG_RETENTION_MS } from './statements.ts';
 import type {
-  ChangeCounts,
   Checkpoint,
   CommitBatch,
   CommitResult,
   GapRow,
   LastRun,
   PublishedSnapshot,
-  PublishResult,
   SnapshotInfo,
   SnapshotStatus,
   Store,
 } from './store.ts';
 
 /** The Store port over better-sqlite3. Built by openStore(), which has already migrated `db`. */
-export class SqliteStore implements Store {
+export class SqliteStore extends RemovalCandidateStore implements Store {
   readonly #db: Database.Database;
   readonly #sql: Statements;
   // Write transactions are wrapped once, like the statements they run, and always started with
@@ -51,6 +44,7 @@ export class SqliteStore implements Store {
   readonly #stored = new Map<number, number>();
 
   constructor(db: Database.Database) {
+    super(db);
     this.#db = db;
     // The view system_raw_json calls it; the sqlite3 shell has it built in (D70).
     registerRawFunctions(db);
@@ -70,6 +64,9 @@ export class SqliteStore implements Store {
         sql,
         batch,
         this.#stored.get(batch.snapshot_id) ?? (sql.countSystems.get(batch.snapshot_id) as number),
+        (id, lookups, now) => {
+          this.settleLookups(id, lookups, now);
+        },
       ),
     );
     this.#publisher = createPublisher(db);
@@ -182,6 +179,10 @@ export class SqliteStore implements Store {
 
   async countTokenRequestsSince(sinceMs: number): Promise<number> {
     return this.#sql.countTokenRequests.get(sinceMs) as number;
+  }
+
+  async pruneSnapshots(keep: number) {
+    return pruneInTransaction(this.#db, keep);
   }
 
   async recordLastRun(run: LastRun): Promise<void> {

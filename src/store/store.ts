@@ -5,6 +5,10 @@
  * method is one transaction: a crash leaves either all of it or none of it.
  */
 import type { ErrorType } from '../platform/index.ts';
+import type { ChangeCounts, PruneResult, PublishResult } from './publish-types.ts';
+import type { LookupSettlement, RemovalCounts, RemovalPreview } from './removal-types.ts';
+
+export type { LookupSettlement, RemovalCounts } from './removal-types.ts';
 
 export type SnapshotStatus = 'success' | 'partial' | 'failed';
 
@@ -99,6 +103,8 @@ export interface CommitBatch {
   gapRetries: readonly GapRetry[];
   /** Ids known to be deleted from the inventory (D53): their rows are removed before `pages` land. */
   staleIds?: readonly string[];
+  /** Lookups by id settled since the last commit (D85); the systems they store travel in `pages` (page 0). */
+  lookups?: readonly LookupSettlement[];
   checkpoint: PassPosition;
   nowMs: number;
 }
@@ -111,22 +117,10 @@ export interface CommitResult {
 /** The published inventory: this tool's newest `success` snapshot (D42's metrics read it). */
 export interface PublishedSnapshot {
   snapshot_id: number;
-  /** Epoch ms the pass completed: its start plus the pass's extraction_duration_ms. */
+  /** Epoch ms the pass completed: snapshots.completed_at (D111). */
   completed_at_ms: number;
   systems_extracted: number;
   coverage_pct: number;
-}
-
-export type ChangeType = 'added' | 'removed' | 'changed' | 'reappeared';
-
-/** Rows of system_changes for one snapshot, by change_type (D112). */
-export type ChangeCounts = Readonly<Record<ChangeType, number>>;
-
-/** What publishing a pass did (D111, D112). */
-export interface PublishResult {
-  /** The published snapshot it was compared with; null for the first one (then no rows are written). */
-  previous_snapshot_id: number | null;
-  changes: ChangeCounts;
 }
 
 /** How the newest extraction run ended (table extraction_last_run). */
@@ -154,9 +148,8 @@ export interface Store {
     durationMs: number | null,
   ): Promise<void>;
   /**
-   * Publishes a pass that completed at target (D111): `success`, completed_at = nowMs and its
-   * duration, plus its system_changes rows against the previous published pass (D112), in one
-   * transaction.
+   * One transaction (D111): `success`, completed_at = nowMs, the duration, and the system_changes
+   * rows against the previous published pass (D112).
    */
   publishSnapshot(snapshotId: number, nowMs: number, durationMs: number): Promise<PublishResult>;
   /** system_changes rows of a snapshot by type; null when the file has no such table (read-only). */
@@ -178,9 +171,27 @@ export interface Store {
   listGaps(snapshotId: number): Promise<GapRow[]>;
   /** The newest stored record of `resourceId`, exactly as received (view system_raw_json, D70). */
   rawRecord(resourceId: string): Promise<string | null>;
+  /** What selecting this pass's removal candidates would find; null with no published snapshot before it. */
+  previewRemovalCandidates(snapshotId: number): Promise<RemovalPreview | null>;
+  /**
+   * Writes this pass's removal candidates once (rows already selected are kept, D85) and returns the
+   * counts; null when there is nothing to confirm (no published snapshot before, or nothing missing).
+   */
+  selectRemovalCandidates(snapshotId: number, nowMs: number): Promise<RemovalCounts | null>;
+  /** The pass's removal_candidates by state; null before any was selected. */
+  removalCounts(snapshotId: number): Promise<RemovalCounts | null>;
+  /** Up to `limit` ids still to look up, by previous page, then id. */
+  pendingRemovalCandidates(snapshotId: number, limit: number): Promise<string[]>;
+  /** The previous published rows of these candidates, columns and raw record as stored (D87). */
+  previousRecords(snapshotId: number, ids: readonly string[]): Promise<SystemRecord[]>;
   /** Token-endpoint calls, persisted so the Zoho budget (10 per 10 min) holds across processes. */
   recordTokenRequest(nowMs: number): Promise<void>;
   countTokenRequestsSince(sinceMs: number): Promise<number>;
+  /**
+   * Retention, in one transaction (D83): deletes the systems rows and raw parts of this tool's
+   * snapshots older than the newest published one, except the newest `keep` (at least 1) published.
+   */
+  pruneSnapshots(keep: number): Promise<PruneResult>;
   /** Overwrites the one last-run row (at the end of every extraction run). */
   recordLastRun(run: LastRun): Promise<void>;
   /** The last-run row, or null (no run recorded yet, or a database from before that table). */

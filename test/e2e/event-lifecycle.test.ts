@@ -391,8 +391,8 @@ describe('a deferred run at DEBUG level', () => {
 
 describe('the closed event set', () => {
   /**
-   * Shown in slack-notifications.test.ts, hook-and-metrics.test.ts and event-edge-cases.test.ts
-   * (same validation).
+   * Shown in slack-notifications.test.ts, hook-and-metrics.test.ts, event-edge-cases.test.ts and
+   * confirmed-removals.test.ts (same validation).
    */
   const shownElsewhere: readonly EventType[] = [
     'slack_disabled',
@@ -404,6 +404,8 @@ describe('the closed event set', () => {
     'checkpoint_corruption',
     'records_rejected',
     'duplicate_records', // src/extract/duplicates.test.ts (in-process over the real store)
+    'removal_candidates', // confirmed-removals.test.ts
+    'removal_confirmed',
   ];
 
   it('every event type was emitted by a real run in this file or is covered next door', () => {

@@ -31,6 +31,9 @@ const timestamp = z
 const int = z.number().int();
 const count = int.nonnegative();
 const pageNumber = int.positive();
+/** A page, or 0 for a lookup by id (D85). */
+const pageOrLookup = count;
+const resourceId = z.string().regex(/^[1-9]\d*$/);
 const pct = z.number().min(0).max(100);
 const durationMs = z.number().nonnegative();
 const httpStatus = int.min(100).max(599);
@@ -67,7 +70,7 @@ const FIELD_SCHEMAS: FieldSchemas = {
     eta_minutes: z.number().nonnegative().nullable(),
   },
   page_extraction_failed: {
-    page: pageNumber,
+    page: pageOrLookup,
     attempt: pageNumber,
     max_attempts: pageNumber,
     http_status: httpStatus.nullable(),
@@ -76,9 +79,10 @@ const FIELD_SCHEMAS: FieldSchemas = {
     response_sample: text.max(1024).nullable(),
     action: z.enum(FAILURE_ACTIONS),
     delay_ms: durationMs.nullable(),
+    resource_id: resourceId,
   },
   page_skipped: { page: pageNumber, error_type: errorType, attempts: pageNumber },
-  records_rejected: { page: pageNumber, count: pageNumber, reasons: text.min(1) },
+  records_rejected: { page: pageOrLookup, count: pageNumber, reasons: text.min(1) },
   duplicate_records: { page: pageNumber, within_page: count, across_pages: count },
   gap_recovered: { page: pageNumber, sweep: pageNumber, systems: count },
   token_refresh: {
@@ -109,6 +113,20 @@ const FIELD_SCHEMAS: FieldSchemas = {
     resume_page: pageNumber,
     matched: z.boolean(),
   },
+  removal_candidates: {
+    previous_snapshot_id: pageNumber,
+    candidates: count,
+    pending: count,
+    lost_gap: count,
+    resumed: z.boolean(),
+  },
+  removal_confirmed: {
+    previous_snapshot_id: pageNumber,
+    candidates: count,
+    present: count,
+    removed: count,
+    carried_over: count,
+  },
   batch_complete: {
     pages_attempted: count,
     pages_ok: count,
@@ -134,6 +152,14 @@ const FIELD_SCHEMAS: FieldSchemas = {
     changed: count,
     reappeared: count,
   },
+  snapshots_pruned: {
+    keep_snapshots: pageNumber,
+    snapshots_pruned: count,
+    systems_deleted: count,
+    raw_parts_deleted: count,
+    reclaimed_bytes: count,
+    free_bytes: count,
+  },
   run_deferred: {
     reason: z.enum([
       'lock_held',
@@ -148,7 +174,12 @@ const FIELD_SCHEMAS: FieldSchemas = {
     retry_after_s: z.number().nonnegative().nullable(),
     message: text.min(1),
   },
-  extraction_failed: { error_type: text.min(1), error_message: text.min(1), exit_code: z.literal(1) },
+  // Exit 2 for a pass closed `failed` (inventory_shrank, total_beyond_data), 1 for a fatal error.
+  extraction_failed: {
+    error_type: text.min(1),
+    error_message: text.min(1),
+    exit_code: z.union([z.literal(1), z.literal(2)]),
+  },
   run_complete: {
     exit_code: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
     outcome: text.min(1),
@@ -159,11 +190,12 @@ const FIELD_SCHEMAS: FieldSchemas = {
   hook_failed: { error_message: text.min(1), exit_code: int.nullable(), timed_out: z.boolean() },
   hook_complete: { exit_code: z.literal(0), duration_ms: durationMs },
   retry_decision: {
-    page: pageNumber,
+    page: pageOrLookup,
     attempt: pageNumber,
     error_type: errorType,
     delay_ms: durationMs,
     reason: text.min(1),
+    resource_id: resourceId,
   },
 };
 
@@ -180,14 +212,22 @@ const SNAPSHOT_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'checkpoint_corruption',
   'coverage_decreased',
   'page_drift_detected',
+  'removal_candidates',
+  'removal_confirmed',
   'batch_complete',
   'target_met',
   'inventory_changes',
+  'snapshots_pruned',
   'retry_decision',
 ]);
 
 /** Fields that may be absent (everything else is always written, as null when unknown). */
-const OPTIONAL_FIELDS: Partial<Record<EventType, readonly string[]>> = { token_refresh: ['error_message'] };
+const OPTIONAL_FIELDS: Partial<Record<EventType, readonly string[]>> = {
+  token_refresh: ['error_message'],
+  // Only on the attempts of a lookup by id (D85).
+  page_extraction_failed: ['resource_id'],
+  retry_decision: ['resource_id'],
+};
 
 export const EVENT_TYPES = Object.keys(EVENT_FIELDS) as EventType[];
 

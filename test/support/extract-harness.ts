@@ -45,6 +45,10 @@ class FakeApi implements PageSource {
   totalOverride: number | null = null;
   /** Every page requested, in order, including drift probes and gap sweeps. */
   readonly calls: number[] = [];
+  /** Every id looked up by `scandetails?resid=` (D85), in order. */
+  readonly lookups: string[] = [];
+  /** Answers of lookups, consumed in order (whatever the id), then the inventory's answer. */
+  readonly lookupScript: Scripted[] = [];
   /** Runs just before a page is answered (to look at the store mid-run, or abort). */
   beforeAnswer: ((page: number) => void | Promise<void>) | null = null;
   private nextId: number;
@@ -88,14 +92,27 @@ class FakeApi implements PageSource {
     return { kind: 'ok', page: this.pageOf(page), failedAttempts: 0 };
   }
 
+  lookupSystem(resourceId: string, signal: AbortSignal): Promise<PageResult> {
+    this.lookups.push(resourceId);
+    signal.throwIfAborted();
+    const next = this.lookupScript.shift();
+    if (next !== undefined) return typeof next === 'function' ? next(signal) : Promise.resolve(next);
+    const ids = this.ids.filter((id) => id === resourceId);
+    return Promise.resolve({ kind: 'ok', page: this.answer(1, ids, ids.length), failedAttempts: 0 });
+  }
+
   pageOf(page: number): ParsedPage {
     const pages = Math.max(1, Math.ceil(this.ids.length / this.limit));
     const source = page > pages && this.pastLastPage === 'wrap' ? ((page - 1) % pages) + 1 : page;
-    const slice = this.ids.slice((source - 1) * this.limit, source * this.limit);
+    return this.answer(page, this.ids.slice((source - 1) * this.limit, source * this.limit));
+  }
+
+  /** An envelope carrying `slice`; a lookup's total is what it found (the filter's total). */
+  answer(page: number, slice: string[], total = this.totalOverride ?? this.ids.length): ParsedPage {
     return {
       page,
       limit: this.limit,
-      total: this.totalOverride ?? this.ids.length,
+      total,
       records: slice.map(recordOf),
       ids: slice,
       rejects: [],
@@ -165,6 +182,10 @@ export function harness(args: { systems: number; limit?: number; dbPath?: string
             clock.advance(1000);
             return api.fetchPage(page, signal);
           },
+          lookupSystem: (resourceId, signal) => {
+            clock.advance(1000);
+            return api.lookupSystem(resourceId, signal);
+          },
         },
         tokens: {
           startBatch: (signal) => {
@@ -183,6 +204,7 @@ export function harness(args: { systems: number; limit?: number; dbPath?: string
         maxGapSweeps: 3,
         maxShrinkPct: 50,
         refreshAfterMs: 0,
+        keepSnapshots: 7,
         reset: false,
         signal: new AbortController().signal,
         ...options,

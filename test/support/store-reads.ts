@@ -12,6 +12,8 @@ interface StoreReads {
   /** resource_id of every system in the snapshot, in insertion order. */
   allIds(snapshotId: number): string[];
   countSystems(snapshotId: number): number;
+  /** Any read-only query's rows (removal_candidates, source_page, ...). */
+  select(sql: string, ...params: (string | number)[]): Record<string, unknown>[];
 }
 
 export type ReadableStore = Store & StoreReads;
@@ -31,6 +33,7 @@ function readsOf(read: <T>(query: (db: Database.Database) => T) => T): StoreRead
         (db) =>
           db.prepare('SELECT COUNT(*) FROM systems WHERE snapshot_id = ?').pluck().get(snapshotId) as number,
       ),
+    select: (sql, ...params) => read((db) => db.prepare(sql).all(...params) as Record<string, unknown>[]),
   };
 }
 
