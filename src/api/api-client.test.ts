@@ -54,7 +54,8 @@ describe('createApiClient (scripted fetch)', () => {
 
   it('sends the page size one request names, and parses with it when the API echoes none (D74)', async () => {
     const { client, fake } = clientWith([
-      () => jsonResponse(JSON.stringify({ status: 'success', message_response: { total: 3, scandetails: [] } })),
+      () =>
+        jsonResponse(JSON.stringify({ status: 'success', message_response: { total: 3, scandetails: [] } })),
     ]);
     const result = await client.fetchScanDetailsPage(3, TOKEN, signal, 1000);
     expect(fake.calls[0]?.url).toMatch(/\?page=3&pagelimit=1000$/);

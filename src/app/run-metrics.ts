@@ -28,6 +28,7 @@ async function readStoredMetrics(store: Store): Promise<StoredMetrics> {
             completedAtMs: published.completed_at_ms,
             systems: published.systems_extracted,
             coveragePct: published.coverage_pct,
+            changes: await store.changeCounts(published.snapshot_id),
           },
     pass:
       current?.status === 'partial' && checkpoint !== null

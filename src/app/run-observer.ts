@@ -47,7 +47,13 @@ export function createRunObserver(parts: {
       slack.batchComplete(info);
     },
     targetMet(info) {
-      slack.targetMet(info);
+      const { changes } = info;
+      slack.targetMet({
+        systems: info.systems,
+        totalSystems: info.totalSystems,
+        coveragePct: info.coveragePct,
+        changes: { previousSnapshotId: changes.previous_snapshot_id, ...changes.changes },
+      });
     },
     stop() {
       if (barStarted) progress.stop();

@@ -23,6 +23,7 @@ import { acquireLockOrDefer } from './lock.ts';
 const COMMIT_EVERY_PAGES = 10;
 /** D6: sweeps of the open gaps before a below-target pass is closed. */
 const MAX_GAP_SWEEPS = 3;
+const HOUR_MS = 3_600_000;
 
 export async function runExtractCommand(
   io: ProcessIO,
@@ -159,7 +160,13 @@ async function runBatches(
   options: {
     config: Pick<
       Config,
-      'batchPages' | 'targetPct' | 'untilComplete' | 'maxShrinkPct' | 'keepSnapshots' | 'pageSize'
+      | 'batchPages'
+      | 'targetPct'
+      | 'untilComplete'
+      | 'maxShrinkPct'
+      | 'refreshHours'
+      | 'keepSnapshots'
+      | 'pageSize'
     >;
     reset: boolean;
   },
@@ -177,6 +184,7 @@ async function runBatches(
         probeSize: LIMITS.autoPageSizeProbe,
         baseSize: LIMITS.autoPageSizeBase,
       },
+      refreshAfterMs: Math.round(options.config.refreshHours * HOUR_MS),
       keepSnapshots: options.config.keepSnapshots,
       reset: options.reset && batch === 0,
       signal,

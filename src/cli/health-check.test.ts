@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateHealth, HEALTH } from './health-check.ts';
+import { defaultMaxAgeHours, evaluateHealth, HEALTH } from './health-check.ts';
 import type { StatusReport } from './status-report.ts';
 
 const PUBLISHED = { snapshot_id: 12, completed_at_ms: 0, systems_extracted: 3362, coverage_pct: 100 };
@@ -20,6 +20,7 @@ function report(overrides: Partial<StatusReport> = {}): StatusReport {
     gaps: [],
     published_snapshot_id: 12,
     published_at: null,
+    published_systems: 3362,
     data_age_hours: 2.1,
     last_run: { exit_code: 0, outcome: 'target_met', reason: null, finished_at: '' },
     ...overrides,
@@ -79,5 +80,14 @@ describe('evaluateHealth', () => {
     );
     const deferred = { exit_code: 3, outcome: 'deferred', reason: 'lock_held', finished_at: '' };
     expect(evaluateHealth(report({ last_run: deferred }), PUBLISHED, 48).code).toBe(HEALTH.ok);
+  });
+});
+
+describe('defaultMaxAgeHours (D113)', () => {
+  it('is twice the refresh interval, and 48 h when refreshing is off', () => {
+    expect(defaultMaxAgeHours(24)).toBe(48);
+    expect(defaultMaxAgeHours(6)).toBe(12);
+    expect(defaultMaxAgeHours(0.5)).toBe(1);
+    expect(defaultMaxAgeHours(0)).toBe(48);
   });
 });

@@ -10,8 +10,16 @@ import type { PublishedSnapshot } from '../store/index.ts';
 import { EXIT } from './exit-codes.ts';
 import type { StatusReport } from './status-report.ts';
 
-/** Default H when no refresh interval is configured, hours: two days of missed runs. */
-export const DEFAULT_MAX_AGE_HOURS = 48;
+/** H when PMP_REFRESH_HOURS is 0 (no refresh interval), hours: two days of missed runs. */
+const NO_REFRESH_MAX_AGE_HOURS = 48;
+
+/**
+ * Default H (D46, D113): twice the refresh interval, so one refresh that is late or failed warns
+ * (age past H/2 = one interval) and only a second missed one is critical; 48 h without one.
+ */
+export function defaultMaxAgeHours(refreshHours: number): number {
+  return refreshHours > 0 ? 2 * refreshHours : NO_REFRESH_MAX_AGE_HOURS;
+}
 
 export const HEALTH = { ok: 0, warning: 1, critical: 2, unknown: 3 } as const;
 

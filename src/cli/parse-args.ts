@@ -54,7 +54,10 @@ export function parseArgs(
     )
     .option('--json', 'with --status: print one JSON object')
     .option('--check', 'with --status: one line for a monitor; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
-    .option('--max-age-hours <h>', 'with --check: published data older than this is CRITICAL [48]')
+    .option(
+      '--max-age-hours <h>',
+      'with --check: published data older than this is CRITICAL [2 x PMP_REFRESH_HOURS, 48 if 0]',
+    )
     .option('--reset', 'start a new snapshot at page 1 (history is kept)')
     .action((options: RootOptions) => {
       chosen.command = rootCommand(options, (message) => program.error(message));

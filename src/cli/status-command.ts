@@ -9,14 +9,9 @@ import { ExtractorError, isExtractorError, redactPii } from '../platform/index.t
 import { openStoreReadOnly, type Store } from '../store/index.ts';
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.ts';
 import type { ProcessIO } from '../app/index.ts';
-import {
-  DEFAULT_MAX_AGE_HOURS,
-  evaluateHealth,
-  HEALTH,
-  healthLine,
-  type HealthResult,
-} from './health-check.ts';
-import { buildStatus, renderStatus } from './status-report.ts';
+import { defaultMaxAgeHours, evaluateHealth, HEALTH, healthLine, type HealthResult } from './health-check.ts';
+import { buildStatus } from './status-report.ts';
+import { renderStatus } from './status-render.ts';
 
 export interface StatusOptions {
   json: boolean;
@@ -53,14 +48,15 @@ async function runHealthCheck(
   maxAgeText: string | undefined,
 ): Promise<HealthResult> {
   try {
-    const maxAgeHours = maxAgeText === undefined ? DEFAULT_MAX_AGE_HOURS : Number(maxAgeText);
-    if (!Number.isFinite(maxAgeHours) || maxAgeHours <= 0) {
+    const given = maxAgeText === undefined ? null : Number(maxAgeText);
+    if (given !== null && (!Number.isFinite(given) || given <= 0)) {
       return healthLine(
         HEALTH.unknown,
         `--max-age-hours must be a positive number of hours, not "${maxAgeText}"`,
       );
     }
     const config = loadConfig(io.env, flags, io.homeDir);
+    const maxAgeHours = given ?? defaultMaxAgeHours(config.refreshHours);
     return await withReadOnlyStore(config.dbPath, async (store) =>
       evaluateHealth(
         await buildStatus(store, config.targetPct, io.clock.nowMs()),

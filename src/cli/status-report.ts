@@ -1,6 +1,7 @@
 /**
  * `--status` (D8, D18): reads the database only — no network, no credentials. buildStatus gathers
- * the fields D8 names; renderStatus prints them for humans; `--json` prints the object as is.
+ * the fields D8 names; renderStatus (status-render.ts) prints them for humans; `--json` prints the
+ * object as is.
  */
 import type { LastRun, Store } from '../store/index.ts';
 
@@ -31,8 +32,10 @@ export interface StatusReport {
   gaps: StatusGap[];
   /** The newest `success` snapshot: what downstream tools read. Null before the first one. */
   published_snapshot_id: number | null;
-  /** When that pass completed (ISO-8601 UTC). */
+  /** When that pass completed (snapshots.completed_at, ISO-8601 UTC). */
   published_at: string | null;
+  /** Systems in the published snapshot. */
+  published_systems: number | null;
   /** Hours since published_at, one decimal (0 for a clock behind the database). */
   data_age_hours: number | null;
   last_run: {
@@ -77,6 +80,7 @@ export async function buildStatus(
     })),
     published_snapshot_id: published?.snapshot_id ?? null,
     published_at: published === null ? null : new Date(published.completed_at_ms).toISOString(),
+    published_systems: published?.systems_extracted ?? null,
     data_age_hours: published === null ? null : ageHours(nowMs - published.completed_at_ms),
     last_run: lastRun === null ? null : toLastRunReport(lastRun),
   };
@@ -94,57 +98,4 @@ function toLastRunReport(run: LastRun): NonNullable<StatusReport['last_run']> {
     reason: run.reason,
     finished_at: new Date(run.finished_at_ms).toISOString(),
   };
-}
-
-export function renderStatus(report: StatusReport, dbPath: string): string {
-  if (report.snapshot_id === null) {
-    return `PMP extraction status\n  database   ${dbPath}\n  no extraction has run yet\n`;
-  }
-  const recovered = report.gaps.filter((gap) => gap.resolved);
-  const lost = report.gaps.filter((gap) => !gap.resolved);
-  const rows: [string, string][] = [
-    ['database', dbPath],
-    ['snapshot', `#${report.snapshot_id} (${report.snapshot_status ?? 'unknown'})`],
-    [
-      'pages',
-      `${report.last_page} of ${report.total_pages ?? '?'}${report.pass_complete ? ' (pass complete)' : ''}`,
-    ],
-    [
-      'systems',
-      `${fmt(report.systems_extracted)} of ${report.total_systems === null ? '?' : fmt(report.total_systems)}`,
-    ],
-    [
-      'coverage',
-      `${report.coverage_pct.toFixed(1)}% (target ${report.target_pct}%: ${report.target_met ? 'met' : 'not met'})`,
-    ],
-    ['updated', report.updated_at ?? '-'],
-    ['gaps', `${recovered.length} recovered, ${lost.length} open`],
-    [
-      'published',
-      report.published_snapshot_id === null
-        ? 'none yet'
-        : `#${report.published_snapshot_id} at ${report.published_at ?? '?'} (${report.data_age_hours ?? '?'} h old)`,
-    ],
-    [
-      'last run',
-      report.last_run === null
-        ? '-'
-        : `exit ${report.last_run.exit_code} (${report.last_run.outcome}${report.last_run.reason === null ? '' : `: ${report.last_run.reason}`}) at ${report.last_run.finished_at}`,
-    ],
-  ];
-  const lines = ['PMP extraction status', ...rows.map(([key, value]) => `  ${key.padEnd(10)} ${value}`)];
-  if (report.gaps.length > 0) {
-    lines.push('', '  page  status     error_type          attempts  sweeps');
-    for (const gap of report.gaps) {
-      const status = gap.resolved ? 'recovered' : 'open';
-      lines.push(
-        `  ${String(gap.page).padStart(4)}  ${status.padEnd(9)}  ${gap.error_type.padEnd(18)}  ${String(gap.attempts).padStart(8)}  ${String(gap.retry_sweeps).padStart(6)}`,
-      );
-    }
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-function fmt(value: number): string {
-  return value.toLocaleString('en-US');
 }

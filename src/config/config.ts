@@ -53,6 +53,11 @@ export interface Config {
   /** PMP_KEEP_SNAPSHOTS: systems rows are kept for this many newest published snapshots (D83); at least 1. */
   keepSnapshots: number;
   /**
+   * PMP_REFRESH_HOURS (D110): a run starts a new pass at page 1 once the published snapshot completed
+   * more than this many hours ago; 0 = never on its own (only `--reset` starts one).
+   */
+  refreshHours: number;
+  /**
    * PMP_ACCOUNT: names this extractor's account on every log line, metric and Slack message (D41);
    * letters, digits, `-`, `_`. Defaults to the database file's base name without its extension.
    */
@@ -71,5 +76,6 @@ export interface CliOverrides {
   logFile?: string;
   logLevel?: string;
   metricsFile?: string;
+  refreshHours?: string | number;
   untilComplete?: boolean;
 }

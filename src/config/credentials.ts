@@ -112,3 +112,13 @@ function errno(error: unknown): string {
 export function secretValues(credentials: Credentials): string[] {
   return credentials.kind === 'refresh_token' ? [credentials.clientSecret, credentials.refreshToken] : [];
 }
+
+/** Credentials are not settings (resolved here, first match wins); listed for --help. */
+export const CREDENTIAL_VARIABLES: readonly { env: string; help: string }[] = [
+  {
+    env: 'PMP_CLIENT_ID, PMP_CLIENT_SECRET, PMP_REFRESH_TOKEN',
+    help: 'Self Client credentials (refresh-token grant)',
+  },
+  { env: 'PMP_CREDENTIALS_FILE', help: 'JSON {client_id, client_secret, refresh_token}; must be mode 0600' },
+  { env: 'PMP_TOKEN_COMMAND', help: 'command printing an access token (bare or {access_token, expires_in})' },
+];

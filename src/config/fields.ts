@@ -68,6 +68,16 @@ export const percent: Field<number> = field((raw) => {
 }, 'a number above 0 and at most 100');
 
 /**
+ * Hours, decimals allowed, 0 included (PMP_REFRESH_HOURS, D110: 0 = never). At most ten years, so
+ * the interval in ms stays an exact integer.
+ */
+export const hours: Field<number> = field((raw) => {
+  if (!/^\d+(\.\d+)?$/.test(raw)) return undefined;
+  const value = Number(raw);
+  return value <= 87_600 ? value : undefined;
+}, 'a number of hours from 0 to 87600 (decimals allowed, 0 = never)');
+
+/**
  * An https URL (D17) without embedded credentials (http only on a literal loopback host, D26, for the
  * simulator: tokens and client secrets must never cross a network in clear text), trailing slashes
  * removed so callers can append paths. URLs carrying user:password are refused (and, as secrets, never echoed: see load-config).

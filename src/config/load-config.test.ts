@@ -30,6 +30,7 @@ describe('loadConfig defaults', () => {
       hookTimeoutMs: 300_000,
       logRetentionDays: 14,
       maxShrinkPct: 50,
+      refreshHours: 24,
       keepSnapshots: 7,
       account: 'pmp_config',
     });
@@ -99,6 +100,17 @@ describe('loadConfig values', () => {
       logRetentionDays: 30,
       keepSnapshots: 3,
     });
+  });
+
+  it('reads PMP_REFRESH_HOURS as fractional hours, 0 included, and --refresh-hours over it (D110)', () => {
+    expect(loadConfig({ PMP_REFRESH_HOURS: '0.0001' }, {}, HOME).refreshHours).toBe(0.0001);
+    expect(loadConfig({ PMP_REFRESH_HOURS: '0' }, {}, HOME).refreshHours).toBe(0);
+    expect(loadConfig({ PMP_REFRESH_HOURS: '6' }, { refreshHours: '1.5' }, HOME).refreshHours).toBe(1.5);
+    for (const bad of ['-1', 'daily', '1e3', '100000']) {
+      expect(() => loadConfig({ PMP_REFRESH_HOURS: bad }, {}, HOME)).toThrow(
+        /PMP_REFRESH_HOURS must be a number of hours from 0 to 87600/,
+      );
+    }
   });
 
   it.each([

@@ -10,6 +10,7 @@ import {
   accountName,
   filePath,
   flagSwitch,
+  hours,
   httpUrl,
   logLevel,
   pageSize,
@@ -142,6 +143,13 @@ export const SETTINGS = {
     default: '50',
     help: 'a pass this much below the last published one is not published',
   },
+  refreshHours: {
+    env: 'PMP_REFRESH_HOURS',
+    flag: '--refresh-hours <h>',
+    field: hours,
+    default: '24',
+    help: 'start a new pass once the published snapshot is this old (0 = never)',
+  },
   keepSnapshots: {
     env: 'PMP_KEEP_SNAPSHOTS',
     flag: '--keep-snapshots <n>',
@@ -191,13 +199,3 @@ export type SettingKey = keyof typeof SETTINGS;
 export const SETTING_LIST: readonly (readonly [SettingKey, Setting<unknown>])[] = Object.entries(
   SETTINGS,
 ) as [SettingKey, Setting<unknown>][];
-
-/** Credentials are not settings (credentials.ts resolves them, first match wins); listed for --help. */
-export const CREDENTIAL_VARIABLES: readonly { env: string; help: string }[] = [
-  {
-    env: 'PMP_CLIENT_ID, PMP_CLIENT_SECRET, PMP_REFRESH_TOKEN',
-    help: 'Self Client credentials (refresh-token grant)',
-  },
-  { env: 'PMP_CREDENTIALS_FILE', help: 'JSON {client_id, client_secret, refresh_token}; must be mode 0600' },
-  { env: 'PMP_TOKEN_COMMAND', help: 'command printing an access token (bare or {access_token, expires_in})' },
-];

@@ -72,6 +72,7 @@ describe('a snapshot closed below target without failed pages', () => {
         maxGapSweeps: 3,
         maxShrinkPct: 50,
         pageSizing: { configured: 25, probeSize: 1000, baseSize: 25 },
+        refreshAfterMs: 0,
         keepSnapshots: 7,
         reset: false,
         signal: new AbortController().signal,

@@ -1,11 +1,13 @@
 /**
- * The end of a batch (D6): record coverage against the previous run, then close the snapshot as
- * `success` (pass complete, every gap swept once, target met), as `failed` (pass complete, below
- * target, no sweeps left: exit 2), or leave it `partial` for the next run. A pass about to close
- * first confirms its removals by id (D85): until every candidate is settled it stays `partial`.
+ * The end of a batch (D6): record coverage against the previous run, then publish the snapshot as
+ * `success` (pass complete, every gap swept once, target met: publish-pass.ts, D111), close it as
+ * `failed` (pass complete, below target, no sweeps left: exit 2), or leave it `partial` for the next
+ * run. A pass about to close first confirms its removals by id (D85): until every candidate is
+ * settled it stays `partial`.
  */
 import { confirming, confirmRemovals, type Confirmation, type PassFailure } from './confirm-removals.ts';
 import { openGaps } from './gap-sweep.ts';
+import { publishPass } from './publish-pass.ts';
 import type { RunContext } from './run-context.ts';
 import type { RunSummary } from './run-outcome.ts';
 import { deferred, fromPage, summarize } from './run-end.ts';
@@ -59,7 +61,7 @@ export async function finish(ctx: RunContext, failure: PassFailure | null = null
   const open = await openGaps(ctx);
   // D6: every gap gets at least one sweep before a snapshot is closed, even when the target is met.
   if (targetMet && !open.some((gap) => gap.retry_sweeps === 0)) {
-    await deps.store.setSnapshotStatus(ctx.snapshotId, 'success', null, passMs);
+    const published = await publishPass(ctx, passMs);
     const total = ctx.position.total_systems ?? ctx.systems;
     log.emit('target_met', {
       systems_extracted: ctx.systems,
@@ -68,7 +70,12 @@ export async function finish(ctx: RunContext, failure: PassFailure | null = null
       target_pct: options.targetPct,
       extracted_now: true,
     });
-    deps.observer.targetMet({ systems: ctx.systems, totalSystems: total, coveragePct: ctx.coveragePct });
+    deps.observer.targetMet({
+      systems: ctx.systems,
+      totalSystems: total,
+      coveragePct: ctx.coveragePct,
+      changes: published,
+    });
     // D83: last, so that anything comparing with the previous published snapshot has read it.
     const pruned = await deps.store.pruneSnapshots(options.keepSnapshots);
     log.emit('snapshots_pruned', { keep_snapshots: options.keepSnapshots, ...pruned });

@@ -1,6 +1,7 @@
 /**
  * Chooses the snapshot a run works on (D6) and makes its checkpoint trustworthy.
- * - newest snapshot `success`: the target is met, nothing to extract (unless --reset);
+ * - newest snapshot `success`: the target is met, nothing to extract (unless --reset), until the
+ *   published snapshot is older than the refresh interval (D110): then a new pass starts at page 1;
  * - newest snapshot `partial`: continue it;
  * - none, `failed`, or --reset: start a new pass at page 1 (history is kept).
  */
@@ -16,18 +17,21 @@ export async function openSnapshot(args: {
   store: Store;
   logger: EventLogger;
   reset: boolean;
+  /** PMP_REFRESH_HOURS in ms; 0 = never refresh on its own (D110). */
+  refreshAfterMs: number;
   nowMs: number;
 }): Promise<SnapshotChoice> {
   const { store, nowMs } = args;
   const current = await store.currentSnapshot();
-  if (current !== null && !args.reset && current.status === 'success') {
+  const refresh = current?.status === 'success' && (await refreshDue(store, args.refreshAfterMs, nowMs));
+  if (current !== null && !args.reset && current.status === 'success' && !refresh) {
     return {
       kind: 'complete',
       snapshot: current,
       checkpoint: await store.getCheckpoint(current.snapshot_id),
     };
   }
-  if (current === null || args.reset || current.status === 'failed') {
+  if (current === null || args.reset || refresh || current.status === 'failed') {
     // An unfinished pass abandoned by --reset is closed, so no reader mistakes it for a pass in progress.
     if (args.reset && current?.status === 'partial') {
       await store.setSnapshotStatus(current.snapshot_id, 'failed', 'superseded by --reset', null);
@@ -50,6 +54,16 @@ export async function openSnapshot(args: {
   });
   await store.resetCheckpoint(snapshotId, 0, nowMs);
   return { kind: 'work', snapshotId, checkpoint: await mustGet(store, snapshotId), resumed: false };
+}
+
+/**
+ * D110: the published snapshot is older than the interval, measured from its pass's end. The
+ * published snapshot stays what every view shows until the new pass is published in its turn.
+ */
+async function refreshDue(store: Store, refreshAfterMs: number, nowMs: number): Promise<boolean> {
+  if (refreshAfterMs <= 0) return false;
+  const published = await store.publishedSnapshot();
+  return published !== null && nowMs - published.completed_at_ms > refreshAfterMs;
 }
 
 async function mustGet(store: Store, snapshotId: number): Promise<Checkpoint> {

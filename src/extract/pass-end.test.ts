@@ -26,7 +26,17 @@ describe('end of the pass', () => {
     expect(fieldsOf(result, 'target_met')).toEqual([
       { systems_extracted: 100, total_systems: 100, coverage_pct: 100, target_pct: 95, extracted_now: true },
     ]);
-    expect(observedOf(result, 'targetMet')).toEqual([{ systems: 100, totalSystems: 100, coveragePct: 100 }]);
+    // D112: the first published pass is compared with nothing.
+    const firstPublish = {
+      previous_snapshot_id: null,
+      changes: { added: 0, removed: 0, changed: 0, reappeared: 0 },
+    };
+    expect(observedOf(result, 'targetMet')).toEqual([
+      { systems: 100, totalSystems: 100, coveragePct: 100, changes: firstPublish },
+    ]);
+    expect(fieldsOf(result, 'inventory_changes')).toEqual([
+      { previous_snapshot_id: null, added: 0, removed: 0, changed: 0, reappeared: 0 },
+    ]);
     expect(fieldsOf(result, 'batch_complete')[0]).toMatchObject({ pass_complete: true, last_page: 4 });
   });
 

@@ -6,7 +6,7 @@
 import type { Clock, DeferReason, ErrorType, EventLogger } from '../platform/index.ts';
 import type { PageOutcome } from '../retry/index.ts';
 import type { ParsedPage } from '../api/index.ts';
-import type { Store } from '../store/index.ts';
+import type { PublishResult, Store } from '../store/index.ts';
 import type { PageSizing } from './page-size.ts';
 
 /**
@@ -83,7 +83,13 @@ export interface RunObserver {
   }): void;
   pageFailed(info: { page: number; attempts: number; errorType: ErrorType; httpStatus: number | null }): void;
   batchComplete(info: { systems: number; coveragePct: number }): void;
-  targetMet(info: { systems: number; totalSystems: number; coveragePct: number }): void;
+  /** A pass was published; `changes` is what it changed against the one before (D112). */
+  targetMet(info: {
+    systems: number;
+    totalSystems: number;
+    coveragePct: number;
+    changes: PublishResult;
+  }): void;
 }
 
 export interface ExtractDeps {
@@ -110,6 +116,11 @@ export interface ExtractOptions {
   maxShrinkPct: number;
   /** PMP_PAGE_SIZE and auto's sizes (D74): how the run asks for pages. */
   pageSizing: PageSizing;
+  /**
+   * PMP_REFRESH_HOURS in ms (D110): once the published snapshot completed longer ago than this, the
+   * next run starts a new pass at page 1. 0 = never on its own.
+   */
+  refreshAfterMs: number;
   /** Systems rows are kept for this many newest published snapshots, at least 1 (D83). */
   keepSnapshots: number;
   /** Start a new snapshot at page 1 even if one is in progress (`--reset`). */

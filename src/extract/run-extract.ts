@@ -20,6 +20,7 @@ export async function runExtract(deps: ExtractDeps, options: ExtractOptions): Pr
     store: deps.store,
     logger: deps.logger,
     reset: options.reset,
+    refreshAfterMs: options.refreshAfterMs,
     nowMs: deps.clock.nowMs(),
   });
   if (choice.kind === 'complete') {

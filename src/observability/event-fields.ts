@@ -56,6 +56,7 @@ export const EVENT_FIELDS = {
     'duration_ms',
   ],
   target_met: ['systems_extracted', 'total_systems', 'coverage_pct', 'target_pct', 'extracted_now'],
+  inventory_changes: ['previous_snapshot_id', 'added', 'removed', 'changed', 'reappeared'],
   snapshots_pruned: [
     'keep_snapshots',
     'snapshots_pruned',

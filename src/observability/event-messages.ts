@@ -47,6 +47,10 @@ const DESCRIBE: Describe = {
     `batch complete: ${f.pages_ok} pages ok, ${f.pages_failed} failed, ${f.systems_extracted}${outOf(f.total_systems)} systems, coverage ${pct(f.coverage_pct)}`,
   target_met: (f) =>
     `target met: coverage ${pct(f.coverage_pct)} of ${f.total_systems} systems (target ${pct(f.target_pct)})`,
+  inventory_changes: (f) =>
+    f.previous_snapshot_id === null
+      ? 'first published snapshot: nothing to compare with'
+      : `since snapshot ${f.previous_snapshot_id}: ${f.added} added, ${f.removed} removed, ${f.changed} changed, ${f.reappeared} reappeared`,
   snapshots_pruned: (f) =>
     `kept the systems of the newest ${f.keep_snapshots} published snapshots; deleted ${f.systems_deleted} ` +
     `systems of ${f.snapshots_pruned} older ones, ${mib(f.reclaimed_bytes)} returned to the file system`,

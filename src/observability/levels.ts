@@ -22,6 +22,7 @@ export const DEFAULT_LEVELS: Readonly<Record<EventType, Level>> = {
   removal_confirmed: 'INFO',
   batch_complete: 'INFO',
   target_met: 'INFO',
+  inventory_changes: 'INFO',
   snapshots_pruned: 'INFO',
   run_deferred: 'WARNING',
   extraction_failed: 'CRITICAL',

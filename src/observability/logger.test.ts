@@ -73,7 +73,13 @@ const SAMPLES: { [K in EventType]: EventMap[K] } = {
     action: 'reset_to_page_0',
   },
   coverage_decreased: { previous_pct: 74.1, current_pct: 73.9 },
-  page_size_probed: { page_size_requested: 1000, limit_echoed: 1000, records: 25, page_size: 25, clamp: 'silent' },
+  page_size_probed: {
+    page_size_requested: 1000,
+    limit_echoed: 1000,
+    records: 25,
+    page_size: 25,
+    clamp: 'silent',
+  },
   page_size_fallback: {
     page: 41,
     page_size: 1000,
@@ -102,6 +108,7 @@ const SAMPLES: { [K in EventType]: EventMap[K] } = {
     target_pct: 95,
     extracted_now: true,
   },
+  inventory_changes: { previous_snapshot_id: 3, added: 2, removed: 1, changed: 5, reappeared: 0 },
   snapshots_pruned: {
     keep_snapshots: 7,
     snapshots_pruned: 1,

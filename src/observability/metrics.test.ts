@@ -50,7 +50,13 @@ function view(overrides: Partial<MetricsView> = {}): MetricsView {
       tokenRequests: 1,
     },
     stored: {
-      published: { snapshotId: 7, completedAtMs: NOW_MS - 3_600_000, systems: 3250, coveragePct: 96.7 },
+      published: {
+        snapshotId: 7,
+        completedAtMs: NOW_MS - 3_600_000,
+        systems: 3250,
+        coveragePct: 96.7,
+        changes: { added: 3, removed: 2, changed: 5, reappeared: 0 },
+      },
       pass: { snapshotId: 8, page: 40, totalPages: 135, systems: 1000 },
       gaps: { open: 2, recovered: 1 },
     },
@@ -84,6 +90,14 @@ describe('createRunMetrics', () => {
     expect(samples.get(`pmp_extractor_published_age_seconds{${a}}`)).toBe(3600);
     expect(samples.get(`pmp_extractor_published_systems{${a}}`)).toBe(3250);
     expect(samples.get(`pmp_extractor_published_coverage_ratio{${a}}`)).toBe(0.967);
+    for (const [type, count] of [
+      ['added', 3],
+      ['removed', 2],
+      ['changed', 5],
+      ['reappeared', 0],
+    ] as const) {
+      expect(samples.get(`pmp_extractor_published_changes{change_type="${type}",${a}}`)).toBe(count);
+    }
     expect(samples.get(`pmp_extractor_pass_snapshot_id{${a}}`)).toBe(8);
     expect(samples.get(`pmp_extractor_pass_page{${a}}`)).toBe(40);
     expect(samples.get(`pmp_extractor_pass_total_pages{${a}}`)).toBe(135);
@@ -110,6 +124,15 @@ describe('createRunMetrics', () => {
     expect(noTotal).toContain('pmp_extractor_pass_page');
     expect(noTotal).not.toContain('pass_total_pages');
     expect(noTotal).not.toContain('published_');
+    // A file without system_changes (read-only, older schema): the other published series stay.
+    const published = view().stored?.published ?? null;
+    const noChanges = await createRunMetrics().render(
+      view({
+        stored: { published: published && { ...published, changes: null }, pass: null, gaps: null },
+      }),
+    );
+    expect(noChanges).toContain('pmp_extractor_published_systems');
+    expect(noChanges).not.toContain('published_changes');
   });
 
   it('writes HELP for operators, without spec codes', async () => {

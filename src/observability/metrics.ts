@@ -10,8 +10,17 @@ import { ERROR_TYPES, type ErrorType } from '../platform/index.ts';
 
 /** What the database says, read at the end of every run (null parts are left out of the file). */
 export interface StoredMetrics {
-  /** The published inventory: the newest `success` snapshot. */
-  published: { snapshotId: number; completedAtMs: number; systems: number; coveragePct: number } | null;
+  /**
+   * The published inventory: the newest `success` snapshot, and the rows of latest_system_changes by
+   * type (D112; null when the file has no system_changes table yet).
+   */
+  published: {
+    snapshotId: number;
+    completedAtMs: number;
+    systems: number;
+    coveragePct: number;
+    changes: Readonly<Record<'added' | 'removed' | 'changed' | 'reappeared', number>> | null;
+  } | null;
   /** The pass in progress (a `partial` snapshot); null when none is open. */
   pass: { snapshotId: number; page: number; totalPages: number | null; systems: number } | null;
   /** Gap pages of the newest snapshot; null when there is no snapshot yet. */
@@ -147,6 +156,11 @@ function renderStored(
       'Share of the reported fleet in the published inventory (0..1)',
       Math.round(published.coveragePct * 10) / 1000,
     );
+    let help = 'Changes the published snapshot brought against the one before it, by type';
+    for (const [type, count] of Object.entries(published.changes ?? {})) {
+      set('published_changes', help, count, { change_type: type });
+      help = '';
+    }
   }
   if (pass !== null) {
     set('pass_snapshot_id', 'Snapshot of the pass in progress (not yet published)', pass.snapshotId);

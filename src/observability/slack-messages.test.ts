@@ -27,6 +27,29 @@ describe('D9 message texts', () => {
       '✅ Batch complete: 1,250 systems extracted (37% total coverage)',
     );
     expect(targetMetText(3250, 3362, 96.67)).toBe('🎉 Extraction complete: 3,250/3,362 systems (96.7%)');
+    expect(
+      targetMetText(3250, 3362, 96.67, {
+        previousSnapshotId: 11,
+        added: 1200,
+        removed: 3,
+        changed: 41,
+        reappeared: 1,
+      }),
+    ).toBe(
+      '🎉 Extraction complete: 3,250/3,362 systems (96.7%)\n' +
+        '- Changes since snapshot 11: 1,200 added, 3 removed, 41 changed, 1 reappeared',
+    );
+    expect(
+      targetMetText(10, 10, 100, {
+        previousSnapshotId: null,
+        added: 0,
+        removed: 0,
+        changed: 0,
+        reappeared: 0,
+      }),
+    ).toBe(
+      '🎉 Extraction complete: 10/10 systems (100.0%)\n- Changes: first published snapshot, nothing to compare',
+    );
     expect(pageFailedText(51, 3, '5xx_server_error', 503)).toBe(
       '⚠️ Page 51 failed after 3 attempts (503 Server Error)',
     );

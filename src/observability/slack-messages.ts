@@ -53,8 +53,35 @@ export function batchCompleteText(systems: number, coveragePct: number): string 
   return `✅ Batch complete: ${formatCount(systems)} systems extracted (${wholePct(coveragePct)}% total coverage)`;
 }
 
-export function targetMetText(systems: number, totalSystems: number, coveragePct: number): string {
-  return `🎉 Extraction complete: ${formatCount(systems)}/${formatCount(totalSystems)} systems (${coveragePct.toFixed(1)}%)`;
+/** What a published pass changed (D112); previousSnapshotId null for the first one. */
+export interface ChangeLine {
+  previousSnapshotId: number | null;
+  added: number;
+  removed: number;
+  changed: number;
+  reappeared: number;
+}
+
+export function targetMetText(
+  systems: number,
+  totalSystems: number,
+  coveragePct: number,
+  changes?: ChangeLine,
+): string {
+  const head = `🎉 Extraction complete: ${formatCount(systems)}/${formatCount(totalSystems)} systems (${coveragePct.toFixed(1)}%)`;
+  return changes === undefined ? head : `${head}\n${changeLineText(changes)}`;
+}
+
+/** The summary's change line: counts since the previous published snapshot. */
+function changeLineText(changes: ChangeLine): string {
+  if (changes.previousSnapshotId === null) return '- Changes: first published snapshot, nothing to compare';
+  const counts = [
+    `${formatCount(changes.added)} added`,
+    `${formatCount(changes.removed)} removed`,
+    `${formatCount(changes.changed)} changed`,
+    `${formatCount(changes.reappeared)} reappeared`,
+  ];
+  return `- Changes since snapshot ${changes.previousSnapshotId}: ${counts.join(', ')}`;
 }
 
 export function pageFailedText(

@@ -8,7 +8,7 @@ import {
   runStartedText,
   targetMetText,
 } from './slack-messages.ts';
-import type { ProgressBlock } from './slack-messages.ts';
+import type { ChangeLine, ProgressBlock } from './slack-messages.ts';
 import { validateWebhookUrl } from './slack-url.ts';
 
 export interface SlackNotifierOptions {
@@ -41,7 +41,8 @@ export interface SlackNotifier {
   /** Called on every page; sends only when coverage crosses 25, 50 or 75% (once each per run). */
   progress(args: ProgressBlock): void;
   batchComplete(args: { systems: number; coveragePct: number }): void;
-  targetMet(args: { systems: number; totalSystems: number; coveragePct: number }): void;
+  /** `changes`: what the published pass changed (D112), as a line of the summary. */
+  targetMet(args: { systems: number; totalSystems: number; coveragePct: number; changes?: ChangeLine }): void;
   pageFailed(args: { page: number; attempts: number; errorType: ErrorType; httpStatus: number | null }): void;
   flush(options?: SlackFlushOptions): Promise<void>;
 }
@@ -106,7 +107,7 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
       outbox.enqueue(batchCompleteText(args.systems, args.coveragePct));
     },
     targetMet(args) {
-      outbox.enqueue(targetMetText(args.systems, args.totalSystems, args.coveragePct));
+      outbox.enqueue(targetMetText(args.systems, args.totalSystems, args.coveragePct, args.changes));
     },
     pageFailed(args) {
       outbox.enqueue(pageFailedText(args.page, args.attempts, args.errorType, args.httpStatus));

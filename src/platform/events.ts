@@ -5,9 +5,10 @@
  * Every field must also be listed in EVENT_FIELDS (event-fields.ts), the logger's allow-list; the
  * compiler reports a field missing there.
  */
+import type { InventoryEventMap } from './events-inventory.ts';
 import type { DeferReason, ErrorType, FailureAction, Level, TokenRefreshReason } from './vocabulary.ts';
 
-export interface EventMap {
+export interface EventMap extends InventoryEventMap {
   run_start: {
     command: 'extract' | 'reset';
     db_path: string;
@@ -116,29 +117,6 @@ export interface EventMap {
     resume_page: number;
     matched: boolean;
   };
-  /**
-   * D85: a complete pass selected the systems of `previous_snapshot_id` it did not return
-   * (`resumed` false), or a run continues looking them up (true). `candidates` are looked up by id,
-   * `pending` of them still are; `lost_gap` systems were on lost pages and are never looked up (D86).
-   */
-  removal_candidates: {
-    previous_snapshot_id: number;
-    candidates: number;
-    pending: number;
-    lost_gap: number;
-    resumed: boolean;
-  };
-  /**
-   * D85: every candidate is settled, just before the pass closes: `present` (stored), `removed`
-   * (confirmed gone), `carried_over` (lookup failed or unusable: previous row kept, D87).
-   */
-  removal_confirmed: {
-    previous_snapshot_id: number;
-    candidates: number;
-    present: number;
-    removed: number;
-    carried_over: number;
-  };
   batch_complete: {
     pages_attempted: number;
     pages_ok: number;
@@ -156,15 +134,6 @@ export interface EventMap {
     coverage_pct: number;
     target_pct: number;
     extracted_now: boolean;
-  };
-  /** D83: retention right after a pass was published (D84: what incremental vacuum gave back). */
-  snapshots_pruned: {
-    keep_snapshots: number;
-    snapshots_pruned: number;
-    systems_deleted: number;
-    raw_parts_deleted: number;
-    reclaimed_bytes: number;
-    free_bytes: number;
   };
   run_deferred: {
     reason: DeferReason;

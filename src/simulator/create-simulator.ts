@@ -30,7 +30,10 @@ export interface Simulator {
   credentials: SimCredentials;
   settings: SimSettings;
   stats(): SimStats;
-  /** Inventory drift now: remove ids (or `count` ids of each listed page) and add `add` new systems. */
+  /**
+   * Inventory drift now: remove ids (or `count` ids of each listed page), bring `restoreIds` back,
+   * add `add` new systems, and edit fields of the records of `edit.ids`.
+   */
   mutate(change: InventoryChange): void;
   groundTruthIds(): string[];
   /** Stops listening, ends pending delays and closes every connection. */

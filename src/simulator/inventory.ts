@@ -17,6 +17,10 @@ export interface InventoryChange {
   /** Removes the first `count` ids of each listed page, pages of `pageSize` (1-based). */
   removeFromPages?: { pages: number[]; count: number };
   add?: number;
+  /** Systems (back) in the fleet with these ids, in id order (one removed earlier reappears). */
+  restoreIds?: readonly string[];
+  /** Replaces these keys of these systems' records (a system that changed between passes, D112). */
+  edit?: { ids: readonly string[]; fields: Readonly<Record<string, JsonValue>> };
 }
 
 /**
@@ -64,6 +68,19 @@ export class Inventory {
       }
     }
     this.#entries = this.#entries.filter((entry) => !removed.has(entry.id.toString()));
+    const present = new Set(this.#entries.map((entry) => entry.id.toString()));
+    const restored = (change.restoreIds ?? []).filter((id) => !present.has(id));
+    if (restored.length > 0) {
+      this.#entries = [...this.#entries, ...restored.map((id) => this.#entry(BigInt(id)))].sort((a, b) =>
+        a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+      );
+    }
+    const edited = new Set(change.edit?.ids ?? []);
+    this.#entries = this.#entries.map((entry) => {
+      if (!edited.has(entry.id.toString())) return entry;
+      const record = { ...entry.record, ...change.edit?.fields };
+      return { id: entry.id, record, text: toJsonText(record) };
+    });
     let nextId = this.#entries.reduce((max, entry) => (entry.id > max ? entry.id : max), FIRST_ID) + 1n;
     for (let i = 0; i < (change.add ?? 0); i++) {
       this.#entries.push(this.#entry(nextId));

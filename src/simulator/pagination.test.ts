@@ -130,4 +130,32 @@ describe('inventory drift', () => {
     expect(now).toContain(ids[12]);
     expect(envelopeOf(await pageText(sim, token, 1)).message_response.total).toBe(48);
   });
+
+  it('mutate() edits fields of the named records only, keeping ids and order', async () => {
+    const sim = await startSimulator({ settings: { systems: 30 } });
+    const token = await getToken(sim);
+    const ids = sim.groundTruthIds();
+    const before = recordsOf(await pageText(sim, token, 1));
+    sim.mutate({
+      edit: { ids: [ids[1] ?? ''], fields: { resource_health_status: 3, ip_address: '10.9.9.9' } },
+    });
+    const text = await pageText(sim, token, 1);
+    const after = recordsOf(text);
+    expect(rawResourceIds(text)).toEqual(ids.slice(0, 25));
+    expect(after[1]).toEqual({ ...before[1], resource_health_status: 3, ip_address: '10.9.9.9' });
+    expect(after[0]).toEqual(before[0]);
+    expect(after.slice(2)).toEqual(before.slice(2));
+  });
+
+  it('mutate() brings a removed id back in its place, with the same record', async () => {
+    const sim = await startSimulator({ settings: { systems: 30 } });
+    const token = await getToken(sim);
+    const ids = sim.groundTruthIds();
+    const before = await pageText(sim, token, 1);
+    sim.mutate({ removeIds: [ids[3] ?? ''] });
+    expect(sim.groundTruthIds()).not.toContain(ids[3]);
+    sim.mutate({ restoreIds: [ids[3] ?? '', ids[4] ?? ''] });
+    expect(sim.groundTruthIds()).toEqual(ids);
+    expect(await pageText(sim, token, 1)).toBe(before);
+  });
 });

@@ -17,6 +17,7 @@ export type {
   Store,
   SystemRecord,
 } from './store.ts';
+export type { PublishResult } from './publish-types.ts';
 export {
   SYSTEM_INTEGER_COLUMNS,
   SYSTEM_REQUIRED_COLUMNS,

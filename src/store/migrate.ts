@@ -23,6 +23,7 @@ import {
   PAGE_SIZE_COLUMNS,
 } from './schema-extractor.ts';
 import { migrateRawParts, RAW_PARTS_VERSION } from './migrate-raw.ts';
+import { migratePublishing, PUBLISH_VERSION } from './schema-changes.ts';
 import { LOOKUPS_VERSION, migrateLookups } from './schema-lookups.ts';
 import { DASHBOARD_VIEWS, DASHBOARD_VIEWS_VERSION } from './schema-views.ts';
 import { addMissingColumns, ensureUniqueKey } from './schema-tools.ts';
@@ -134,6 +135,11 @@ export const MIGRATIONS: readonly Migration[] = [
     up(db) {
       db.exec(CREATE_REMOVAL_CANDIDATES);
     },
+  },
+  {
+    version: PUBLISH_VERSION,
+    description: 'snapshots.completed_at, system_changes, view latest_system_changes (D111, D112)',
+    up: migratePublishing,
   },
 ];
 

@@ -175,8 +175,9 @@ describe('pruneSnapshots', () => {
       db.prepare(
         "INSERT INTO systems (snapshot_id, resource_id, resource_name, branch_office_name) VALUES (100, '1', 'legacy', 'B')",
       ).run();
-      db.exec('CREATE TABLE system_changes (change_id INTEGER PRIMARY KEY, snapshot_id INTEGER)');
-      db.exec('INSERT INTO system_changes (snapshot_id) VALUES (101), (102)');
+      // system_changes exists since migration 12 (D112); retention never deletes from it.
+      db.exec(`INSERT INTO system_changes (snapshot_id, resource_id, change_type, detected_at)
+        VALUES (101, '1', 'added', 'now'), (102, '2', 'removed', 'now')`);
     });
     store = openStore({ path: dbPath });
     await pass('success');

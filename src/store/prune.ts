@@ -9,7 +9,7 @@
 import type Database from 'better-sqlite3';
 import { guarded } from './db-error.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
-import type { PruneResult } from './store.ts';
+import type { PruneResult } from './publish-types.ts';
 
 /** Our snapshots whose rows retention deletes and that still have some. Parameters: writer, keep. */
 const PRUNABLE = `

@@ -63,3 +63,17 @@ export function registerRawFunctions(db: Database.Database): void {
     return unpackRawPart(data, typeof rawSize === 'bigint' ? Number(rawSize) : Number(rawSize));
   });
 }
+
+/** The newest stored record of `resourceId`, exactly as received (Store.rawRecord). */
+export function readRawRecord(db: Database.Database, resourceId: string): string | null {
+  // Through the documented view (D70); a file not yet migrated (read-only open) has only the column.
+  const hasView = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'view' AND name = 'system_raw_json'")
+    .get();
+  const source = hasView === undefined ? 'systems' : 'system_raw_json';
+  const row = db
+    .prepare(`SELECT raw_json FROM ${source} WHERE resource_id = ? ORDER BY snapshot_id DESC LIMIT 1`)
+    .pluck()
+    .get(resourceId) as string | null | undefined;
+  return row ?? null;
+}

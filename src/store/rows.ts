@@ -54,18 +54,24 @@ export interface PublishedRow {
   snapshot_id: number;
   timestamp: string | null;
   extraction_duration_ms: number | null;
+  /** Null before migration 12, or for a row another tool wrote. */
+  completed_at: string | null;
   systems_extracted: number;
   coverage_pct: number;
   updated_at: string | null;
 }
 
-/** Completion = start + the pass's duration; the last checkpoint write when the duration is missing. */
+/**
+ * Completion = completed_at (D111); for a row without it, start + the pass's duration, and the last
+ * checkpoint write when the duration is missing too.
+ */
 export function toPublished(row: PublishedRow): PublishedSnapshot {
   const startMs = parseSqlTime(row.timestamp);
   const completedMs =
-    startMs !== null && row.extraction_duration_ms !== null
+    parseSqlTime(row.completed_at) ??
+    (startMs !== null && row.extraction_duration_ms !== null
       ? startMs + row.extraction_duration_ms
-      : (parseSqlTime(row.updated_at) ?? startMs ?? 0);
+      : (parseSqlTime(row.updated_at) ?? startMs ?? 0));
   return {
     snapshot_id: row.snapshot_id,
     completed_at_ms: completedMs,

@@ -57,7 +57,9 @@ describe('schema (downstream tables and checkpoint/gap tables, D7)', () => {
       'extraction_duration_ms',
       'status',
       'error_message',
+      'completed_at',
     ]);
+    expect(cols.get('completed_at')).toMatchObject({ type: 'DATETIME', dflt_value: null });
     expect(cols.get('snapshot_id')).toMatchObject({ type: 'INTEGER', pk: 1 });
     expect(cols.get('timestamp')).toMatchObject({ type: 'DATETIME', dflt_value: 'CURRENT_TIMESTAMP' });
     expect(cols.get('api_version')).toMatchObject({ type: 'TEXT', dflt_value: "'1.4'" });
@@ -158,11 +160,48 @@ describe('schema (downstream tables and checkpoint/gap tables, D7)', () => {
     expect([...columns(db, 'token_requests').keys()]).toEqual(['requested_at_ms']);
   });
 
-  it('records schema versions 1..11 and migrates idempotently', () => {
+  it('records schema versions 1..12 and migrates idempotently', () => {
     const db = freshDb();
     migrate(db);
     const versions = db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all();
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  });
+
+  it('creates system_changes with the D11 columns, its CHECK and indexes (D112)', () => {
+    const db = freshDb();
+    expect([...columns(db, 'system_changes').keys()]).toEqual([
+      'change_id',
+      'snapshot_id',
+      'previous_snapshot_id',
+      'resource_id',
+      'change_type',
+      'changed_fields',
+      'resource_name',
+      'branch_office_name',
+      'detected_at',
+    ]);
+    expect(columns(db, 'system_changes').get('resource_id')).toMatchObject({ type: 'TEXT', notnull: 1 });
+    expect(indexNames(db, 'system_changes').sort()).toEqual([
+      'idx_system_changes_resource',
+      'idx_system_changes_snapshot',
+    ]);
+    const insert = db.prepare(
+      `INSERT INTO system_changes (snapshot_id, resource_id, change_type, detected_at) VALUES (1, '9', ?, 'now')`,
+    );
+    expect(() => insert.run('moved')).toThrow(/CHECK/);
+    for (const type of ['added', 'removed', 'changed', 'reappeared']) insert.run(type);
+  });
+
+  it('latest_system_changes shows the changes of the newest success snapshot only', () => {
+    const db = freshDb();
+    db.exec(`INSERT INTO snapshots (status) VALUES ('success'), ('success'), ('partial')`);
+    const insert = db.prepare(
+      `INSERT INTO system_changes (snapshot_id, resource_id, change_type, detected_at) VALUES (?, ?, 'added', 'now')`,
+    );
+    insert.run(1, 'old');
+    insert.run(2, 'current');
+    insert.run(3, 'in-progress');
+    expect(db.prepare('SELECT resource_id FROM latest_system_changes').pluck().all()).toEqual(['current']);
   });
 
   it('latest_system_inventory shows the systems of the newest success snapshot only', () => {

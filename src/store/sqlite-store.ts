@@ -2,22 +2,16 @@ import type Database from 'better-sqlite3';
 import { commitBatch, emptyCheckpoint, unknownSnapshot, writeCheckpoint } from './commit-batch.ts';
 import { guarded } from './db-error.ts';
 import { readLastRun, writeLastRun } from './last-run.ts';
-import {
-  toCheckpoint,
-  toGapRow,
-  toPublished,
-  type PublishedRow,
-  toSnapshotInfo,
-  type CheckpointRow,
-  type GapDbRow,
-  type SnapshotRow,
-} from './rows.ts';
+import { toCheckpoint, toGapRow, toPublished, toSnapshotInfo } from './rows.ts';
+import type { CheckpointRow, GapDbRow, PublishedRow, SnapshotRow } from './rows.ts';
 import { pruneInTransaction } from './prune.ts';
-import { registerRawFunctions } from './raw-parts.ts';
+import { createPublisher, type Publisher } from './publish.ts';
+import type { ChangeCounts, PublishResult } from './publish-types.ts';
+import { readRawRecord, registerRawFunctions } from './raw-parts.ts';
 import { RemovalCandidateStore } from './removal-candidates.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
 import { toSqlTime } from './sql-time.ts';
-import { prepareStatements, type Statements } from './statements.ts';
+import { prepareStatements, type Statements, TOKEN_LOG_RETENTION_MS } from './statements.ts';
 import type {
   Checkpoint,
   CommitBatch,
@@ -30,9 +24,6 @@ import type {
   Store,
 } from './store.ts';
 
-/** Token requests older than this are pruned: the Zoho window is 10 minutes, a day is plenty. */
-const TOKEN_LOG_RETENTION_MS = 24 * 60 * 60 * 1000;
-
 /** The Store port over better-sqlite3. Built by openStore(), which has already migrated `db`. */
 export class SqliteStore extends RemovalCandidateStore implements Store {
   readonly #db: Database.Database;
@@ -44,6 +35,7 @@ export class SqliteStore extends RemovalCandidateStore implements Store {
   readonly #resetCheckpointTx: Database.Transaction<(id: number, page: number, nowMs: number) => void>;
   readonly #commitTx: Database.Transaction<(batch: CommitBatch) => CommitResult>;
   readonly #recordTokenTx: Database.Transaction<(nowMs: number) => void>;
+  readonly #publisher: Publisher;
   /**
    * Systems stored per snapshot, as this connection last committed them (D71). Counted with COUNT(*)
    * once per snapshot per process, never taken from the checkpoint row: a checkpoint edited or damaged
@@ -77,6 +69,7 @@ export class SqliteStore extends RemovalCandidateStore implements Store {
         },
       ),
     );
+    this.#publisher = createPublisher(db);
     this.#recordTokenTx = db.transaction((nowMs: number) => {
       sql.pruneTokenRequests.run(nowMs - TOKEN_LOG_RETENTION_MS);
       sql.insertTokenRequest.run(nowMs);
@@ -109,6 +102,16 @@ export class SqliteStore extends RemovalCandidateStore implements Store {
       this.#sql.setSnapshotStatus.run(status, errorMessage, duration, snapshotId),
     );
     if (changes === 0) throw unknownSnapshot(snapshotId);
+  }
+
+  async publishSnapshot(snapshotId: number, nowMs: number, durationMs: number): Promise<PublishResult> {
+    return guarded(`Cannot publish snapshot ${snapshotId}`, () =>
+      this.#publisher.publish(snapshotId, nowMs, durationMs),
+    );
+  }
+
+  async changeCounts(snapshotId: number): Promise<ChangeCounts | null> {
+    return this.#publisher.counts(snapshotId);
   }
 
   async getCheckpoint(snapshotId: number): Promise<Checkpoint | null> {
@@ -165,16 +168,7 @@ export class SqliteStore extends RemovalCandidateStore implements Store {
   }
 
   async rawRecord(resourceId: string): Promise<string | null> {
-    // Through the documented view (D70); a file not yet migrated (read-only open) has only the column.
-    const hasView = this.#db
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'view' AND name = 'system_raw_json'")
-      .get();
-    const source = hasView === undefined ? 'systems' : 'system_raw_json';
-    const row = this.#db
-      .prepare(`SELECT raw_json FROM ${source} WHERE resource_id = ? ORDER BY snapshot_id DESC LIMIT 1`)
-      .pluck()
-      .get(resourceId) as string | null | undefined;
-    return row ?? null;
+    return readRawRecord(this.#db, resourceId);
   }
 
   async recordTokenRequest(nowMs: number): Promise<void> {

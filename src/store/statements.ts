@@ -2,6 +2,9 @@
 import type Database from 'better-sqlite3';
 import { UPSERT_SYSTEM_SQL } from './system-upsert.ts';
 
+/** Token requests older than this are pruned: the Zoho window is 10 minutes, a day is plenty. */
+export const TOKEN_LOG_RETENTION_MS = 24 * 60 * 60 * 1000;
+
 const CHECKPOINT_COLUMNS = [
   'last_page',
   'systems_extracted',
@@ -19,6 +22,8 @@ const CHECKPOINT_COLUMNS = [
 
 export function prepareStatements(db: Database.Database) {
   const sql = (text: string) => db.prepare(text);
+  // A read-only connection to a file from before migration 12 has no completed_at (D111).
+  const completedAt = hasColumn(db, 'snapshots', 'completed_at') ? 's.completed_at' : 'NULL';
   return {
     currentSnapshot: sql(
       `SELECT s.snapshot_id, s.status, s.timestamp, s.error_message
@@ -26,8 +31,8 @@ export function prepareStatements(db: Database.Database) {
        WHERE c.written_by = ? ORDER BY s.snapshot_id DESC LIMIT 1`,
     ),
     publishedSnapshot: sql(
-      `SELECT s.snapshot_id, s.timestamp, s.extraction_duration_ms, c.systems_extracted, c.coverage_pct,
-         c.updated_at
+      `SELECT s.snapshot_id, s.timestamp, s.extraction_duration_ms, ${completedAt} AS completed_at,
+         c.systems_extracted, c.coverage_pct, c.updated_at
        FROM snapshots s JOIN extraction_checkpoints c ON c.snapshot_id = s.snapshot_id
        WHERE c.written_by = ? AND s.status = 'success' ORDER BY s.snapshot_id DESC LIMIT 1`,
     ),
@@ -124,3 +129,7 @@ export function prepareStatements(db: Database.Database) {
 }
 
 export type Statements = ReturnType<typeof prepareStatements>;
+
+function hasColumn(db: Database.Database, table: string, column: string): boolean {
+  return db.prepare(`SELECT 1 FROM pragma_table_info('${table}') WHERE name = ?`).get(column) !== undefined;
+}

@@ -5,6 +5,7 @@
  * method is one transaction: a crash leaves either all of it or none of it.
  */
 import type { ErrorType } from '../platform/index.ts';
+import type { ChangeCounts, PruneResult, PublishResult } from './publish-types.ts';
 import type { LookupSettlement, RemovalCounts, RemovalPreview } from './removal-types.ts';
 
 export type { LookupSettlement, RemovalCounts } from './removal-types.ts';
@@ -123,22 +124,10 @@ export interface CommitResult {
 /** The published inventory: this tool's newest `success` snapshot (D42's metrics read it). */
 export interface PublishedSnapshot {
   snapshot_id: number;
-  /** Epoch ms the pass completed: its start plus the pass's extraction_duration_ms. */
+  /** Epoch ms the pass completed: snapshots.completed_at (D111). */
   completed_at_ms: number;
   systems_extracted: number;
   coverage_pct: number;
-}
-
-/** What one retention pass deleted and gave back (D83, D84); the `snapshots_pruned` event's fields. */
-export interface PruneResult {
-  /** Snapshots whose systems rows (and raw parts) this call deleted. */
-  snapshots_pruned: number;
-  systems_deleted: number;
-  raw_parts_deleted: number;
-  /** Bytes returned to the file system by incremental vacuum; 0 in a file without auto_vacuum. */
-  reclaimed_bytes: number;
-  /** Bytes still free inside the file (what VACUUM would return). */
-  free_bytes: number;
 }
 
 /** How the newest extraction run ended (table extraction_last_run). */
@@ -165,6 +154,13 @@ export interface Store {
     errorMessage: string | null,
     durationMs: number | null,
   ): Promise<void>;
+  /**
+   * One transaction (D111): `success`, completed_at = nowMs, the duration, and the system_changes
+   * rows against the previous published pass (D112).
+   */
+  publishSnapshot(snapshotId: number, nowMs: number, durationMs: number): Promise<PublishResult>;
+  /** system_changes rows of a snapshot by type; null when the file has no such table (read-only). */
+  changeCounts(snapshotId: number): Promise<ChangeCounts | null>;
   getCheckpoint(snapshotId: number): Promise<Checkpoint | null>;
   /** Overwrites the checkpoint (used to reset a corrupt one). */
   resetCheckpoint(snapshotId: number, lastPage: number, nowMs: number): Promise<void>;

@@ -72,3 +72,39 @@ export const SYSTEM_TIME_COLUMNS: ReadonlySet<string> = new Set([
   'last_successful_scan',
   'last_sync_time',
 ]);
+
+/**
+ * The stable columns a `changed` row compares (D112), in the order changed_fields lists them. Left
+ * out on purpose: every time column above (contact, boot, sync, scan and install times move on
+ * every pass), agent_logged_on_users (every log-on), the labels that follow scan_status
+ * (scan_remarks*, patch_status_*, status_label, error_kb_url), and copies of other columns
+ * (resource_id_string, the *_resource_id and branchofficedetails_* ids, os_platform_id, the
+ * language details that follow os_language).
+ */
+export const SYSTEM_CHANGE_COLUMNS = [
+  'resource_name',
+  'domain_netbios_name',
+  'branch_office_id',
+  'branch_office_name',
+  'customer_id',
+  'ip_address',
+  'mac_address',
+  'os_name',
+  'os_platform',
+  'os_platform_name',
+  'osflavor_id',
+  'os_language',
+  'service_pack',
+  'agent_version',
+  'agent_installed_dir',
+  'installation_status',
+  'computer_live_status',
+  'scan_status',
+  'patch_scan_error_code',
+  'resource_health_status',
+  'description',
+  'location',
+  'owner',
+  'owner_email_id',
+  'search_tag',
+] as const;

@@ -29,19 +29,24 @@ afterAll(async () => {
   removeTempDir(dir);
 });
 
-function check(args: string[] = []): Promise<{ code: number | null; line: string }> {
-  return runCliText(['--status', '--check', ...args], { HOME: dir, PMP_DB_PATH: dbPath }).then((run) => {
-    expect(run.stdout.split('\n').filter((line) => line !== '')).toHaveLength(1);
-    return { code: run.code, line: run.stdout.trim() };
-  });
+function check(
+  args: string[] = [],
+  extra: Record<string, string> = {},
+): Promise<{ code: number | null; line: string }> {
+  return runCliText(['--status', '--check', ...args], { HOME: dir, PMP_DB_PATH: dbPath, ...extra }).then(
+    (run) => {
+      expect(run.stdout.split('\n').filter((line) => line !== '')).toHaveLength(1);
+      return { code: run.code, line: run.stdout.trim() };
+    },
+  );
 }
 
-/** Moves the published pass `hours` into the past. */
+/** Moves the published pass `hours` into the past: its start and its completion (D111). */
 function ageBy(hours: number): void {
   const db = new Database(dbPath);
-  db.prepare("UPDATE snapshots SET timestamp = datetime('now', ?) WHERE status = 'success'").run(
-    `-${hours} hours`,
-  );
+  db.prepare(
+    "UPDATE snapshots SET timestamp = datetime('now', ?), completed_at = datetime('now', ?) WHERE status = 'success'",
+  ).run(`-${hours} hours`, `-${hours} hours`);
   db.close();
 }
 
@@ -112,6 +117,18 @@ describe('--status --check through the life of a database', () => {
     expect(critical.code).toBe(2);
     expect(critical.line).toContain('published data older than 20 h');
     expect((await check(['--max-age-hours', '100'])).code).toBe(0);
+  });
+
+  it('takes H from PMP_REFRESH_HOURS: twice the refresh interval, 48 h when refreshing is off', async () => {
+    const ten = await check([], { PMP_REFRESH_HOURS: '10' });
+    expect(ten.code).toBe(2);
+    expect(ten.line).toContain('published data older than 20 h');
+    expect(ten.line).toContain('age_hours=30;10;20');
+    const off = await check([], { PMP_REFRESH_HOURS: '0' });
+    expect(off.code).toBe(1);
+    expect(off.line).toContain('age_hours=30;24;48');
+    // An explicit --max-age-hours still wins.
+    expect((await check(['--max-age-hours', '100'], { PMP_REFRESH_HOURS: '10' })).code).toBe(0);
   });
 
   it('CRITICAL (2) after a run that failed for want of credentials, whatever the age', async () => {

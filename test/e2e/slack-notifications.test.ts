@@ -106,6 +106,7 @@ describe("Slack: the messages of the seed profile's three-run extraction", () =>
         '⚠️ Page 125 failed after 3 attempts (200 Invalid JSON)',
         '✅ Batch complete: 3,362 systems extracted (100% total coverage)',
         '🎉 Extraction complete: 3,362/3,362 systems (100.0%)',
+        '- Changes: first published snapshot, nothing to compare',
       ].join('\n'),
     ]);
     for (const text of texts.filter((t) => t.includes('*PMP Extraction Progress*'))) {

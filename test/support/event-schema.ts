@@ -158,6 +158,13 @@ const FIELD_SCHEMAS: FieldSchemas = {
     target_pct: pct,
     extracted_now: z.boolean(),
   },
+  inventory_changes: {
+    previous_snapshot_id: pageNumber.nullable(),
+    added: count,
+    removed: count,
+    changed: count,
+    reappeared: count,
+  },
   snapshots_pruned: {
     keep_snapshots: pageNumber,
     snapshots_pruned: count,
@@ -224,6 +231,7 @@ const SNAPSHOT_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'removal_confirmed',
   'batch_complete',
   'target_met',
+  'inventory_changes',
   'snapshots_pruned',
   'retry_decision',
 ]);

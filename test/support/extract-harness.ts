@@ -238,6 +238,7 @@ export function harness(args: { systems: number; limit?: number; dbPath?: string
         maxGapSweeps: 3,
         maxShrinkPct: 50,
         pageSizing: { configured: api.limit, probeSize: 1000, baseSize: 25 },
+        refreshAfterMs: 0,
         keepSnapshots: 7,
         reset: false,
         signal: new AbortController().signal,
