@@ -2,12 +2,20 @@
  * `pmp-extractor` (one batch, or batches until complete with --until-complete): validated config,
  * the run lock, the store, then the loop; afterwards metrics, Slack flush and the post-extraction hook.
  */
-import { type CliOverrides, type Config, resolveCredentials, secretValues } from '../config/index.ts';
+import {
+  budgetClientId,
+  type CliOverrides,
+  type Config,
+  databaseLocation,
+  resolveCredentials,
+  secretValues,
+} from '../config/index.ts';
 import { type ExtractDeps, runExtract, type RunSummary } from '../extract/index.ts';
 import { ExtractorError } from '../platform/index.ts';
-import { openStore, type Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import {
   composeRun,
+  databaseFor,
   DRAIN_MESSAGE,
   finishRun,
   openRunLogger,
@@ -41,18 +49,19 @@ export async function runExtractCommand(
         account: early.account,
         startMs,
         store: null,
-        dbPath: early.dbPath,
+        database: early.database === null ? null : databaseFor(early.database, io),
         lastRun: { exitCode: code, outcome: 'failed', pagesOk: 0, pagesFailed: 0, tokenRequests: 0 },
       });
     }
     return code;
   }
   const { config, logger, secrets } = logging;
+  const database = databaseFor(databaseLocation(config), io);
   // Every run that logged run_start ends with run_complete, also when it never reached the loop.
   const endEarly = async (code: ExitCode, outcome: string, error: unknown = null): Promise<ExitCode> => {
     const durationMs = io.clock.nowMs() - startMs;
     logger.emit('run_complete', { exit_code: code, outcome, duration_ms: durationMs });
-    await recordLastRun(io, config.dbPath, store, { code, error, last: null });
+    await recordLastRun(io, database, store, { code, error, last: null });
     // Alerts key on the exit code: a run that never reached the loop must still update it, and the
     // database's state comes from the database, never as zeros (D42).
     if (config.metricsFile !== null) {
@@ -62,7 +71,7 @@ export async function runExtractCommand(
         account: config.account,
         startMs,
         store: null,
-        dbPath: config.dbPath,
+        database,
         lastRun: { exitCode: code, outcome, pagesOk: 0, pagesFailed: 0, tokenRequests: 0 },
       });
     }
@@ -87,7 +96,7 @@ export async function runExtractCommand(
   try {
     logger.emit('run_start', {
       command: reset ? 'reset' : 'extract',
-      db_path: config.dbPath,
+      db_path: database.label,
       batch_pages: config.batchPages,
       target_pct: config.targetPct,
       version: io.version,
@@ -96,7 +105,7 @@ export async function runExtractCommand(
     for (const secret of secretValues(credentials)) secrets.add(secret);
     const lockLost = new AbortController();
     const signal = AbortSignal.any([io.signal, lockLost.signal]);
-    const lock = await acquireLockOrDefer(io, config.dbPath, logger, () => {
+    const lock = await acquireLockOrDefer(io, database, logger, () => {
       lockLost.abort(
         new ExtractorError(
           'lock_held',
@@ -106,7 +115,8 @@ export async function runExtractCommand(
     });
     if (lock === null) return await endEarly(EXIT.deferred, 'deferred');
     releaseLock = () => lock.release();
-    const openedStore = openStore({ path: config.dbPath });
+    // D104: PostgreSQL keeps the token budget per Zoho client id, shared by the accounts that use it.
+    const openedStore = await database.open(budgetClientId(credentials));
     store = openedStore;
     const parts = await composeRun({ io, config, credentials, logger, secrets, store: openedStore });
     const summaries: RunSummary[] = [];
@@ -136,7 +146,7 @@ export async function runExtractCommand(
       startMs,
       ...parts,
     });
-    await recordLastRun(io, config.dbPath, openedStore, {
+    await recordLastRun(io, database, openedStore, {
       code: finalCode,
       error: failure,
       last: summaries.at(-1) ?? null,

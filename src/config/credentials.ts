@@ -112,3 +112,8 @@ function errno(error: unknown): string {
 export function secretValues(credentials: Credentials): string[] {
   return credentials.kind === 'refresh_token' ? [credentials.clientSecret, credentials.refreshToken] : [];
 }
+
+/** The Zoho client id the token budget is kept under in PostgreSQL (D104); null when unknown. */
+export function budgetClientId(credentials: Credentials): string | null {
+  return credentials.kind === 'refresh_token' ? credentials.clientId : null;
+}
