@@ -68,21 +68,23 @@ function sqliteDatabase(
         });
         return { ok: true, lock };
       } catch (error) {
-        if (isExtractorError(error) && error.code === 'lock_held') return { ok: false, message: error.message };
+        if (isExtractorError(error) && error.code === 'lock_held')
+          return { ok: false, message: error.message };
         throw error;
       }
     },
-    open: () => Promise.resolve(openStore({ path })),
-    openReadOnly() {
-      if (!existsSync(path)) {
-        throw new ExtractorError(
-          'database_error',
-          `no database at ${path}: nothing has been extracted there yet, or PMP_DB_PATH / --db names ` +
-            'another file. Check the path, or run one extraction to create it.',
-        );
-      }
-      return Promise.resolve(openStoreReadOnly(path));
-    },
+    open: () => settle(() => openStore({ path })),
+    openReadOnly: () =>
+      settle(() => {
+        if (!existsSync(path)) {
+          throw new ExtractorError(
+            'database_error',
+            `no database at ${path}: nothing has been extracted there yet, or PMP_DB_PATH / --db names ` +
+              'another file. Check the path, or run one extraction to create it.',
+          );
+        }
+        return openStoreReadOnly(path);
+      }),
   };
 }
 
@@ -110,12 +112,12 @@ function postgresDatabase(
           'and the next one continues. The lock goes with the connection of the run that holds it.',
       };
     },
+    // The store owns its connection: its close() ends it. One that failed to open is closed here.
     async open(clientId) {
       const pg = await api();
       const client = await connect(pg);
       try {
-        const store = await pg.openPostgresStore({ client, schema, ...(clientId === null ? {} : { clientId }) });
-        return closingClient(store, client);
+        return await pg.openPostgresStore({ client, schema, ...(clientId === null ? {} : { clientId }) });
       } catch (error) {
         await client.close().catch(() => undefined);
         throw error;
@@ -126,7 +128,7 @@ function postgresDatabase(
       const client = await connect(pg);
       try {
         const store = await pg.openPostgresStoreReadOnly({ client, schema });
-        if (store !== null) return closingClient(store, client);
+        if (store !== null) return store;
       } catch (error) {
         await client.close().catch(() => undefined);
         throw error;
@@ -137,18 +139,9 @@ function postgresDatabase(
   };
 }
 
-/** The store, whose close() also ends the connection it runs on (once). */
-function closingClient(store: Store, client: { close(): Promise<void> }): Store {
-  const closeStore = store.close.bind(store);
-  let closed = false;
-  store.close = async () => {
-    if (closed) return;
-    closed = true;
-    try {
-      await closeStore();
-    } finally {
-      await client.close();
-    }
-  };
-  return store;
+/** better-sqlite3 answers at once; a throw becomes a rejection, as from the networked store. */
+function settle<T>(run: () => T): Promise<T> {
+  return new Promise((resolve) => {
+    resolve(run());
+  });
 }
