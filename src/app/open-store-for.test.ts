@@ -147,10 +147,8 @@ describe('databaseFor: SQLite', () => {
     const second = await databaseFor({ kind: 'sqlite', path: join(dir, 'a.db') }, ME).acquireLock(
       () => undefined,
     );
-    expect(second).toEqual({
-      ok: false,
-      message: expect.stringContaining('Another pmp-extractor run holds'),
-    });
+    expect(second.ok).toBe(false);
+    expect(second.ok ? '' : second.message).toContain('Another pmp-extractor run holds');
     if (first.ok) await first.lock.release();
   });
 });

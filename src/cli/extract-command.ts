@@ -11,13 +11,13 @@ import {
   secretValues,
 } from '../config/index.ts';
 import { type ExtractDeps, runExtract, type RunSummary } from '../extract/index.ts';
-import { ExtractorError } from '../platform/index.ts';
 import type { Store } from '../store/index.ts';
 import {
   composeRun,
   databaseFor,
   DRAIN_MESSAGE,
   finishRun,
+  type HeldLock,
   openRunLogger,
   type ProcessIO,
   recordLastRun,
@@ -25,7 +25,7 @@ import {
   writeRunMetrics,
 } from '../app/index.ts';
 import { EXIT, exitCodeForOutcome, type ExitCode } from './exit-codes.ts';
-import { acquireLockOrDefer } from './lock.ts';
+import { acquireLockOrDefer, releaseLock } from './lock.ts';
 
 /** D6's checkpoint cadence, pages. */
 const COMMIT_EVERY_PAGES = 10;
@@ -92,7 +92,7 @@ export async function runExtractCommand(
     logger.flush();
   });
   let store: Store | null = null;
-  let releaseLock: (() => Promise<void>) | null = null;
+  let heldLock: HeldLock | null = null;
   try {
     logger.emit('run_start', {
       command: reset ? 'reset' : 'extract',
@@ -105,16 +105,9 @@ export async function runExtractCommand(
     for (const secret of secretValues(credentials)) secrets.add(secret);
     const lockLost = new AbortController();
     const signal = AbortSignal.any([io.signal, lockLost.signal]);
-    const lock = await acquireLockOrDefer(io, database, logger, () => {
-      lockLost.abort(
-        new ExtractorError(
-          'lock_held',
-          'the run lock was taken over by another run; stopping without writing',
-        ),
-      );
-    });
+    const lock = await acquireLockOrDefer(io, database, logger, lockLost);
     if (lock === null) return await endEarly(EXIT.deferred, 'deferred');
-    releaseLock = () => lock.release();
+    heldLock = lock;
     // D104: PostgreSQL keeps the token budget per Zoho client id, shared by the accounts that use it.
     const openedStore = await database.open(budgetClientId(credentials));
     store = openedStore;
@@ -156,7 +149,7 @@ export async function runExtractCommand(
     return await endEarly(reportRunFailure(logger, io, secrets, error), 'failed', error);
   } finally {
     await store?.close();
-    if (releaseLock !== null) await releaseLock();
+    if (heldLock !== null) await releaseLock(heldLock, io, secrets);
     logger.flush();
     io.drainGuard?.setLastWords(null);
   }
