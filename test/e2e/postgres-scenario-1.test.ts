@@ -163,7 +163,7 @@ describe.skipIf(NO_TEST_SERVER)(`scenario 1 into PostgreSQL ${SERVER_NOTE}`, () 
       target_met: true,
       published_snapshot_id: 1,
     });
-    expect(status.events[0]?.['last_run']).toMatchObject({ exit_code: 0, outcome: 'target_met' });
+    expect(status.events[0]?.['last_run']).toMatchObject({ exit_code: 0, outcome: 'already_complete' });
     expect(status.events[0]?.['gaps']).toEqual([
       expect.objectContaining({ page: 78, error_type: 'json_parse_error', resolved: true }),
       expect.objectContaining({ page: 120, error_type: 'json_parse_error', resolved: true }),
