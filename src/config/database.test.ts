@@ -66,6 +66,7 @@ describe('the schema (D104)', () => {
     expect(schemaFromAccount('Client-A')).toBe('client_a');
     expect(schemaFromAccount('2024-eu')).toBe('pmp_2024_eu');
     expect(schemaFromAccount('pg_acme')).toBe('pmp_pg_acme');
+    expect(schemaFromAccount('pmp_extractor_shared')).toBe('pmp_pmp_extractor_shared');
     expect(schemaFromAccount('a'.repeat(64))).toHaveLength(63);
   });
 
@@ -78,14 +79,20 @@ describe('the schema (D104)', () => {
     expect(config.dbSchema).toBe('shared_b');
   });
 
-  it.each(['Upper', '1abc', 'pg_x', 'a-b', 'a'.repeat(64), 'x;drop'])(
-    'refuses PMP_DB_SCHEMA=%s',
-    (schema) => {
-      expect(configError({ PMP_DB_URL: 'postgres://h/x', PMP_DB_SCHEMA: schema })).toContain(
-        `PMP_DB_SCHEMA must be a schema name of 1 to 63 lowercase letters, digits or "_"`,
-      );
-    },
-  );
+  it.each([
+    'Upper',
+    '1abc',
+    'pg_x',
+    'a-b',
+    'a'.repeat(64),
+    'x;drop',
+    'pmp_extractor_shared',
+    'information_schema',
+  ])('refuses PMP_DB_SCHEMA=%s', (schema) => {
+    expect(configError({ PMP_DB_URL: 'postgres://h/x', PMP_DB_SCHEMA: schema })).toContain(
+      `PMP_DB_SCHEMA must be a schema name of 1 to 63 lowercase letters, digits or "_"`,
+    );
+  });
 
   it('takes the account from the URL database name when PMP_ACCOUNT is unset', () => {
     expect(loadConfig({ PMP_DB_URL: URL_WITH_PASSWORD }, {}, HOME)).toMatchObject({

@@ -26,6 +26,13 @@ export const postgresUrl: Field<string> = {
 /** The longest identifier PostgreSQL keeps (NAMEDATALEN - 1), bytes; ASCII here, so characters. */
 const MAX_IDENTIFIER_CHARS = 63;
 
+/** Schemas that are not an account's: PostgreSQL's own, and the one every account shares (D104). */
+const RESERVED_SCHEMAS: ReadonlySet<string> = new Set(['information_schema', 'pmp_extractor_shared']);
+
+function isReserved(name: string): boolean {
+  return name.startsWith('pg_') || RESERVED_SCHEMAS.has(name);
+}
+
 /**
  * PMP_DB_SCHEMA: a plain lowercase identifier, so it means the same quoted or not; `pg_` names are
  * reserved by PostgreSQL for its own schemas.
@@ -33,12 +40,13 @@ const MAX_IDENTIFIER_CHARS = 63;
 export const schemaName: Field<string> = {
   schema: {
     safeParse(raw) {
-      const ok =
-        /^[a-z_][a-z0-9_]*$/.test(raw) && raw.length <= MAX_IDENTIFIER_CHARS && !raw.startsWith('pg_');
+      const ok = /^[a-z_][a-z0-9_]*$/.test(raw) && raw.length <= MAX_IDENTIFIER_CHARS && !isReserved(raw);
       return ok ? { success: true, data: raw } : { success: false };
     },
   },
-  expect: `a schema name of 1 to ${MAX_IDENTIFIER_CHARS} lowercase letters, digits or "_", not starting with a digit or "pg_"`,
+  expect:
+    `a schema name of 1 to ${MAX_IDENTIFIER_CHARS} lowercase letters, digits or "_", not starting with a digit or "pg_", ` +
+    'and not information_schema or pmp_extractor_shared',
 };
 
 /**
@@ -48,7 +56,7 @@ export const schemaName: Field<string> = {
  */
 export function schemaFromAccount(account: string): string {
   const plain = account.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-  const safe = /^[0-9]/.test(plain) || plain.startsWith('pg_') ? `pmp_${plain}` : plain;
+  const safe = /^[0-9]/.test(plain) || isReserved(plain) ? `pmp_${plain}` : plain;
   return safe.slice(0, MAX_IDENTIFIER_CHARS);
 }
 
