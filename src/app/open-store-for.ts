@@ -21,7 +21,7 @@ export interface HeldLock {
 }
 
 /** The lock, or why another run has it (the message of `run_deferred`, reason lock_held). */
-export type LockAttempt = { ok: true; lock: HeldLock } | { ok: false; message: string };
+type LockAttempt = { ok: true; lock: HeldLock } | { ok: false; message: string };
 
 export interface RunDatabase {
   location: DatabaseLocation;

@@ -18,7 +18,9 @@ export async function runRawCommand(
     try {
       const record = (await store?.rawRecord(resourceId)) ?? null;
       if (record === null) {
-        io.stderr.write(`pmp-extractor: no stored record for resource_id ${resourceId} in ${database.label}\n`);
+        io.stderr.write(
+          `pmp-extractor: no stored record for resource_id ${resourceId} in ${database.label}\n`,
+        );
         return EXIT.fatal;
       }
       io.stdout.write(`${record}\n`);

@@ -117,3 +117,13 @@ export function secretValues(credentials: Credentials): string[] {
 export function budgetClientId(credentials: Credentials): string | null {
   return credentials.kind === 'refresh_token' ? credentials.clientId : null;
 }
+
+/** Credentials are not settings (resolveCredentials, first match wins); listed for --help. */
+export const CREDENTIAL_VARIABLES: readonly { env: string; help: string }[] = [
+  {
+    env: 'PMP_CLIENT_ID, PMP_CLIENT_SECRET, PMP_REFRESH_TOKEN',
+    help: 'Self Client credentials (refresh-token grant)',
+  },
+  { env: 'PMP_CREDENTIALS_FILE', help: 'JSON {client_id, client_secret, refresh_token}; must be mode 0600' },
+  { env: 'PMP_TOKEN_COMMAND', help: 'command printing an access token (bare or {access_token, expires_in})' },
+];

@@ -1,10 +1,6 @@
 import type { CliOverrides, Config } from './config.ts';
 import { createEnvReader, type EnvReader } from './env-reader.ts';
-import {
-  accountFromDbUrl,
-  type DatabaseLocation,
-  schemaFromAccount,
-} from './database.ts';
+import { accountFromDbUrl, type DatabaseLocation, schemaFromAccount } from './database.ts';
 import { accountFromDbPath, type Field } from './fields.ts';
 import { flagName, type Setting } from './setting.ts';
 import { SETTING_LIST, SETTINGS, type SettingKey } from './settings.ts';
@@ -97,7 +93,8 @@ export function readEarlySettings(
   } else if (dbUrl !== null && !isGiven('dbPath', env, overrides)) {
     // A schema that was given but is invalid names no schema we could read.
     const unreadable = schema === null && isGiven('dbSchema', env, overrides);
-    if (!unreadable) database = { kind: 'postgres', url: dbUrl, schema: schema ?? schemaFromAccount(account) };
+    if (!unreadable)
+      database = { kind: 'postgres', url: dbUrl, schema: schema ?? schemaFromAccount(account) };
   }
   return { metricsFile: valid('metricsFile') as string | null, database, account };
 }

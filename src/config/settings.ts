@@ -41,13 +41,13 @@ export const SETTINGS = {
     default: '~/.maia/databases/intelligence/pmp_config.db',
     help: 'SQLite database path',
   },
-  // D103: the URL selects PostgreSQL; its password is scrubbed like the other secrets (D105).
   dbUrl: {
     env: 'PMP_DB_URL',
     flag: '--db-url <url>',
     field: postgresUrl,
     default: null,
     unset: 'SQLite',
+    // D103; its password is scrubbed like the other secrets (D105).
     help: 'postgres:// or postgresql:// URL: store in PostgreSQL instead (not with PMP_DB_PATH)',
     secret: true,
   },
@@ -196,13 +196,3 @@ export type SettingKey = keyof typeof SETTINGS;
 export const SETTING_LIST: readonly (readonly [SettingKey, Setting<unknown>])[] = Object.entries(
   SETTINGS,
 ) as [SettingKey, Setting<unknown>][];
-
-/** Credentials are not settings (credentials.ts resolves them, first match wins); listed for --help. */
-export const CREDENTIAL_VARIABLES: readonly { env: string; help: string }[] = [
-  {
-    env: 'PMP_CLIENT_ID, PMP_CLIENT_SECRET, PMP_REFRESH_TOKEN',
-    help: 'Self Client credentials (refresh-token grant)',
-  },
-  { env: 'PMP_CREDENTIALS_FILE', help: 'JSON {client_id, client_secret, refresh_token}; must be mode 0600' },
-  { env: 'PMP_TOKEN_COMMAND', help: 'command printing an access token (bare or {access_token, expires_in})' },
-];

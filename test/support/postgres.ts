@@ -11,7 +11,7 @@ import type { SimSettings } from '../../src/simulator/index.ts';
 const RAW_URL = process.env['PMP_TEST_DATABASE_URL']?.trim() ?? '';
 
 /** The server's URL, or null when the real-server tests are skipped. */
-export const TEST_DATABASE_URL: string | null = RAW_URL === '' ? null : RAW_URL;
+const TEST_DATABASE_URL: string | null = RAW_URL === '' ? null : RAW_URL;
 
 /** For describe.skipIf(...): true when no server is configured. */
 export const NO_TEST_SERVER = TEST_DATABASE_URL === null;
