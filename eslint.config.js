@@ -70,7 +70,10 @@ function importZones(folder) {
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: folder === 'simulator' ? [...layering, noPglite] : [...layering, simulatorImport, noPglite] },
+        {
+          patterns:
+            folder === 'simulator' ? [...layering, noPglite] : [...layering, simulatorImport, noPglite],
+        },
       ],
     },
   };

@@ -28,7 +28,8 @@ export async function commitBatch(
   // Before any statement: a system the schema cannot take fails the batch without a round trip.
   const systems = systemArrays(batch);
   // The whole snapshot is counted once per snapshot per process, not at every commit (D71).
-  const stored = storedBefore === null ? `(SELECT count(*) FROM ${s}.systems WHERE snapshot_id = $1)` : 'NULL';
+  const stored =
+    storedBefore === null ? `(SELECT count(*) FROM ${s}.systems WHERE snapshot_id = $1)` : 'NULL';
   const found = await tx.query(`SELECT ${stored} AS stored FROM ${s}.snapshots WHERE snapshot_id = $1`, [
     snapshotId,
   ]);

@@ -66,7 +66,8 @@ function scrub(text: string, secrets: readonly string[]): string {
   return secrets.reduce((result, secret) => result.split(secret).join('***'), oneLine(text));
 }
 
-const TLS_CODES = /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|CERT_|ERR_TLS_|ERR_SSL_)/;
+const TLS_CODES =
+  /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|CERT_|ERR_TLS_|ERR_SSL_)/;
 
 function describeFailure(target: Target, error: unknown, timeoutMs: number): string {
   const code = errorCodeOf(error) ?? '';
@@ -86,7 +87,7 @@ function describeFailure(target: Target, error: unknown, timeoutMs: number): str
       return `Cannot resolve the PostgreSQL host "${host}" (${code}). Check the host in PMP_DB_URL.`;
   }
   if (/timeout/i.test(detail) || code === 'ETIMEDOUT') {
-    return `PostgreSQL at ${where} did not answer within ${Math.round(timeoutMs / 1000)} s. Check the host, port and firewall.`;
+    return `PostgreSQL at ${where} did not answer within ${timeoutMs / 1000} s. Check the host, port and firewall.`;
   }
   if (TLS_CODES.test(code) || /\b(ssl|tls|certificate)\b/i.test(detail)) {
     return `TLS to PostgreSQL at ${where} failed: ${detail}. Check sslmode (and sslrootcert) in PMP_DB_URL.`;
@@ -118,7 +119,10 @@ export async function connectPgClient(
     await client.end().catch(() => undefined);
     // No `cause`: the driver's error is what the scrubbed message is made from, and a logger that
     // printed causes would print it unscrubbed.
-    throw new ExtractorError('database_error', scrub(describeFailure(target, error, timeoutMs), target.secrets));
+    throw new ExtractorError(
+      'database_error',
+      scrub(describeFailure(target, error, timeoutMs), target.secrets),
+    );
   }
   return client;
 }

@@ -21,12 +21,15 @@ export type QuotedSchema = string & { readonly quotedSchema: unique symbol };
  * config_invalid error that says what would work.
  */
 export function quoteSchema(name: string): QuotedSchema {
-  const problem =
-    !/^[a-z0-9_]+$/.test(name) ? 'use only lowercase letters, digits and underscores'
-    : name.length > MAX_SCHEMA_CHARS ? `use at most ${MAX_SCHEMA_CHARS} characters`
-    : name.startsWith('pg_') ? 'names starting with pg_ are reserved by PostgreSQL'
-    : RESERVED.has(name) ? 'that schema is reserved'
-    : null;
+  const problem = !/^[a-z0-9_]+$/.test(name)
+    ? 'use only lowercase letters, digits and underscores'
+    : name.length > MAX_SCHEMA_CHARS
+      ? `use at most ${MAX_SCHEMA_CHARS} characters`
+      : name.startsWith('pg_')
+        ? 'names starting with pg_ are reserved by PostgreSQL'
+        : RESERVED.has(name)
+          ? 'that schema is reserved'
+          : null;
   if (problem !== null) {
     throw new ExtractorError(
       'config_invalid',

@@ -64,7 +64,9 @@ export class PgStore implements Store {
   }
 
   publishedSnapshot(): Promise<PublishedSnapshot | null> {
-    return pgGuarded('Cannot read the published snapshot', () => read.readPublishedSnapshot(this.#db, this.#s));
+    return pgGuarded('Cannot read the published snapshot', () =>
+      read.readPublishedSnapshot(this.#db, this.#s),
+    );
   }
 
   currentSnapshot(): Promise<SnapshotInfo | null> {

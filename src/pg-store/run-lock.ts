@@ -34,16 +34,30 @@ export interface PostgresRunLockOptions {
  */
 export async function acquirePostgresRunLock(options: PostgresRunLockOptions): Promise<RunLock | null> {
   quoteSchema(options.schema);
-  const key = runLockKey(options.schema);
   const heartbeatMs = Math.max(10, options.heartbeatMs ?? 15_000);
   const client = await connectPgClient(options.url, {
     applicationName: `pmp-extractor run lock (${options.schema})`,
     // A probe gets twice the interval (at least 1 s) before the lock counts as lost.
     queryTimeoutMs: Math.max(1000, heartbeatMs * 2),
   });
+  return lockOnSession(client, { ...options, heartbeatMs });
+}
+
+/**
+ * The lock on an open session, which it then owns (ended on null, on loss and on release).
+ * Separate so that the tests can reach the session behind a held lock.
+ */
+export async function lockOnSession(
+  client: pg.Client,
+  options: Omit<PostgresRunLockOptions, 'url'> & { heartbeatMs: number },
+): Promise<RunLock | null> {
+  const key = runLockKey(options.schema);
   let locked: boolean;
   try {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key]);
+    const { rows } = await client.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock($1::bigint) AS locked',
+      [key],
+    );
     locked = rows[0]?.locked === true;
   } catch (error) {
     await client.end().catch(() => undefined);
@@ -53,7 +67,7 @@ export async function acquirePostgresRunLock(options: PostgresRunLockOptions): P
     await client.end().catch(() => undefined);
     return null;
   }
-  return holdLock(client, key, heartbeatMs, options);
+  return holdLock(client, key, options.heartbeatMs, options);
 }
 
 function lockError(schema: string, what: string, error: unknown): ExtractorError {
@@ -67,7 +81,7 @@ function holdLock(
   client: pg.Client,
   key: string,
   heartbeatMs: number,
-  options: PostgresRunLockOptions,
+  options: Omit<PostgresRunLockOptions, 'url'>,
 ): RunLock {
   let state: 'held' | 'lost' | 'released' = 'held';
   // A connection cut without a FIN (a network partition) emits nothing: a probe that fails or times
@@ -106,7 +120,10 @@ function holdLock(
       if (!wasHeld) return;
       let unlocked: boolean;
       try {
-        const { rows } = await client.query<{ unlocked: boolean }>('SELECT pg_advisory_unlock($1::bigint) AS unlocked', [key]);
+        const { rows } = await client.query<{ unlocked: boolean }>(
+          'SELECT pg_advisory_unlock($1::bigint) AS unlocked',
+          [key],
+        );
         unlocked = rows[0]?.unlocked === true;
       } catch (error) {
         throw lockError(options.schema, 'Cannot release the run lock', error);

@@ -8,11 +8,11 @@ import type { SystemColumnValues } from '../../src/store/store.ts';
 export interface StoreHarness {
   store: Store;
   /** A second store over the same database, as the next process would open it. */
-  reopen(): Promise<Store>;
+  reopen: () => Promise<Store>;
   /** Runs one SQL statement behind the stores' backs, in their schema (unqualified table names). */
-  tamper(sql: string): Promise<void>;
+  tamper: (sql: string) => Promise<void>;
   /** Closes every store it opened and removes the database. */
-  cleanup(): Promise<void>;
+  cleanup: () => Promise<void>;
 }
 
 export type OpenHarness = () => Promise<StoreHarness>;

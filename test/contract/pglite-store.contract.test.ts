@@ -7,6 +7,8 @@ import { postgresHarness } from './postgres-harness.ts';
 
 describeStoreContract('PostgreSQL (PGlite)', async () => {
   const db = await sharedPglite();
-  const connect = async (): Promise<SqlClient> => pgliteSqlClient(db);
-  return postgresHarness(randomSchema(), connect, openPostgresStore, (schema) => dropSchema(pgliteSqlClient(db), schema));
+  const connect = (): Promise<SqlClient> => Promise.resolve(pgliteSqlClient(db));
+  return postgresHarness(randomSchema(), connect, openPostgresStore, (schema) =>
+    dropSchema(pgliteSqlClient(db), schema),
+  );
 });

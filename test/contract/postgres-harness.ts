@@ -20,7 +20,7 @@ export async function postgresHarness(
   return {
     store,
     reopen: openOne,
-    async tamper(sql) {
+    tamper: async (sql) => {
       const client = await connect();
       try {
         await client.transaction(async (tx) => {
@@ -31,7 +31,7 @@ export async function postgresHarness(
         await client.close?.();
       }
     },
-    async cleanup() {
+    cleanup: async () => {
       for (const opened of stores) await opened.close();
       await drop(schema);
     },

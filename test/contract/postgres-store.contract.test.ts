@@ -15,13 +15,18 @@ if (TEST_DATABASE_URL === undefined) {
 } else {
   const url = TEST_DATABASE_URL;
   describeStoreContract('PostgreSQL server', async () =>
-    postgresHarness(randomSchema(), () => connectPostgres(url), openPostgresStore, async (schema) => {
-      const client = await connectPostgres(url);
-      try {
-        await dropSchema(client, schema);
-      } finally {
-        await client.close();
-      }
-    }),
+    postgresHarness(
+      randomSchema(),
+      () => connectPostgres(url),
+      openPostgresStore,
+      async (schema) => {
+        const client = await connectPostgres(url);
+        try {
+          await dropSchema(client, schema);
+        } finally {
+          await client.close();
+        }
+      },
+    ),
   );
 }

@@ -5,28 +5,29 @@ import { openStore, type Store } from '../../src/store/index.ts';
 import { removeTempDir, tempDir } from '../support/temp-dir.ts';
 import { describeStoreContract } from './store-contract.ts';
 
-describeStoreContract('SQLite', async () => {
+describeStoreContract('SQLite', () => {
   const dir = tempDir('pmp-contract-');
   const path = join(dir, 'pmp.db');
   const stores: Store[] = [openStore({ path })];
-  return {
+  return Promise.resolve({
     store: stores[0] as Store,
-    async reopen() {
+    reopen: () => {
       const store = openStore({ path });
       stores.push(store);
-      return store;
+      return Promise.resolve(store);
     },
-    async tamper(sql) {
+    tamper: (sql) => {
       const db = new Database(path);
       try {
         db.exec(sql);
       } finally {
         db.close();
       }
+      return Promise.resolve();
     },
-    async cleanup() {
+    cleanup: async () => {
       for (const store of stores) await store.close();
       removeTempDir(dir);
     },
-  };
+  });
 });

@@ -13,7 +13,13 @@ export function gapAndBudgetContract(current: () => StoreHarness): void {
       await store.commit(
         batch(id, {
           gapRetries: [
-            { page_num: 4, resolved: false, attempts: 3, error_type: 'network_timeout', error_message: 'timeout' },
+            {
+              page_num: 4,
+              resolved: false,
+              attempts: 3,
+              error_type: 'network_timeout',
+              error_message: 'timeout',
+            },
             { page_num: 9, resolved: false, attempts: 2 },
             { page_num: 77, resolved: true, attempts: 1 },
           ],
@@ -38,24 +44,40 @@ export function gapAndBudgetContract(current: () => StoreHarness): void {
       await store.commit(batch(id, { gaps: [{ ...gap(4), attempts: 1 }] }));
       expect((await store.listGaps(id))[0]).toMatchObject({ retry_sweeps: 1, attempts: 1, resolved: false });
 
-      await store.commit(batch(id, { gapRetries: [{ page_num: 4, resolved: true, attempts: 1 }], nowMs: T0 + 20 }));
+      await store.commit(
+        batch(id, { gapRetries: [{ page_num: 4, resolved: true, attempts: 1 }], nowMs: T0 + 20 }),
+      );
       gaps = await store.listGaps(id);
       expect(gaps[0]).toMatchObject({ resolved: true, resolved_at_ms: T0 + 20, retry_sweeps: 2 });
       expect(gaps[1]).toMatchObject({ resolved: false, resolved_at_ms: null });
       // A resolved gap recorded again is open again.
       await store.commit(batch(id, { gaps: [gap(4)], nowMs: T0 + 30 }));
-      expect((await store.listGaps(id))[0]).toMatchObject({ resolved: false, resolved_at_ms: null, retry_sweeps: 2 });
+      expect((await store.listGaps(id))[0]).toMatchObject({
+        resolved: false,
+        resolved_at_ms: null,
+        retry_sweeps: 2,
+      });
     });
 
     it('applies a page recorded twice, and retried twice, in one batch as consecutive writes would', async () => {
       const { store } = current();
       const id = await store.createSnapshot(T0);
-      await store.commit(batch(id, { gaps: [gap(2), { ...gap(2), error_message: 'HTTP 502', attempts: 4 }] }));
-      expect(await store.listGaps(id)).toMatchObject([{ page_num: 2, error_message: 'HTTP 502', attempts: 4 }]);
+      await store.commit(
+        batch(id, { gaps: [gap(2), { ...gap(2), error_message: 'HTTP 502', attempts: 4 }] }),
+      );
+      expect(await store.listGaps(id)).toMatchObject([
+        { page_num: 2, error_message: 'HTTP 502', attempts: 4 },
+      ]);
       await store.commit(
         batch(id, {
           gapRetries: [
-            { page_num: 2, resolved: false, attempts: 2, error_type: 'network_timeout', error_message: 'slow' },
+            {
+              page_num: 2,
+              resolved: false,
+              attempts: 2,
+              error_type: 'network_timeout',
+              error_message: 'slow',
+            },
             { page_num: 2, resolved: true, attempts: 1 },
           ],
           nowMs: T0 + 40,
@@ -111,8 +133,20 @@ export function gapAndBudgetContract(current: () => StoreHarness): void {
     it('is null until recorded, then holds the newest run only', async () => {
       const { store, reopen } = current();
       expect(await store.lastRun()).toBeNull();
-      await store.recordLastRun({ exit_code: 2, outcome: 'partial', reason: 'gaps', snapshot_id: 4, finished_at_ms: T0 });
-      const run = { exit_code: 0, outcome: 'target_met', reason: null, snapshot_id: null, finished_at_ms: T0 + 9 };
+      await store.recordLastRun({
+        exit_code: 2,
+        outcome: 'partial',
+        reason: 'gaps',
+        snapshot_id: 4,
+        finished_at_ms: T0,
+      });
+      const run = {
+        exit_code: 0,
+        outcome: 'target_met',
+        reason: null,
+        snapshot_id: null,
+        finished_at_ms: T0 + 9,
+      };
       await store.recordLastRun(run);
       expect(await store.lastRun()).toEqual(run);
       expect(await (await reopen()).lastRun()).toEqual(run);

@@ -16,7 +16,10 @@ import {
 const ODD_RECORDS: readonly (readonly [string, string])[] = [
   [BIG_ID, `{"resource_id":${BIG_ID},"agent_last_contact_time":1732614000123,"x":1.10}`],
   ['2', '{"resource_id":2,"name":"Zoë 🧪 e\u0301 \u2028 \u2029 \uFEFF \\u0000 \\ud83e","tab":"\t"}'],
-  ['3', '{ "resource_id" : 3 ,\n  "quote":"\\"\'", "back\\\\slash":"\\\\", "cjk":"漢字", "rtl":"\u202Eabc" }'],
+  [
+    '3',
+    '{ "resource_id" : 3 ,\n  "quote":"\\"\'", "back\\\\slash":"\\\\", "cjk":"漢字", "rtl":"\u202Eabc" }',
+  ],
 ];
 
 export function systemsContract(current: () => StoreHarness): void {
@@ -24,7 +27,9 @@ export function systemsContract(current: () => StoreHarness): void {
     it('upserts without churning system order, moves a system to its new page, refreshes its record', async () => {
       const { store } = current();
       const id = await store.createSnapshot(T0);
-      await store.commit(batch(id, { pages: [{ page: 1, systems: [system('1', { os_name: 'Win10' }), system('5')] }] }));
+      await store.commit(
+        batch(id, { pages: [{ page: 1, systems: [system('1', { os_name: 'Win10' }), system('5')] }] }),
+      );
       await store.commit(
         batch(id, {
           pages: [{ page: 2, systems: [system('2'), system('1', {}, '{"resource_id":1,"v":2}')] }],
@@ -41,7 +46,14 @@ export function systemsContract(current: () => StoreHarness): void {
     it('stores a 17-digit resource_id exactly and answers knownIds, also excluding a page', async () => {
       const { store } = current();
       const id = await store.createSnapshot(T0);
-      await store.commit(batch(id, { pages: [{ page: 1, systems: [system(BIG_ID)] }, { page: 2, systems: [system('7')] }] }));
+      await store.commit(
+        batch(id, {
+          pages: [
+            { page: 1, systems: [system(BIG_ID)] },
+            { page: 2, systems: [system('7')] },
+          ],
+        }),
+      );
       expect(await store.idsOnPage(id, 1)).toEqual([BIG_ID]);
       expect(await store.knownIds(id, [BIG_ID, '12345678901234568', '7'])).toEqual(new Set([BIG_ID, '7']));
       expect(await store.knownIds(id, [BIG_ID, '7'], 2)).toEqual(new Set([BIG_ID]));
@@ -60,7 +72,9 @@ export function systemsContract(current: () => StoreHarness): void {
       for (const [rid, raw] of ODD_RECORDS) expect(await store.rawRecord(rid)).toBe(raw);
       expect(await store.rawRecord('404')).toBeNull();
       const second = await store.createSnapshot(T0 + 1);
-      await store.commit(batch(second, { pages: [{ page: 3, systems: [system('2', {}, '{"resource_id":2,"new":true}')] }] }));
+      await store.commit(
+        batch(second, { pages: [{ page: 3, systems: [system('2', {}, '{"resource_id":2,"new":true}')] }] }),
+      );
       const next = await reopen();
       expect(await next.rawRecord('2')).toBe('{"resource_id":2,"new":true}');
       expect(await next.rawRecord(BIG_ID)).toBe(ODD_RECORDS[0]?.[1]);
@@ -72,7 +86,10 @@ export function systemsContract(current: () => StoreHarness): void {
       expect(await store.lastStoredPage(id, 10)).toBeNull();
       await store.commit(
         batch(id, {
-          pages: [{ page: 1, systems: [system('1')] }, { page: 3, systems: [system('3')] }],
+          pages: [
+            { page: 1, systems: [system('1')] },
+            { page: 3, systems: [system('3')] },
+          ],
           gaps: [gap(2), gap(4)],
           checkpoint: { ...batch(id).checkpoint, last_page: 4 },
         }),
@@ -86,7 +103,9 @@ export function systemsContract(current: () => StoreHarness): void {
     it('removes stale ids before counting and counts an id seen twice in one batch once (D53, D71)', async () => {
       const { store, reopen } = current();
       const id = await store.createSnapshot(T0);
-      await store.commit(batch(id, { pages: [{ page: 1, systems: [system('1'), system('2'), system('3')] }] }));
+      await store.commit(
+        batch(id, { pages: [{ page: 1, systems: [system('1'), system('2'), system('3')] }] }),
+      );
       const result = await store.commit(
         batch(id, {
           staleIds: ['2', '2', '99'],
@@ -122,13 +141,20 @@ export function systemsContract(current: () => StoreHarness): void {
           ),
         /System 2 \(page 1\) has no branch_office_name/,
       );
-      await expectDatabaseError(() => store.commit(batch(id, { pages: [{ page: 1, systems: [system('')] }] })), /no resource_id/);
+      await expectDatabaseError(
+        () => store.commit(batch(id, { pages: [{ page: 1, systems: [system('')] }] })),
+        /no resource_id/,
+      );
       await expectDatabaseError(() => store.commit(batch(id + 7)), /Snapshot \d+ does not exist/);
       const noType = { ...gap(5), error_type: null } as unknown as GapRecord;
       await expectDatabaseError(
         () =>
           store.commit(
-            batch(id, { staleIds: ['9'], pages: [{ page: 1, systems: [system('1')] }], gaps: [gap(2), noType] }),
+            batch(id, {
+              staleIds: ['9'],
+              pages: [{ page: 1, systems: [system('1')] }],
+              gaps: [gap(2), noType],
+            }),
           ),
         /Cannot commit to snapshot \d+: .*error_type/,
       );
@@ -136,7 +162,9 @@ export function systemsContract(current: () => StoreHarness): void {
       expect(await store.listGaps(id)).toEqual([]);
       expect((await store.getCheckpoint(id))?.last_page).toBe(0);
       // The failed commits did not move the in-memory count either.
-      expect((await store.commit(batch(id, { pages: [{ page: 1, systems: [system('1')] }] }))).systems_extracted).toBe(1);
+      expect(
+        (await store.commit(batch(id, { pages: [{ page: 1, systems: [system('1')] }] }))).systems_extracted,
+      ).toBe(1);
     });
   });
 }

@@ -6,7 +6,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SnapshotStatus } from '../../src/store/index.ts';
-import { batch, expectDatabaseError, system, T0, type OpenHarness, type StoreHarness } from './contract-kit.ts';
+import {
+  batch,
+  expectDatabaseError,
+  system,
+  T0,
+  type OpenHarness,
+  type StoreHarness,
+} from './contract-kit.ts';
 import { gapAndBudgetContract } from './store-contract-gaps.ts';
 import { systemsContract } from './store-contract-systems.ts';
 
@@ -78,7 +85,10 @@ function snapshotContract(current: () => StoreHarness): void {
         () => store.setSnapshotStatus(id, 'in_progress' as SnapshotStatus, null, 1),
         /Cannot set snapshot \d+ to in_progress: .*check constraint/i,
       );
-      await expectDatabaseError(() => store.setSnapshotStatus(999, 'success', null, 1), /Snapshot 999 does not exist/);
+      await expectDatabaseError(
+        () => store.setSnapshotStatus(999, 'success', null, 1),
+        /Snapshot 999 does not exist/,
+      );
     });
 
     it('publishes the newest success only, dated by its last checkpoint when it has no duration', async () => {
@@ -128,7 +138,10 @@ function snapshotContract(current: () => StoreHarness): void {
       const systems = [system('1'), system('2'), system('3')];
       const commitWith = (total: number | null) =>
         store.commit(
-          batch(id, { pages: [{ page: 1, systems }], checkpoint: { ...batch(id).checkpoint, total_systems: total } }),
+          batch(id, {
+            pages: [{ page: 1, systems }],
+            checkpoint: { ...batch(id).checkpoint, total_systems: total },
+          }),
         );
       expect((await commitWith(null)).coverage_pct).toBe(0);
       expect((await commitWith(0)).coverage_pct).toBe(100);

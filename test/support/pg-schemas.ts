@@ -15,7 +15,9 @@ export function randomSchema(prefix = 'pmp_test'): string {
 /** Drops the schema and its rows in the shared token table. */
 export async function dropSchema(db: SqlQueryable, schema: string): Promise<void> {
   await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  const { rows } = await db.query("SELECT to_regclass('pmp_extractor_shared.token_requests') IS NOT NULL AS t");
+  const { rows } = await db.query(
+    "SELECT to_regclass('pmp_extractor_shared.token_requests') IS NOT NULL AS t",
+  );
   if (rows[0]?.['t'] === true) {
     await db.query('DELETE FROM pmp_extractor_shared.token_requests WHERE requested_by = $1', [schema]);
   }
