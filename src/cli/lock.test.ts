@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessIO, RunDatabase } from '../app/index.ts';
-import { SecretRegistry } from '../observability/index.ts';
+import { type FlushableEventLogger, SecretRegistry } from '../observability/index.ts';
 import { ExtractorError, isExtractorError } from '../platform/index.ts';
 import { recordingLogger } from '../../test/support/recording-logger.ts';
 import { acquireLockOrDefer, releaseLock } from './lock.ts';
@@ -15,14 +15,16 @@ function database(acquireLock: RunDatabase['acquireLock']): RunDatabase {
   return { acquireLock } as unknown as RunDatabase;
 }
 
-const logger = () => Object.assign(recordingLogger(), { flush: () => undefined });
+/** acquireLockOrDefer only emits; the recording logger stands in for the flushable one. */
+const logger = () => recordingLogger();
+const flushable = (log: ReturnType<typeof logger>) => log as unknown as FlushableEventLogger;
 
 describe('acquireLockOrDefer (D106)', () => {
   it('logs run_deferred lock_held with the holder message and returns null', async () => {
     const { io } = stderrIo();
     const log = logger();
     const held = database(() => Promise.resolve({ ok: false, message: 'schema client_a is busy' }));
-    expect(await acquireLockOrDefer(io, held, log, new AbortController())).toBeNull();
+    expect(await acquireLockOrDefer(io, held, flushable(log), new AbortController())).toBeNull();
     expect(log.events).toEqual([
       {
         type: 'run_deferred',
@@ -41,7 +43,7 @@ describe('acquireLockOrDefer (D106)', () => {
       return Promise.resolve({ ok: true, lock });
     });
     const lockLost = new AbortController();
-    expect(await acquireLockOrDefer(io, taken, logger(), lockLost)).toBe(lock);
+    expect(await acquireLockOrDefer(io, taken, flushable(logger()), lockLost)).toBe(lock);
     expect(lockLost.signal.aborted).toBe(false);
     lose();
     const reason: unknown = lockLost.signal.reason;
