@@ -42,7 +42,11 @@ async function closedPort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  await new Promise<void>((resolve) =>
+    probe.close(() => {
+      resolve();
+    }),
+  );
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
 }
@@ -70,13 +74,17 @@ describe('connectPostgres failures', () => {
       message: (password) => `odd failure for ${password} (${encodeURIComponent(password)})\nsecond line`,
     });
     const error = await failure(server.url('acme', PASSWORD, 'inventory'));
-    expect(error.message).toMatch(/^Cannot connect to PostgreSQL at acme@127\.0\.0\.1:\d+\/inventory: odd failure for \*\*\* \(\*\*\*\) second line\. Check PMP_DB_URL/);
+    expect(error.message).toMatch(
+      /^Cannot connect to PostgreSQL at acme@127\.0\.0\.1:\d+\/inventory: odd failure for \*\*\* \(\*\*\*\) second line\. Check PMP_DB_URL/,
+    );
     expectClean(error);
   });
 
   it('reports a refused connection with the host and port to check', async () => {
     const port = await closedPort();
-    const error = await failure(`postgres://acme:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}/inventory`);
+    const error = await failure(
+      `postgres://acme:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}/inventory`,
+    );
     expect(error.message).toBe(
       `Cannot connect to PostgreSQL at 127.0.0.1:${port}: connection refused. Check that the server runs ` +
         'and listens there (host and port in PMP_DB_URL).',
@@ -99,10 +107,15 @@ describe('connectPostgres failures', () => {
     const address = silent.address();
     if (address === null || typeof address === 'string') throw new Error('no port');
     try {
-      const error = await failure(`postgresql://acme:${encodeURIComponent(PASSWORD)}@127.0.0.1:${address.port}/db`, {
-        connectTimeoutMs: 300,
-      });
-      expect(error.message).toMatch(/^PostgreSQL at acme@127\.0\.0\.1:\d+\/db did not answer within 0\.3 s\./);
+      const error = await failure(
+        `postgresql://acme:${encodeURIComponent(PASSWORD)}@127.0.0.1:${address.port}/db`,
+        {
+          connectTimeoutMs: 300,
+        },
+      );
+      expect(error.message).toMatch(
+        /^PostgreSQL at acme@127\.0\.0\.1:\d+\/db did not answer within 0\.3 s\./,
+      );
       expectClean(error);
     } finally {
       silent.close();
