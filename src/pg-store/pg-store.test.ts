@@ -9,7 +9,7 @@ import type { CommitBatch, Store } from '../store/index.ts';
 import { batch, BIG_ID, gap, system, T0 } from '../../test/contract/contract-kit.ts';
 import { dropSchema, randomSchema } from '../../test/support/pg-schemas.ts';
 import { pgliteSqlClient, sharedPglite } from '../../test/support/pglite-client.ts';
-import { openPostgresStore, openPostgresStoreReadOnly } from './open.ts';
+import { openPostgresStore, openPostgresStoreReadOnly } from './index.ts';
 import type { SqlClient } from './sql-client.ts';
 
 let db: SqlClient;

@@ -9,7 +9,8 @@ import { isExtractorError } from '../platform/index.ts';
 import { randomSchema, TEST_DATABASE_URL } from '../../test/support/pg-schemas.ts';
 import { connectPgClient, connectPostgres } from './connect.ts';
 import { runLockKey } from './names.ts';
-import { acquirePostgresRunLock, lockOnSession } from './run-lock.ts';
+import { acquirePostgresRunLock } from './index.ts';
+import { lockOnSession } from './run-lock.ts';
 
 describe('acquirePostgresRunLock without a server', () => {
   it('refuses a bad schema name before connecting, and reports an unreachable server', async () => {
