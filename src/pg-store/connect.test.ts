@@ -126,13 +126,13 @@ describe('connectPostgres failures', () => {
 describe.skipIf(TEST_DATABASE_URL === undefined)('connectPostgres on the real server', () => {
   const url = new URL(TEST_DATABASE_URL ?? 'postgres://localhost/test');
 
-  it('connects, runs a query with the application name set, and closes', async () => {
+  it('connects with the application name and a 5 s lock_timeout, int8 as exact text, and closes', async () => {
     const client = await connectPostgres(url.href, { applicationName: 'pmp-extractor connect test' });
-    const { rows } = await client.query('SELECT current_setting($1) AS name, $2::bigint AS big', [
-      'application_name',
-      '12345678901234567',
-    ]);
-    expect(rows).toEqual([{ name: 'pmp-extractor connect test', big: '12345678901234567' }]);
+    const { rows } = await client.query(
+      "SELECT current_setting('application_name') AS name, current_setting('lock_timeout') AS lock, $1::bigint AS big",
+      ['12345678901234567'],
+    );
+    expect(rows).toEqual([{ name: 'pmp-extractor connect test', lock: '5s', big: '12345678901234567' }]);
     await client.close();
   });
 

@@ -20,7 +20,7 @@ let db: SqlClient;
 const schemas: string[] = [];
 beforeAll(async () => {
   db = pgliteSqlClient(await sharedPglite());
-}, 60_000);
+}, 120_000);
 afterEach(async () => {
   for (const schema of schemas.splice(0)) await dropSchema(db, schema);
 });

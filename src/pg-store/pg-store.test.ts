@@ -17,7 +17,7 @@ const schemas: string[] = [];
 const stores: Store[] = [];
 beforeAll(async () => {
   db = pgliteSqlClient(await sharedPglite());
-}, 60_000);
+}, 120_000);
 afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
   for (const schema of schemas.splice(0)) await dropSchema(db, schema);
