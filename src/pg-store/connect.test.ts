@@ -42,7 +42,11 @@ async function closedPort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  await new Promise<void>((resolve) =>
+    probe.close(() => {
+      resolve();
+    }),
+  );
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
 }
@@ -70,13 +74,17 @@ describe('connectPostgres failures', () => {
       message: (password) => `odd failure for ${password} (${encodeURIComponent(password)})\nsecond line`,
     });
     const error = await failure(server.url('acme', PASSWORD, 'inventory'));
-    expect(error.message).toMatch(/^Cannot connect to PostgreSQL at acme@127\.0\.0\.1:\d+\/inventory: odd failure for \*\*\* \(\*\*\*\) second line\. Check PMP_DB_URL/);
+    expect(error.message).toMatch(
+      /^Cannot connect to PostgreSQL at acme@127\.0\.0\.1:\d+\/inventory: odd failure for \*\*\* \(\*\*\*\) second line\. Check PMP_DB_URL/,
+    );
     expectClean(error);
   });
 
   it('reports a refused connection with the host and port to check', async () => {
     const port = await closedPort();
-    const error = await failure(`postgres://acme:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}/inventory`);
+    const error = await failure(
+      `postgres://acme:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}/inventory`,
+    );
     expect(error.message).toBe(
       `Cannot connect to PostgreSQL at 127.0.0.1:${port}: connection refused. Check that the server runs ` +
         'and listens there (host and port in PMP_DB_URL).',
@@ -99,10 +107,15 @@ describe('connectPostgres failures', () => {
     const address = silent.address();
     if (address === null || typeof address === 'string') throw new Error('no port');
     try {
-      const error = await failure(`postgresql://acme:${encodeURIComponent(PASSWORD)}@127.0.0.1:${address.port}/db`, {
-        connectTimeoutMs: 300,
-      });
-      expect(error.message).toMatch(/^PostgreSQL at acme@127\.0\.0\.1:\d+\/db did not answer within 0\.3 s\./);
+      const error = await failure(
+        `postgresql://acme:${encodeURIComponent(PASSWORD)}@127.0.0.1:${address.port}/db`,
+        {
+          connectTimeoutMs: 300,
+        },
+      );
+      expect(error.message).toMatch(
+        /^PostgreSQL at acme@127\.0\.0\.1:\d+\/db did not answer within 0\.3 s\./,
+      );
       expectClean(error);
     } finally {
       silent.close();
@@ -113,13 +126,13 @@ describe('connectPostgres failures', () => {
 describe.skipIf(TEST_DATABASE_URL === undefined)('connectPostgres on the real server', () => {
   const url = new URL(TEST_DATABASE_URL ?? 'postgres://localhost/test');
 
-  it('connects, runs a query with the application name set, and closes', async () => {
+  it('connects with the application name and a 5 s lock_timeout, int8 as exact text, and closes', async () => {
     const client = await connectPostgres(url.href, { applicationName: 'pmp-extractor connect test' });
-    const { rows } = await client.query('SELECT current_setting($1) AS name, $2::bigint AS big', [
-      'application_name',
-      '12345678901234567',
-    ]);
-    expect(rows).toEqual([{ name: 'pmp-extractor connect test', big: '12345678901234567' }]);
+    const { rows } = await client.query(
+      "SELECT current_setting('application_name') AS name, current_setting('lock_timeout') AS lock, $1::bigint AS big",
+      ['12345678901234567'],
+    );
+    expect(rows).toEqual([{ name: 'pmp-extractor connect test', lock: '5s', big: '12345678901234567' }]);
     await client.close();
   });
 

@@ -107,7 +107,6 @@ export async function connectPgClient(
     application_name: options.applicationName ?? 'pmp-extractor',
     connectionTimeoutMillis: timeoutMs,
     keepAlive: true,
-    lock_timeout: options.lockTimeoutMs ?? 5000,
     ...(options.queryTimeoutMs === undefined ? {} : { query_timeout: options.queryTimeoutMs }),
   });
   // An idle connection's failure is emitted, not thrown: without a listener it would crash the
@@ -115,6 +114,8 @@ export async function connectPgClient(
   client.on('error', () => undefined);
   try {
     await client.connect();
+    // Set here, not as a startup parameter: PgBouncer refuses startup parameters it does not know.
+    await client.query(`SET lock_timeout = ${Math.max(0, Math.trunc(options.lockTimeoutMs ?? 5000))}`);
   } catch (error) {
     await client.end().catch(() => undefined);
     // No `cause`: the driver's error is what the scrubbed message is made from, and a logger that

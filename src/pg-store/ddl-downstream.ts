@@ -1,7 +1,8 @@
 /**
  * `snapshots`, `systems`, their indexes and the two views, in Postgres types (D97): the SQLite
  * store's names, column order, keys and CHECKs; ids and epoch-ms columns BIGINT, times timestamptz,
- * `resource_id` exact TEXT, `raw_json` kept inline (D98). One statement per string.
+ * `resource_id` exact TEXT, `raw_json` a TEXT column that TOAST compresses and, with
+ * toast_tuple_target 256, keeps out of the row dashboards scan (D98). One statement per string.
  */
 import type { QuotedSchema } from './names.ts';
 
@@ -84,7 +85,7 @@ export function createSystems(s: QuotedSchema): string[] {
     source_page INTEGER,
     CONSTRAINT chk_health_status CHECK (resource_health_status IN (0, 1, 2, 3)),
     CONSTRAINT unique_system_per_snapshot UNIQUE (snapshot_id, resource_id)
-)`,
+) WITH (toast_tuple_target = 256)`,
     ...[
       ['resource_id', 'resource_id'],
       ['resource_name', 'resource_name'],

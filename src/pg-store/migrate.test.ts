@@ -20,7 +20,7 @@ let db: SqlClient;
 const schemas: string[] = [];
 beforeAll(async () => {
   db = pgliteSqlClient(await sharedPglite());
-}, 60_000);
+}, 120_000);
 afterEach(async () => {
   for (const schema of schemas.splice(0)) await dropSchema(db, schema);
 });
@@ -41,14 +41,14 @@ async function columns(schema: string, table: string): Promise<{ name: string; t
   return rows as { name: string; type: string }[];
 }
 
-function sqliteColumns(): Map<string, string[]> {
+async function sqliteColumns(): Promise<Map<string, string[]>> {
   const dir = tempDir('pmp-parity-');
   try {
     const path = join(dir, 'pmp.db');
-    openStore({ path }).close();
+    await openStore({ path }).close();
     const sqlite = new Database(path, { readonly: true });
     // The view system_raw_json calls it; only its columns are read here.
-    sqlite.function('sqlar_uncompress', (_data: unknown, _size: unknown) => null);
+    sqlite.function('sqlar_uncompress', { varargs: true }, () => null);
     const tables = sqlite
       .prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")
       .pluck()
@@ -69,12 +69,14 @@ function sqliteColumns(): Map<string, string[]> {
 describe('the migrated schema', { timeout: 60_000 }, () => {
   it('has the SQLite tables, columns in order and views, less the raw parts (D98) and the token log (D99)', async () => {
     const schema = await freshSchema();
-    const sqlite = sqliteColumns();
+    const sqlite = await sqliteColumns();
     const { rows } = await db.query(
       `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`,
       [schema],
     );
-    const expected = [...sqlite.keys()].filter((name) => !['system_raw_parts', 'token_requests'].includes(name));
+    const expected = [...sqlite.keys()].filter(
+      (name) => !['system_raw_parts', 'token_requests'].includes(name),
+    );
     expect(rows.map((row) => row['name'])).toEqual(expected.sort());
     const rawRefs = ['raw_part', 'raw_offset', 'raw_length'];
     for (const table of expected) {
@@ -97,7 +99,9 @@ describe('the migrated schema', { timeout: 60_000 }, () => {
     expect(types.get('agent_last_contact_time')).toBe('bigint');
     expect(types.get('created_at')).toBe('timestamp with time zone');
     const schema = schemas[0] ?? '';
-    const checkpoint = new Map((await columns(schema, 'extraction_checkpoints')).map((c) => [c.name, c.type]));
+    const checkpoint = new Map(
+      (await columns(schema, 'extraction_checkpoints')).map((c) => [c.name, c.type]),
+    );
     expect(checkpoint.get('coverage_pct')).toBe('double precision');
     expect(checkpoint.get('pass_complete')).toBe('integer');
     const gaps = new Map((await columns(schema, 'extraction_gaps')).map((c) => [c.name, c.type]));
@@ -107,7 +111,8 @@ describe('the migrated schema', { timeout: 60_000 }, () => {
   it('records each step once, and a second open applies nothing', async () => {
     const schema = await freshSchema();
     const versions = async () =>
-      (await db.query(`SELECT version, description, applied_at FROM "${schema}".schema_version ORDER BY 1`)).rows;
+      (await db.query(`SELECT version, description, applied_at FROM "${schema}".schema_version ORDER BY 1`))
+        .rows;
     const first = await versions();
     expect(first.map((row) => Number(row['version']))).toEqual([1, 2, 3, 4, 5]);
     expect(first.every((row) => String(row['description']).startsWith('pmp-extractor: '))).toBe(true);
@@ -118,18 +123,29 @@ describe('the migrated schema', { timeout: 60_000 }, () => {
 
   it('never drops or replaces a view, so views users built on it survive a re-run migration', async () => {
     const schema = await freshSchema();
-    await db.query(`CREATE VIEW "${schema}".my_branches AS SELECT branch_office_name FROM "${schema}".latest_system_inventory`);
+    await db.query(
+      `CREATE VIEW "${schema}".my_branches AS SELECT branch_office_name FROM "${schema}".latest_system_inventory`,
+    );
     // A user's own version of a view: the migration must not put the original back over it.
     await db.query(`DROP VIEW "${schema}".system_raw_json`);
-    await db.query(`CREATE VIEW "${schema}".system_raw_json AS SELECT resource_id, 'mine'::text AS raw_json FROM "${schema}".systems`);
+    await db.query(
+      `CREATE VIEW "${schema}".system_raw_json AS SELECT resource_id, 'mine'::text AS raw_json FROM "${schema}".systems`,
+    );
     await db.query(`DELETE FROM "${schema}".schema_version WHERE version = 5`);
     await (await openPostgresStore({ client: db, schema })).close();
     const { rows } = await db.query(
       `SELECT table_name AS name FROM information_schema.views WHERE table_schema = $1 ORDER BY 1`,
       [schema],
     );
-    expect(rows.map((row) => row['name'])).toEqual(['latest_system_inventory', 'my_branches', 'system_raw_json']);
-    expect((await columns(schema, 'system_raw_json')).map((c) => c.name)).toEqual(['resource_id', 'raw_json']);
+    expect(rows.map((row) => row['name'])).toEqual([
+      'latest_system_inventory',
+      'my_branches',
+      'system_raw_json',
+    ]);
+    expect((await columns(schema, 'system_raw_json')).map((c) => c.name)).toEqual([
+      'resource_id',
+      'raw_json',
+    ]);
   });
 });
 
@@ -171,18 +187,18 @@ describe.skipIf(TEST_DATABASE_URL === undefined)('migrating on the real server',
     const url = TEST_DATABASE_URL ?? '';
     const schema = randomSchema();
     const clients = await Promise.all([1, 2, 3, 4].map(() => connectPostgres(url)));
+    const check = await connectPostgres(url);
     try {
       const stores = await Promise.all(clients.map((client) => openPostgresStore({ client, schema })));
       const id = await stores[3]?.createSnapshot(Date.UTC(2026, 0, 1));
       expect(await stores[0]?.currentSnapshot()).toMatchObject({ snapshot_id: id });
       for (const store of stores) await store.close();
-      const check = await connectPostgres(url);
       const { rows } = await check.query(`SELECT version FROM "${schema}".schema_version ORDER BY 1`);
       expect(rows.map((row) => Number(row['version']))).toEqual([1, 2, 3, 4, 5]);
-      await dropSchema(check, schema);
-      await check.close();
     } finally {
       for (const client of clients) await client.close().catch(() => undefined);
+      await dropSchema(check, schema);
+      await check.close();
     }
   });
 });

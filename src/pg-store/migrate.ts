@@ -48,7 +48,7 @@ async function refuseForeignTables(tx: SqlQueryable, s: QuotedSchema, schema: st
   );
 }
 
-export const PG_MIGRATIONS: readonly PgMigration[] = [
+const PG_MIGRATIONS: readonly PgMigration[] = [
   {
     version: 1,
     description: 'snapshots and systems (downstream PMP schema)',

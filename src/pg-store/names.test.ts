@@ -47,7 +47,7 @@ describe('advisory-lock keys', () => {
     }
   });
 
-  it('equal what the documented SQL computes on the server', { timeout: 60_000 }, async () => {
+  it('equal what the documented SQL computes on the server', { timeout: 120_000 }, async () => {
     const db = pgliteSqlClient(await sharedPglite());
     for (const text of ['pmp-extractor:run:acme', 'pmp-extractor:run:zoë_ünïcode', 'pmp-extractor:migrate']) {
       const { rows } = await db.query(

@@ -12,7 +12,7 @@ import { toInt } from './values.ts';
 const TOKEN_LOG_RETENTION_MS = 24 * 60 * 60 * 1000;
 const TABLE = `"${SHARED_SCHEMA}".token_requests`;
 
-export function tokenClientKey(clientId: string | null, schema: string): string {
+function tokenClientKey(clientId: string | null, schema: string): string {
   return clientId === null ? `schema:${schema}` : `client:${clientId}`;
 }
 

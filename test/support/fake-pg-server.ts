@@ -26,7 +26,10 @@ function errorResponse(code: string, text: string): Buffer {
     ['C', code],
     ['M', text],
   ];
-  const body = Buffer.concat([...fields.map(([key, value]) => Buffer.from(`${key}${value}\0`, 'utf8')), Buffer.from([0])]);
+  const body = Buffer.concat([
+    ...fields.map(([key, value]) => Buffer.from(`${key}${value}\0`, 'utf8')),
+    Buffer.from([0]),
+  ]);
   return message('E', body);
 }
 
@@ -70,7 +73,9 @@ export async function startFakePgServer(refusal: {
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }
