@@ -1,9 +1,11 @@
 // Type-aware lint. Architectural boundaries enforced here (docs/decisions.md, D25):
 //  1. production code never imports the simulator (only the entry point and the demo harness may);
 //  2. only src/main.ts touches `process`: everything else receives env, argv, streams and exit via arguments;
-//  3. layering: platform/ imports nothing else from src/; api/, auth/, store/ and retry/ never import
-//     extract/, observability/, app/ or cli/; a folder is entered through its index.ts (files inside
-//     a folder, and that folder's tests, import each other directly). test/lint-zones.test.ts checks it.
+//  3. layering: platform/ imports nothing else from src/; api/, auth/, store/, pg-store/ and retry/
+//     never import extract/, observability/, app/ or cli/; store/ never imports pg-store/; a folder is
+//     entered through its index.ts (files inside a folder, and that folder's tests, import each other
+//     directly). test/lint-zones.test.ts checks it.
+//  4. production code never imports PGlite (a devDependency the tests use).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -20,12 +22,13 @@ const FOLDERS = [
   'config',
   'extract',
   'observability',
+  'pg-store',
   'platform',
   'retry',
   'simulator',
   'store',
 ];
-const LOW_FOLDERS = ['api', 'auth', 'store', 'retry'];
+const LOW_FOLDERS = ['api', 'auth', 'store', 'pg-store', 'retry'];
 
 /** Another src/ folder's internal file (`../store/store.ts`), not its barrel; `../../test/…` is fine. */
 const throughIndex = (exception = '') => ({
@@ -39,7 +42,17 @@ const platformOnly = {
 const noUpward = {
   regex: '^\\.\\./(extract|observability|app|cli)(/|$)',
   message:
-    'api/, auth/, store/ and retry/ sit below extract/, observability/, app/ and cli/: no upward import.',
+    'api/, auth/, store/, pg-store/ and retry/ sit below extract/, observability/, app/ and cli/: no upward import.',
+};
+// The SQLite store is the port's home: the PostgreSQL store builds on it, never the reverse (D95).
+const storeNotPg = {
+  regex: '^\\.\\./pg-store(/|$)',
+  message: 'store/ must not import pg-store/: the PostgreSQL store depends on store/, not the reverse.',
+};
+// @electric-sql/pglite is a devDependency for the tests: production code never loads it (D95).
+const noPglite = {
+  group: ['@electric-sql/pglite', '@electric-sql/pglite/**'],
+  message: 'PGlite is a test dependency: wrap it in test/support/, never in src/.',
 };
 
 /** One block per folder: ESLint replaces (not merges) a rule's options across blocks, so each lists all. */
@@ -49,6 +62,7 @@ function importZones(folder) {
     throughIndex(folder === 'app' ? '(?!cli/exit-codes\\.ts$)' : ''),
     ...(folder === 'platform' ? [platformOnly] : []),
     ...(LOW_FOLDERS.includes(folder) ? [noUpward] : []),
+    ...(folder === 'store' ? [storeNotPg] : []),
   ];
   const production = {
     files: [`src/${folder}/**/*.ts`],
@@ -56,7 +70,10 @@ function importZones(folder) {
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: folder === 'simulator' ? layering : [...layering, simulatorImport] },
+        {
+          patterns:
+            folder === 'simulator' ? [...layering, noPglite] : [...layering, simulatorImport, noPglite],
+        },
       ],
     },
   };

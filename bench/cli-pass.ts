@@ -29,11 +29,19 @@ export interface PassConfig {
   /** Extra extractor env (timeouts, backoff). */
   env?: Record<string, string>;
   simSettings?: Partial<SimSettings>;
+  /** Where the pass stores its data; default a fresh SQLite file (PMP_DB_PATH). */
+  database?: PassDatabase;
   /**
    * `node` runs `node dist/main.js`; `bin` runs the bin as an installed package does: a symlink in a
    * node_modules/.bin folder, started through its `#!/usr/bin/env node` shebang. Default `node`.
    */
   invocation?: 'node' | 'bin';
+}
+
+/** A database other than the default SQLite file: its variables, and its size once the pass is done. */
+export interface PassDatabase {
+  env: Record<string, string>;
+  sizeBytes(): Promise<number>;
 }
 
 export interface PassResult {
@@ -107,7 +115,7 @@ export async function runPass(config: PassConfig): Promise<PassResult> {
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     HOME: home,
-    PMP_DB_PATH: dbPath,
+    ...(config.database?.env ?? { PMP_DB_PATH: dbPath }),
     PMP_SERVER_URL: sim.url,
     PMP_ACCOUNTS_URL: sim.url,
     PMP_CLIENT_ID: sim.credentials.clientId,
@@ -164,7 +172,10 @@ export async function runPass(config: PassConfig): Promise<PassResult> {
       }, 0);
     const floorMs = Math.max(0, pageRequests.length - 1) * slot + latency + retryFloorMs;
 
-    const dbBytes = fileBytes(dbPath) + fileBytes(`${dbPath}-wal`) + fileBytes(`${dbPath}-shm`);
+    const dbBytes =
+      config.database === undefined
+        ? fileBytes(dbPath) + fileBytes(`${dbPath}-wal`) + fileBytes(`${dbPath}-shm`)
+        : await config.database.sizeBytes();
     return {
       config,
       exitCode: measured.code,

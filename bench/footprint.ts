@@ -2,11 +2,13 @@
  * The footprint rows of issue 11: peak RSS (GNU time, the child's own getrusage), CPU per 1,000
  * systems (user + sys of the child), database KB per system and bytes written, for a paced 3,362
  * pass, a 100k unpaced pass, and a 100k unpaced pass with PMP_PAGE_SIZE=auto against a simulator
- * that honours 1000 (D74), each as `node dist/main.js` and as the bin through a symlink.
- * Run alone with `node --import tsx bench/footprint.ts [auto]` (`auto`: only the auto rows);
- * `npm run bench` runs them all.
+ * that honours 1000 (D74), each as `node dist/main.js` and as the bin through a symlink; and the
+ * 100k pass into PostgreSQL (D109), when a server is configured.
+ * Run alone with `node --import tsx bench/footprint.ts` (`--postgres`: that row only; `auto`: the
+ * PMP_PAGE_SIZE=auto rows only); `npm run bench` runs it too.
  */
-import { runPass, type PassConfig } from './cli-pass.ts';
+import { runPass, type PassConfig, type PassResult } from './cli-pass.ts';
+import { benchDatabaseUrl, postgresDatabase } from './postgres-target.ts';
 
 const PAGE_SIZE = 25;
 
@@ -36,10 +38,13 @@ const AUTO_CONFIGS: readonly PassConfig[] = [
   config(100_000, 0, 'bin', 'auto'),
 ];
 
+/** The SQLite 100k pass the PostgreSQL row is measured beside (same simulator, same settings). */
+const SQLITE_100K = config(100_000, 0, 'node');
+
 export const FOOTPRINT_CONFIGS: readonly PassConfig[] = [
   config(3362, 250, 'node'),
   config(3362, 250, 'bin'),
-  config(100_000, 0, 'node'),
+  SQLITE_100K,
   config(100_000, 0, 'bin'),
   ...AUTO_CONFIGS,
 ];
@@ -61,25 +66,54 @@ export async function footprintRows(configs: readonly PassConfig[] = FOOTPRINT_C
   ];
   for (const pass of configs) {
     process.stderr.write(`footprint: ${pass.name} ...\n`);
-    const r = await runPass(pass);
-    const mb = (bytes: number): string => (bytes / 1024 ** 2).toFixed(1);
-    rows.push([
-      pass.name,
-      String(r.systems),
-      String(r.requests),
-      (r.wallMs / 1000).toFixed(2),
-      (r.floorMs / 1000).toFixed(2),
-      r.peakRssKb === null ? 'n/a' : (r.peakRssKb / 1024).toFixed(1),
-      r.cpuMs === null ? 'n/a' : (r.cpuMs / (r.systems / 1000)).toFixed(1),
-      (r.dbBytes / 1024 / r.systems).toFixed(2),
-      r.writeBytes === null ? 'n/a' : mb(r.writeBytes),
-      r.writeBytes === null ? 'n/a' : (r.writeBytes / r.dbBytes).toFixed(1),
-    ]);
+    rows.push(footprintRow(pass.name, await runPass(pass)));
+    if (pass === SQLITE_100K) rows.push(await postgresRow());
   }
   return rows;
 }
 
+function footprintRow(name: string, r: PassResult, serverWrites = false): string[] {
+  const mb = (bytes: number): string => (bytes / 1024 ** 2).toFixed(1);
+  // The server writes a PostgreSQL pass's data: the extractor's own writes say nothing about it.
+  const writes = serverWrites || r.writeBytes === null ? null : r.writeBytes;
+  return [
+    name,
+    String(r.systems),
+    String(r.requests),
+    (r.wallMs / 1000).toFixed(2),
+    (r.floorMs / 1000).toFixed(2),
+    r.peakRssKb === null ? 'n/a' : (r.peakRssKb / 1024).toFixed(1),
+    r.cpuMs === null ? 'n/a' : (r.cpuMs / (r.systems / 1000)).toFixed(1),
+    (r.dbBytes / 1024 / r.systems).toFixed(2),
+    writes === null ? 'n/a' : mb(writes),
+    writes === null ? 'n/a' : (writes / r.dbBytes).toFixed(1),
+  ];
+}
+
+const POSTGRES_ROW = '100,000 systems into PostgreSQL, d=0, node dist/main.js';
+
+/**
+ * 100k systems unpaced into a fresh schema of the bench server (D109). Wall, peak RSS and CPU are the
+ * extractor's (the server's CPU is not counted); the size is the schema's relations.
+ */
+async function postgresRow(): Promise<string[]> {
+  const url = benchDatabaseUrl();
+  if (url === null) {
+    const note = 'skipped: no server (set PMP_BENCH_DATABASE_URL or PMP_TEST_DATABASE_URL)';
+    return [POSTGRES_ROW, note, '', '', '', '', '', '', '', ''];
+  }
+  process.stderr.write(`footprint: ${POSTGRES_ROW} ...\n`);
+  const database = postgresDatabase(url);
+  try {
+    return footprintRow(POSTGRES_ROW, await runPass({ ...SQLITE_100K, name: POSTGRES_ROW, database }), true);
+  } finally {
+    await database.drop();
+  }
+}
+
 if (process.argv[1]?.endsWith('footprint.ts') === true) {
-  const configs = process.argv[2] === 'auto' ? AUTO_CONFIGS : FOOTPRINT_CONFIGS;
-  for (const row of await footprintRows(configs)) console.log(`| ${row.join(' | ')} |`);
+  const rows = process.argv.includes('--postgres')
+    ? [await postgresRow()]
+    : await footprintRows(process.argv.includes('auto') ? AUTO_CONFIGS : FOOTPRINT_CONFIGS);
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 }

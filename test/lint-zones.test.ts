@@ -40,6 +40,35 @@ describe('import zones', { timeout: 120_000 }, () => {
     expect(errors).toEqual([expect.stringContaining('through its index.ts')]);
   });
 
+  it('stops store/ importing pg-store/ (the PostgreSQL store builds on store/, not the reverse)', async () => {
+    const errors = await importErrors(
+      'src/store/rows.ts',
+      "import type { SqlClient } from '../pg-store/index.ts';\nexport type Probe = SqlClient;\n",
+    );
+    expect(errors).toEqual([expect.stringContaining('store/ must not import pg-store/')]);
+  });
+
+  it('stops pg-store/ importing extract/, and production code importing PGlite', async () => {
+    const upward = await importErrors(
+      'src/pg-store/values.ts',
+      "import type { RunSummary } from '../extract/index.ts';\nexport type Probe = RunSummary;\n",
+    );
+    expect(upward).toEqual([expect.stringContaining('no upward import')]);
+    const pglite = await importErrors(
+      'src/pg-store/values.ts',
+      "import type { PGlite } from '@electric-sql/pglite';\nexport type Probe = PGlite;\n",
+    );
+    expect(pglite).toEqual([expect.stringContaining('PGlite is a test dependency')]);
+  });
+
+  it('allows pg-store/ to build on store/ and platform/ through their indexes', async () => {
+    const errors = await importErrors(
+      'src/pg-store/values.ts',
+      "import type { Store } from '../store/index.ts';\nimport type { Clock } from '../platform/index.ts';\nexport type Probe = [Store, Clock];\n",
+    );
+    expect(errors).toEqual([]);
+  });
+
   it('allows a downward import through the index', async () => {
     const errors = await importErrors(
       'src/store/rows.ts',

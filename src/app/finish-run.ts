@@ -2,11 +2,12 @@
  * After the batches: one `run_complete` event, the Prometheus textfile, a Slack flush and the
  * POST_EXTRACTION_HOOK (D10: only after a run that changed data; its failure is a WARNING only).
  */
-import { LIMITS, type Config } from '../config/index.ts';
+import { databaseLocation, dbUrlWithoutPassword, LIMITS, type Config } from '../config/index.ts';
 import { loggedOutcome, type RunSummary } from '../extract/index.ts';
 import {
   runPostExtractionHook,
   type FlushableEventLogger,
+  type HookDatabase,
   type RunMetrics,
   type SlackNotifier,
 } from '../observability/index.ts';
@@ -53,7 +54,7 @@ export async function finishRun(args: {
       account: config.account,
       startMs: args.startMs,
       store: args.store,
-      dbPath: config.dbPath,
+      database: null,
       metrics,
       lastRun: {
         exitCode,
@@ -74,7 +75,7 @@ export async function finishRun(args: {
         PMP_COVERAGE_PCT: last?.coveragePct ?? 0,
         PMP_TARGET_MET: last?.targetMet ?? false,
         PMP_EXIT_CODE: code,
-        PMP_DB_PATH: config.dbPath,
+        database: hookDatabase(config),
       },
       baseEnv: io.env,
       clock: io.clock,
@@ -90,6 +91,14 @@ export async function finishRun(args: {
     }
   }
   return code;
+}
+
+/** D107: SQLite's path, or PostgreSQL's URL without its password and the schema. */
+function hookDatabase(config: Config): HookDatabase {
+  const location = databaseLocation(config);
+  return location.kind === 'sqlite'
+    ? { PMP_DB_PATH: location.path }
+    : { PMP_DB_URL: dbUrlWithoutPassword(location.url), PMP_DB_SCHEMA: location.schema };
 }
 
 function sum(values: readonly number[]): number {

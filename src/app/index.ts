@@ -7,3 +7,5 @@ export type { ProcessIO, SimulatorFactory, TextOutput } from './io.ts';
 export { recordLastRun } from './last-run.ts';
 export { openRunLogger, reportRunFailure } from './logging.ts';
 export { DRAIN_MESSAGE, guardAgainstDrain } from './drain-guard.ts';
+export { databaseFor, type HeldLock, type RunDatabase } from './open-store-for.ts';
+export { knownSecrets } from './known-secrets.ts';

@@ -5,9 +5,10 @@
  */
 import { loggedOutcome, type RunSummary } from '../extract/index.ts';
 import { isExtractorError } from '../platform/index.ts';
-import { openStore, type Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 import type { ProcessIO } from './io.ts';
+import type { RunDatabase } from './open-store-for.ts';
 
 export interface RunEnd {
   code: number;
@@ -17,12 +18,12 @@ export interface RunEnd {
   last: RunSummary | null;
 }
 
-/** Failures after which this run must not open the database itself: the file is the problem. */
+/** Failures after which this run must not open the database itself: the database is the problem. */
 const NO_OPEN_REASONS = new Set(['lock_held', 'database_busy', 'database_error']);
 
 export async function recordLastRun(
   io: ProcessIO,
-  dbPath: string,
+  database: Pick<RunDatabase, 'open'>,
   store: Store | null,
   end: RunEnd,
 ): Promise<void> {
@@ -32,7 +33,7 @@ export async function recordLastRun(
   if (store === null && (outcome === 'deferred' || NO_OPEN_REASONS.has(reason ?? ''))) return;
   let opened: Store | null = null;
   try {
-    opened = store ?? openStore({ path: dbPath });
+    opened = store ?? (await database.open(null));
     await opened.recordLastRun({
       exit_code: end.code,
       outcome,

@@ -8,24 +8,21 @@ import {
   createEventLogger,
   createSyncFdDestination,
   openDailyLogFile,
-  SecretRegistry,
-  SECRET_VARIABLES,
   type FlushableEventLogger,
+  type SecretRegistry,
 } from '../observability/index.ts';
 import { DEFER_REASONS, ExtractorError, isExtractorError, redactText } from '../platform/index.ts';
 import { EXIT, exitCodeForError, type ExitCode } from '../cli/exit-codes.ts';
 import type { ProcessIO } from './io.ts';
-
-/** Environment values that are secrets whatever happens later (scrubbed from every line and message). */
+import { knownSecrets } from './known-secrets.ts';
 
 export type RunLogging =
   | { ok: true; config: Config; logger: FlushableEventLogger; secrets: SecretRegistry }
-  /** `metricsFile`/`dbPath`/`account`: what the failed run can still report under (D42). */
+  /** `metricsFile`/`database`/`account`: what the failed run can still report under (D42). */
   | { ok: false; code: ExitCode; early: ReturnType<typeof readEarlySettings> };
 
 export function openRunLogger(io: ProcessIO, flags: CliOverrides): RunLogging {
-  const secrets = new SecretRegistry();
-  for (const name of SECRET_VARIABLES) secrets.add(io.env[name]);
+  const secrets = knownSecrets(io.env, flags);
   const warn = (text: string): void => {
     io.stderr.write(text);
   };

@@ -3,7 +3,6 @@
  * the pass in progress and the gaps as the database holds them, whatever the run's outcome. A run
  * that never opened the store (lock held, bad credentials, bad configuration) reads it read-only.
  */
-import { existsSync } from 'node:fs';
 import {
   createRunMetrics,
   writeMetricsFile,
@@ -11,8 +10,9 @@ import {
   type RunMetrics,
   type StoredMetrics,
 } from '../observability/index.ts';
-import { openStoreReadOnly, type Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import type { ProcessIO } from './io.ts';
+import type { RunDatabase } from './open-store-for.ts';
 
 async function readStoredMetrics(store: Store): Promise<StoredMetrics> {
   const published = await store.publishedSnapshot();
@@ -50,10 +50,12 @@ async function readStoredMetrics(store: Store): Promise<StoredMetrics> {
 }
 
 /** The database's state for a run that holds no open store; null when there is none to read. */
-async function readStoredReadOnly(dbPath: string | null): Promise<StoredMetrics | null> {
-  if (dbPath === null || !existsSync(dbPath)) return null;
+async function readStoredReadOnly(
+  database: Pick<RunDatabase, 'openReadOnly'> | null,
+): Promise<StoredMetrics | null> {
+  if (database === null) return null;
   try {
-    const store = openStoreReadOnly(dbPath);
+    const store = await database.openReadOnly();
     if (store === null) return null;
     try {
       return await readStoredMetrics(store);
@@ -61,7 +63,8 @@ async function readStoredReadOnly(dbPath: string | null): Promise<StoredMetrics 
       await store.close();
     }
   } catch {
-    // Unreadable (damaged, newer schema, busy): the run's own error says why; no state is written.
+    // Missing or unreadable (damaged, newer schema, busy, no server): the run's own error says why;
+    // no state is written.
     return null;
   }
 }
@@ -72,9 +75,9 @@ export async function writeRunMetrics(args: {
   account: string;
   startMs: number;
   lastRun: Omit<LastRunMetrics, 'durationMs' | 'finishedAtMs'>;
-  /** The run's open store, or null to read `dbPath` read-only. */
+  /** The run's open store, or null to read `database` read-only (null: no database known). */
   store: Store | null;
-  dbPath: string | null;
+  database: Pick<RunDatabase, 'openReadOnly'> | null;
   /** The tally of the run's pages; a fresh (all-zero) one for a run that fetched none. */
   metrics?: RunMetrics;
 }): Promise<void> {
@@ -83,7 +86,7 @@ export async function writeRunMetrics(args: {
   let stored: StoredMetrics | null;
   try {
     stored =
-      args.store === null ? await readStoredReadOnly(args.dbPath) : await readStoredMetrics(args.store);
+      args.store === null ? await readStoredReadOnly(args.database) : await readStoredMetrics(args.store);
   } catch {
     stored = null;
   }

@@ -7,7 +7,14 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runExtractCommand } from './extract-command.ts';
 import type { ProcessIO, SimulatorFactory } from '../app/index.ts';
-import type { CliOverrides } from '../config/index.ts';
+import {
+  type CliOverrides,
+  databaseLabel,
+  databaseLocation,
+  type DatabaseLocation,
+  dbUrlWithoutPassword,
+  loadConfig,
+} from '../config/index.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { parsePageCap } from './page-cap.ts';
 import { runStatusCommand } from './status-command.ts';
@@ -42,18 +49,25 @@ export async function runDemoCommand(
     return EXIT.fatal;
   }
   const demoDir = join(io.cwd, 'pmp-demo');
-  const ownDb = options.flags.dbPath === undefined;
-  const dbPath = options.flags.dbPath ?? join(demoDir, 'pmp_demo.db');
+  // D108: `demo --db-url` extracts into PostgreSQL; otherwise into SQLite, the demo's own file by
+  // default. The caller's PMP_DB_URL / PMP_DB_PATH never choose for it (flags do).
+  const dbUrl = options.flags.dbUrl;
+  const ownDb = dbUrl === undefined && options.flags.dbPath === undefined;
+  const dbFlags: CliOverrides =
+    dbUrl === undefined ? { dbPath: options.flags.dbPath ?? join(demoDir, 'pmp_demo.db') } : { dbUrl };
+  const dbPath = dbFlags.dbPath;
   const logFile = options.flags.logFile ?? join(demoDir, 'pmp-extractor.log');
   // ./pmp-demo/ only when the demo keeps its own database or log there.
   if (ownDb || options.flags.logFile === undefined) mkdirSync(demoDir, { recursive: true, mode: 0o700 });
   // A fresh simulator has a fresh token budget; so does the demo's own database.
-  if (ownDb) for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
+  if (ownDb && dbPath !== undefined) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
+  }
   const where = { profile: options.profile, seed: options.seed, port: 0 };
   const sim = await simulator(pageLimitCap === undefined ? where : { ...where, pageLimitCap });
   try {
     const env: Record<string, string | undefined> = { ...DEMO_ENV, ...io.env };
-    for (const name of CREDENTIAL_VARIABLES) env[name] = undefined;
+    for (const name of [...CREDENTIAL_VARIABLES, 'PMP_DB_URL', 'PMP_DB_PATH']) env[name] = undefined;
     Object.assign(env, {
       PMP_SERVER_URL: sim.url,
       PMP_ACCOUNTS_URL: sim.url,
@@ -61,26 +75,55 @@ export async function runDemoCommand(
       PMP_CLIENT_SECRET: sim.credentials.clientSecret,
       PMP_REFRESH_TOKEN: sim.credentials.refreshToken,
     });
+    const location = locate(env, { ...options.flags, ...dbFlags }, io.homeDir);
+    const label = location === null ? 'as configured' : databaseLabel(location);
     io.stdout.write(
       `Demo: simulator "${options.profile}" (seed ${options.seed}) at ${sim.url}\n` +
-        `      database ${dbPath}\n      JSON log ${logFile} (one file per day)\n      extracting until complete...\n\n`,
+        `      database ${label}\n      JSON log ${logFile} (one file per day)\n      extracting until complete...\n\n`,
     );
     const demoIo: ProcessIO = { ...io, env, stdout: { write: () => true }, stdoutFd: null };
     const code = await runExtractCommand(
       demoIo,
-      { ...options.flags, dbPath, logFile, untilComplete: true },
+      { ...options.flags, ...dbFlags, logFile, untilComplete: true },
       true,
     );
-    await runStatusCommand({ ...io, env }, { dbPath }, { json: false });
-    const db = shellQuote(dbPath);
-    io.stdout.write(
-      `\nExit code ${code} (0 = success). Status again: pmp-extractor --status --db ${db}\n` +
-        `Query it: sqlite3 ${db} 'select count(*) from latest_system_inventory'\n`,
-    );
+    const account = options.flags.account === undefined ? {} : { account: options.flags.account };
+    await runStatusCommand({ ...io, env }, { ...dbFlags, ...account }, { json: false });
+    io.stdout.write(`\nExit code ${code} (0 = success). ${nextSteps(location)}`);
     return code;
   } finally {
     await sim.close();
   }
+}
+
+/** Where the demo's run stores its data; null for a configuration the run itself reports as invalid. */
+function locate(
+  env: Readonly<Record<string, string | undefined>>,
+  flags: CliOverrides,
+  homeDir: string,
+): DatabaseLocation | null {
+  try {
+    return databaseLocation(loadConfig(env, flags, homeDir));
+  } catch {
+    return null;
+  }
+}
+
+/** How to look again; never with the database password (psql asks for it, or reads PGPASSWORD). */
+function nextSteps(location: DatabaseLocation | null): string {
+  if (location === null) return '\n';
+  if (location.kind === 'sqlite') {
+    const db = shellQuote(location.path);
+    return (
+      `Status again: pmp-extractor --status --db ${db}\n` +
+      `Query it: sqlite3 ${db} 'select count(*) from latest_system_inventory'\n`
+    );
+  }
+  return (
+    'Status again: pmp-extractor --status --db-url <the same URL>\n' +
+    `Query it: psql ${shellQuote(dbUrlWithoutPassword(location.url))} -c ` +
+    `'select count(*) from ${location.schema}.latest_system_inventory'\n`
+  );
 }
 
 /** A path as one shell word: as is when it is plain, else single-quoted. */

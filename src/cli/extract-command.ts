@@ -2,14 +2,23 @@
  * `pmp-extractor` (one batch, or batches until complete with --until-complete): validated config,
  * the run lock, the store, then the loop; afterwards metrics, Slack flush and the post-extraction hook.
  */
-import { type CliOverrides, type Config, LIMITS, resolveCredentials, secretValues } from '../config/index.ts';
+import {
+  budgetClientId,
+  type CliOverrides,
+  type Config,
+  databaseLocation,
+  LIMITS,
+  resolveCredentials,
+  secretValues,
+} from '../config/index.ts';
 import { type ExtractDeps, runExtract, type RunSummary } from '../extract/index.ts';
-import { ExtractorError } from '../platform/index.ts';
-import { openStore, type Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import {
   composeRun,
+  databaseFor,
   DRAIN_MESSAGE,
   finishRun,
+  type HeldLock,
   openRunLogger,
   type ProcessIO,
   recordLastRun,
@@ -17,7 +26,7 @@ import {
   writeRunMetrics,
 } from '../app/index.ts';
 import { EXIT, exitCodeForOutcome, type ExitCode } from './exit-codes.ts';
-import { acquireLockOrDefer } from './lock.ts';
+import { acquireLockOrDefer, releaseLock } from './lock.ts';
 
 /** D6's checkpoint cadence, pages. */
 const COMMIT_EVERY_PAGES = 10;
@@ -42,18 +51,19 @@ export async function runExtractCommand(
         account: early.account,
         startMs,
         store: null,
-        dbPath: early.dbPath,
+        database: early.database === null ? null : databaseFor(early.database, io),
         lastRun: { exitCode: code, outcome: 'failed', pagesOk: 0, pagesFailed: 0, tokenRequests: 0 },
       });
     }
     return code;
   }
   const { config, logger, secrets } = logging;
+  const database = databaseFor(databaseLocation(config), io);
   // Every run that logged run_start ends with run_complete, also when it never reached the loop.
   const endEarly = async (code: ExitCode, outcome: string, error: unknown = null): Promise<ExitCode> => {
     const durationMs = io.clock.nowMs() - startMs;
     logger.emit('run_complete', { exit_code: code, outcome, duration_ms: durationMs });
-    await recordLastRun(io, config.dbPath, store, { code, error, last: null });
+    await recordLastRun(io, database, store, { code, error, last: null });
     // Alerts key on the exit code: a run that never reached the loop must still update it, and the
     // database's state comes from the database, never as zeros (D42).
     if (config.metricsFile !== null) {
@@ -63,7 +73,7 @@ export async function runExtractCommand(
         account: config.account,
         startMs,
         store: null,
-        dbPath: config.dbPath,
+        database,
         lastRun: { exitCode: code, outcome, pagesOk: 0, pagesFailed: 0, tokenRequests: 0 },
       });
     }
@@ -84,11 +94,11 @@ export async function runExtractCommand(
     logger.flush();
   });
   let store: Store | null = null;
-  let releaseLock: (() => Promise<void>) | null = null;
+  let heldLock: HeldLock | null = null;
   try {
     logger.emit('run_start', {
       command: reset ? 'reset' : 'extract',
-      db_path: config.dbPath,
+      db_path: database.label,
       batch_pages: config.batchPages,
       target_pct: config.targetPct,
       version: io.version,
@@ -97,17 +107,11 @@ export async function runExtractCommand(
     for (const secret of secretValues(credentials)) secrets.add(secret);
     const lockLost = new AbortController();
     const signal = AbortSignal.any([io.signal, lockLost.signal]);
-    const lock = await acquireLockOrDefer(io, config.dbPath, logger, () => {
-      lockLost.abort(
-        new ExtractorError(
-          'lock_held',
-          'the run lock was taken over by another run; stopping without writing',
-        ),
-      );
-    });
+    const lock = await acquireLockOrDefer(io, database, logger, lockLost);
     if (lock === null) return await endEarly(EXIT.deferred, 'deferred');
-    releaseLock = () => lock.release();
-    const openedStore = openStore({ path: config.dbPath });
+    heldLock = lock;
+    // D104: PostgreSQL keeps the token budget per Zoho client id, shared by the accounts that use it.
+    const openedStore = await database.open(budgetClientId(credentials));
     store = openedStore;
     const parts = await composeRun({ io, config, credentials, logger, secrets, store: openedStore });
     const summaries: RunSummary[] = [];
@@ -137,7 +141,7 @@ export async function runExtractCommand(
       startMs,
       ...parts,
     });
-    await recordLastRun(io, config.dbPath, openedStore, {
+    await recordLastRun(io, database, openedStore, {
       code: finalCode,
       error: failure,
       last: summaries.at(-1) ?? null,
@@ -147,7 +151,7 @@ export async function runExtractCommand(
     return await endEarly(reportRunFailure(logger, io, secrets, error), 'failed', error);
   } finally {
     await store?.close();
-    if (releaseLock !== null) await releaseLock();
+    if (heldLock !== null) await releaseLock(heldLock, io, secrets);
     logger.flush();
     io.drainGuard?.setLastWords(null);
   }

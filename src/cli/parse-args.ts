@@ -32,7 +32,9 @@ export function parseArgs(
   // Set by whichever command's action commander runs.
   const chosen: { command: ParsedCommand | null } = { command: null };
   const program = new Command('pmp-extractor')
-    .description('Resilient, checkpointed extraction of the PMP Cloud system inventory into SQLite.')
+    .description(
+      'Resilient, checkpointed extraction of the PMP Cloud system inventory into SQLite or PostgreSQL.',
+    )
     .version(io.version)
     .exitOverride()
     .configureOutput({

@@ -1,14 +1,16 @@
 /**
- * `--status [--json | --check]`: the database only — no network, no credentials, no lock. It never
- * creates, migrates or re-permissions a file: a missing one is an error (exit 1; UNKNOWN for
- * `--check`), so a monitor can tell "no database here" from "nothing extracted yet".
+ * `--status [--json | --check]`: the database only — no API, no credentials, no lock. It never
+ * creates, migrates or re-permissions anything: a missing SQLite file is an error (exit 1; UNKNOWN
+ * for `--check`), so a monitor can tell "no database here" from "nothing extracted yet". With
+ * PostgreSQL (D103) it connects, reads the account's schema and changes nothing; an absent schema is
+ * "nothing extracted yet", a server that does not answer an error.
  */
-import { existsSync } from 'node:fs';
-import { type CliOverrides, loadConfig } from '../config/index.ts';
-import { ExtractorError, isExtractorError, redactPii } from '../platform/index.ts';
-import { openStoreReadOnly, type Store } from '../store/index.ts';
+import { type CliOverrides, type Config, databaseLocation, loadConfig } from '../config/index.ts';
+import type { SecretRegistry } from '../observability/index.ts';
+import { isExtractorError, redactText } from '../platform/index.ts';
+import type { Store } from '../store/index.ts';
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.ts';
-import type { ProcessIO } from '../app/index.ts';
+import { databaseFor, knownSecrets, type ProcessIO } from '../app/index.ts';
 import { defaultMaxAgeHours, evaluateHealth, HEALTH, healthLine, type HealthResult } from './health-check.ts';
 import { buildStatus } from './status-report.ts';
 import { renderStatus } from './status-render.ts';
@@ -24,20 +26,21 @@ export async function runStatusCommand(
   flags: CliOverrides,
   options: StatusOptions,
 ): Promise<ExitCode> {
+  const secrets = knownSecrets(io.env, flags);
   if (options.check !== undefined) {
-    const result = await runHealthCheck(io, flags, options.check.maxAgeHours);
+    const result = await runHealthCheck(io, flags, options.check.maxAgeHours, secrets);
     io.stdout.write(`${result.line}\n`);
     return result.code;
   }
   try {
     const config = loadConfig(io.env, flags, io.homeDir);
-    await withReadOnlyStore(config.dbPath, async (store) => {
+    await withReadOnlyStore(io, config, async (store, label) => {
       const report = await buildStatus(store, config.targetPct, io.clock.nowMs());
-      io.stdout.write(options.json ? `${JSON.stringify(report)}\n` : renderStatus(report, config.dbPath));
+      io.stdout.write(options.json ? `${JSON.stringify(report)}\n` : renderStatus(report, label));
     });
     return EXIT.ok;
   } catch (error) {
-    io.stderr.write(`pmp-extractor: ${messageOf(error)}\n`);
+    io.stderr.write(`pmp-extractor: ${messageOf(error, secrets)}\n`);
     return isExtractorError(error) ? exitCodeForError(error.code) : EXIT.fatal;
   }
 }
@@ -46,6 +49,7 @@ async function runHealthCheck(
   io: ProcessIO,
   flags: CliOverrides,
   maxAgeText: string | undefined,
+  secrets: SecretRegistry,
 ): Promise<HealthResult> {
   try {
     const given = maxAgeText === undefined ? null : Number(maxAgeText);
@@ -57,7 +61,7 @@ async function runHealthCheck(
     }
     const config = loadConfig(io.env, flags, io.homeDir);
     const maxAgeHours = given ?? defaultMaxAgeHours(config.refreshHours);
-    return await withReadOnlyStore(config.dbPath, async (store) =>
+    return await withReadOnlyStore(io, config, async (store) =>
       evaluateHealth(
         await buildStatus(store, config.targetPct, io.clock.nowMs()),
         (await store?.publishedSnapshot()) ?? null,
@@ -65,27 +69,26 @@ async function runHealthCheck(
       ),
     );
   } catch (error) {
-    return healthLine(HEALTH.unknown, messageOf(error));
+    return healthLine(HEALTH.unknown, messageOf(error, secrets));
   }
 }
 
 /** A store for reading, or null for a database without our tables ("nothing extracted yet"). */
-async function withReadOnlyStore<T>(dbPath: string, read: (store: Store | null) => Promise<T>): Promise<T> {
-  if (!existsSync(dbPath)) {
-    throw new ExtractorError(
-      'database_error',
-      `no database at ${dbPath}: nothing has been extracted there yet, or PMP_DB_PATH / --db names ` +
-        'another file. Check the path, or run one extraction to create it.',
-    );
-  }
-  const store = openStoreReadOnly(dbPath);
+async function withReadOnlyStore<T>(
+  io: ProcessIO,
+  config: Config,
+  read: (store: Store | null, label: string) => Promise<T>,
+): Promise<T> {
+  const database = databaseFor(databaseLocation(config), io);
+  const store = await database.openReadOnly();
   try {
-    return await read(store);
+    return await read(store, database.label);
   } finally {
     await store?.close();
   }
 }
 
-function messageOf(error: unknown): string {
-  return redactPii(error instanceof Error ? error.message : String(error));
+/** The error's message without secrets (the database URL's password, D105) or addresses. */
+function messageOf(error: unknown, secrets: SecretRegistry): string {
+  return redactText(error instanceof Error ? error.message : String(error), secrets);
 }

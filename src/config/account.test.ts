@@ -38,13 +38,17 @@ describe('readEarlySettings (D42)', () => {
     const env = { PMP_BATCH_PAGES: 'lots', PMP_DB_PATH: '/d/acme.db', PMP_METRICS_FILE: '/m/acme.prom' };
     expect(readEarlySettings(env, {}, '/home/op')).toEqual({
       metricsFile: '/m/acme.prom',
-      dbPath: '/d/acme.db',
+      database: { kind: 'sqlite', path: '/d/acme.db' },
       account: 'acme',
     });
   });
 
   it('falls back to the database name when PMP_ACCOUNT itself is invalid', () => {
     const early = readEarlySettings({ PMP_ACCOUNT: 'a b', PMP_DB_PATH: '/d/acme.db' }, {}, '/h');
-    expect(early).toEqual({ metricsFile: null, dbPath: '/d/acme.db', account: 'acme' });
+    expect(early).toEqual({
+      metricsFile: null,
+      database: { kind: 'sqlite', path: '/d/acme.db' },
+      account: 'acme',
+    });
   });
 });

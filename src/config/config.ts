@@ -11,7 +11,12 @@ export interface Config {
   serverUrl: string;
   /** Zoho accounts server of the same data centre, no trailing slash. */
   accountsUrl: string;
+  /** SQLite database file; unused when dbUrl selects PostgreSQL. */
   dbPath: string;
+  /** PMP_DB_URL: a postgres:// URL selects PostgreSQL (D103); null = SQLite at dbPath. Its password is secret. */
+  dbUrl: string | null;
+  /** PMP_DB_SCHEMA, or the account name as a schema name (D104); used with dbUrl only. */
+  dbSchema: string;
   /** Pages fetched per run. */
   batchPages: number;
   /** `pagelimit` sent to the API, or `auto`: probe the largest size the server honours (D74). */
@@ -64,12 +69,19 @@ export interface Config {
   account: string;
 }
 
-/** What the settings table reads: `account` may be unset, and loadConfig derives it from dbPath. */
-export type SettingValues = Omit<Config, 'account'> & { account: string | null };
+/**
+ * What the settings table reads: `account` and `dbSchema` may be unset, and loadConfig derives
+ * them (the account from the database's name, the schema from the account).
+ */
+export type SettingValues = Omit<Config, 'account' | 'dbSchema'> & {
+  account: string | null;
+  dbSchema: string | null;
+};
 
 /** What the CLI parser hands over; every field is optional and wins over the environment. */
 export interface CliOverrides {
   dbPath?: string;
+  dbUrl?: string;
   account?: string;
   batchPages?: string | number;
   keepSnapshots?: string | number;

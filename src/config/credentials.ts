@@ -113,7 +113,12 @@ export function secretValues(credentials: Credentials): string[] {
   return credentials.kind === 'refresh_token' ? [credentials.clientSecret, credentials.refreshToken] : [];
 }
 
-/** Credentials are not settings (resolved here, first match wins); listed for --help. */
+/** The Zoho client id the token budget is kept under in PostgreSQL (D104); null when unknown. */
+export function budgetClientId(credentials: Credentials): string | null {
+  return credentials.kind === 'refresh_token' ? credentials.clientId : null;
+}
+
+/** Credentials are not settings (resolveCredentials, first match wins); listed for --help. */
 export const CREDENTIAL_VARIABLES: readonly { env: string; help: string }[] = [
   {
     env: 'PMP_CLIENT_ID, PMP_CLIENT_SECRET, PMP_REFRESH_TOKEN',

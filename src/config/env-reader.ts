@@ -21,6 +21,8 @@ export interface EnvReader {
   read<T>(name: string | null, field: Field<T>, fallback: T, options?: ReadOptions): T;
   /** Like read() but with no default: null when unset. */
   readOptional<T>(name: string | null, field: Field<T>, options?: ReadOptions): T | null;
+  /** Records a problem of several settings together (settings that exclude each other). */
+  report(problem: string): void;
   /** Throws config_invalid listing every bad variable at once, so one fix-up round suffices. */
   throwIfInvalid(): void;
 }
@@ -62,6 +64,9 @@ export function createEnvReader(env: Readonly<Record<string, string | undefined>
   return {
     read: (name, field, fallback, options) => readOptional(name, field, options) ?? fallback,
     readOptional,
+    report(problem) {
+      problems.push(problem);
+    },
     throwIfInvalid() {
       if (problems.length === 0) return;
       throw new ExtractorError('config_invalid', `invalid configuration: ${problems.join('; ')}`);

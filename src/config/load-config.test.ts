@@ -9,6 +9,8 @@ describe('loadConfig defaults', () => {
       serverUrl: 'https://patch.manageengine.com.au',
       accountsUrl: 'https://accounts.zoho.com.au',
       dbPath: '/home/op/.maia/databases/intelligence/pmp_config.db',
+      dbUrl: null,
+      dbSchema: 'pmp_config',
       batchPages: 50,
       pageSize: 25,
       pageDelayMs: 250,

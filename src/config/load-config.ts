@@ -1,5 +1,6 @@
 import type { CliOverrides, Config } from './config.ts';
 import { createEnvReader, type EnvReader } from './env-reader.ts';
+import { accountFromDbUrl, type DatabaseLocation, schemaFromAccount } from './database.ts';
 import { accountFromDbPath, type Field } from './fields.ts';
 import { flagName, type Setting } from './setting.ts';
 import { SETTING_LIST, SETTINGS, type SettingKey } from './settings.ts';
@@ -21,19 +22,43 @@ export function loadConfig(
     const override: unknown = (overrides as Record<string, unknown>)[key];
     values[key] = readSetting(reader, setting, override, homeDir);
   }
+  if (values['dbUrl'] !== null && isGiven('dbPath', env, overrides)) reader.report(BOTH_DATABASES);
   reader.throwIfInvalid();
-  values['account'] ??= accountFromDbPath(values['dbPath'] as string);
+  values['account'] ??= defaultAccount(values['dbUrl'] as string | null, values['dbPath'] as string);
+  values['dbSchema'] ??= schemaFromAccount(values['account'] as string);
   // Sound because SETTINGS satisfies SettingsFor<SettingValues>: each key's field yields its field.
   return values as unknown as Config;
+}
+
+/** D103: one database per run, so a URL and an explicit path together are a configuration error. */
+const BOTH_DATABASES =
+  'PMP_DB_URL / --db-url and PMP_DB_PATH / --db are both set: the URL selects PostgreSQL and the path ' +
+  'SQLite; unset one of them';
+
+/** The default account (D41, D104): the SQLite file's name, or the PostgreSQL database's. */
+function defaultAccount(dbUrl: string | null, dbPath: string): string {
+  return dbUrl === null ? accountFromDbPath(dbPath) : accountFromDbUrl(dbUrl);
+}
+
+/** The setting has a non-blank flag or variable, valid or not. */
+function isGiven(
+  key: SettingKey,
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: CliOverrides,
+): boolean {
+  const flag: unknown = (overrides as Record<string, unknown>)[key];
+  if (typeof flag === 'string' ? flag.trim() !== '' : flag !== undefined) return true;
+  const name = SETTINGS[key].env;
+  return name !== null && (env[name]?.trim() ?? '') !== '';
 }
 
 /** What a run that fails on configuration can still report under (D42). */
 export interface EarlySettings {
   /** null when unset or itself invalid. */
   metricsFile: string | null;
-  /** null when the database path is invalid. */
-  dbPath: string | null;
-  /** PMP_ACCOUNT when valid, else the database's (or the default database's) base name. */
+  /** null when the database setting is invalid, or when both a URL and a path are given. */
+  database: DatabaseLocation | null;
+  /** PMP_ACCOUNT when valid, else the database's (or the default database's) name. */
   account: string;
 }
 
@@ -58,12 +83,20 @@ export function readEarlySettings(
     }
   };
   const dbPath = valid('dbPath') as string | null;
-  const account = valid('account') as string | null;
-  return {
-    metricsFile: valid('metricsFile') as string | null,
-    dbPath,
-    account: account ?? accountFromDbPath(dbPath ?? SETTINGS.dbPath.default),
-  };
+  const dbUrl = valid('dbUrl') as string | null;
+  const account =
+    (valid('account') as string | null) ?? defaultAccount(dbUrl, dbPath ?? SETTINGS.dbPath.default);
+  const schema = valid('dbSchema') as string | null;
+  let database: DatabaseLocation | null = null;
+  if (!isGiven('dbUrl', env, overrides)) {
+    database = dbPath === null ? null : { kind: 'sqlite', path: dbPath };
+  } else if (dbUrl !== null && !isGiven('dbPath', env, overrides)) {
+    // A schema that was given but is invalid names no schema we could read.
+    const unreadable = schema === null && isGiven('dbSchema', env, overrides);
+    if (!unreadable)
+      database = { kind: 'postgres', url: dbUrl, schema: schema ?? schemaFromAccount(account) };
+  }
+  return { metricsFile: valid('metricsFile') as string | null, database, account };
 }
 
 function readSetting(

@@ -19,6 +19,7 @@ import {
   tokenBudget,
   wholeNumber as whole,
 } from './fields.ts';
+import { postgresUrl, schemaName } from './database.ts';
 import { LIMITS } from './limits.ts';
 import type { Setting, SettingsFor } from './setting.ts';
 
@@ -42,13 +43,30 @@ export const SETTINGS = {
     default: '~/.maia/databases/intelligence/pmp_config.db',
     help: 'SQLite database path',
   },
+  dbUrl: {
+    env: 'PMP_DB_URL',
+    flag: '--db-url <url>',
+    field: postgresUrl,
+    default: null,
+    unset: 'SQLite',
+    // D103; its password is scrubbed like the other secrets (D105).
+    help: 'postgres:// or postgresql:// URL: store in PostgreSQL instead (not with PMP_DB_PATH)',
+    secret: true,
+  },
   account: {
     env: 'PMP_ACCOUNT',
     flag: '--account <name>',
     field: accountName,
     default: null,
-    unset: 'database file name',
+    unset: 'database name',
     help: 'account name on log lines, metrics and Slack (letters, digits, -, _)',
+  },
+  dbSchema: {
+    env: 'PMP_DB_SCHEMA',
+    field: schemaName,
+    default: null,
+    unset: 'account name',
+    help: 'PostgreSQL schema of this account',
   },
   batchPages: {
     env: 'PMP_BATCH_PAGES',

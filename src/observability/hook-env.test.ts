@@ -10,7 +10,7 @@ describe('buildHookEnv', () => {
         PMP_COVERAGE_PCT: 37.2,
         PMP_TARGET_MET: false,
         PMP_EXIT_CODE: 2,
-        PMP_DB_PATH: '/db',
+        database: { PMP_DB_PATH: '/db' },
       },
     );
     expect(env).toEqual({
@@ -39,10 +39,43 @@ describe('buildHookEnv', () => {
         PMP_COVERAGE_PCT: 100,
         PMP_TARGET_MET: true,
         PMP_EXIT_CODE: 0,
-        PMP_DB_PATH: '/db',
+        database: { PMP_DB_PATH: '/db' },
       },
     );
     expect(env['PATH']).toBe('/bin');
     expect(Object.keys(env)).not.toContain('PMP_TOKEN_COMMAND');
+  });
+
+  it('gives a PostgreSQL hook the URL without its password and the schema, never the inherited URL (D107)', () => {
+    const env = buildHookEnv(
+      { PATH: '/bin', PMP_DB_URL: 'postgres://pmp:hunter22@db/inv', PMP_DB_PATH: '/stale.db' },
+      {
+        PMP_SNAPSHOT_ID: 4,
+        PMP_COVERAGE_PCT: 100,
+        PMP_TARGET_MET: true,
+        PMP_EXIT_CODE: 0,
+        database: { PMP_DB_URL: 'postgres://pmp@db/inv', PMP_DB_SCHEMA: 'client_a' },
+      },
+    );
+    expect(env['PMP_DB_URL']).toBe('postgres://pmp@db/inv');
+    expect(env['PMP_DB_SCHEMA']).toBe('client_a');
+    expect(Object.keys(env)).not.toContain('PMP_DB_PATH');
+    expect(JSON.stringify(env)).not.toContain('hunter22');
+  });
+
+  it('drops an inherited PMP_DB_URL from a SQLite hook', () => {
+    const env = buildHookEnv(
+      { PMP_DB_URL: 'postgres://pmp:hunter22@db/inv', PMP_DB_SCHEMA: 'x' },
+      {
+        PMP_SNAPSHOT_ID: 1,
+        PMP_COVERAGE_PCT: 100,
+        PMP_TARGET_MET: true,
+        PMP_EXIT_CODE: 0,
+        database: { PMP_DB_PATH: '/db' },
+      },
+    );
+    expect(env['PMP_DB_PATH']).toBe('/db');
+    expect(Object.keys(env)).not.toContain('PMP_DB_URL');
+    expect(Object.keys(env)).not.toContain('PMP_DB_SCHEMA');
   });
 });

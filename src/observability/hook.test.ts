@@ -21,7 +21,7 @@ const VARIABLES = {
   PMP_COVERAGE_PCT: 96.7,
   PMP_TARGET_MET: true,
   PMP_EXIT_CODE: 0,
-  PMP_DB_PATH: '/data/pmp.db',
+  database: { PMP_DB_PATH: '/data/pmp.db' },
 };
 
 let root = '';

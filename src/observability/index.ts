@@ -13,4 +13,4 @@ export { createRunMetrics } from './metrics.ts';
 export type { LastRunMetrics, RunMetrics, StoredMetrics } from './metrics.ts';
 export { writeMetricsFile } from './metrics-file.ts';
 export { runPostExtractionHook } from './hook.ts';
-export { SECRET_VARIABLES } from './hook-env.ts';
+export { SECRET_VARIABLES, type HookDatabase } from './hook-env.ts';

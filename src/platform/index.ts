@@ -18,7 +18,7 @@ export { createHttpClient } from './http-client.ts';
 export type { HttpClient, HttpRequest, HttpResponse } from './http-client.ts';
 export { createTextFetch } from './http-fetch.ts';
 export { HttpRequestError } from './http-request-error.ts';
-export { redactPii, redactText, SAMPLE_MAX_CHARS, sanitizeSample } from './redact.ts';
+export { redactText, SAMPLE_MAX_CHARS, sanitizeSample } from './redact.ts';
 export { isLoopbackHost } from './loopback.ts';
 export { signalProcessGroup } from './process-group.ts';
 export type { HttpBody } from './http-client.ts';

@@ -1,9 +1,16 @@
-/** The SQLite store: open it, lock it, and the port types the extraction loop codes against. */
+/**
+ * The SQLite store: open it, lock it, the port types the extraction loop codes against, and the
+ * row rules the PostgreSQL store (src/pg-store) shares with it.
+ */
+export { emptyCheckpoint, unknownSnapshot, type CheckpointFields } from './commit-batch.ts';
 export { openStore, openStoreReadOnly } from './open-store.ts';
 export { coveragePct } from './rows.ts';
+export { CHECKPOINT_WRITER } from './schema-extractor.ts';
+export { SYSTEM_DATA_COLUMNS, systemColumnValues } from './system-upsert.ts';
 export { acquireRunLock, type RunLock } from './run-lock.ts';
 export type {
   Checkpoint,
+  CommitBatch,
   CommitResult,
   GapRecord,
   GapRetry,
@@ -14,6 +21,7 @@ export type {
   PublishedSnapshot,
   RemovalCounts,
   SnapshotInfo,
+  SnapshotStatus,
   Store,
   SystemRecord,
 } from './store.ts';

@@ -10,11 +10,13 @@ import { SYSTEM_INTEGER_COLUMNS, SYSTEM_REQUIRED_COLUMNS, SYSTEM_TEXT_COLUMNS } 
 
 type SqlValue = string | number | null;
 
-const DATA_COLUMNS: readonly string[] = [
+/** The mapped columns of a `systems` row, in the order systemColumnValues() returns them. */
+export const SYSTEM_DATA_COLUMNS: readonly string[] = [
   ...SYSTEM_REQUIRED_COLUMNS,
   ...SYSTEM_TEXT_COLUMNS,
   ...SYSTEM_INTEGER_COLUMNS,
 ];
+const DATA_COLUMNS = SYSTEM_DATA_COLUMNS;
 const INTEGER_COLUMNS: ReadonlySet<string> = new Set(SYSTEM_INTEGER_COLUMNS);
 const ALL_COLUMNS = [
   'snapshot_id',
@@ -54,8 +56,7 @@ function columnValue(name: string, value: SqlValue | undefined): SqlValue {
 
 /**
  * Positional parameters for UPSERT_SYSTEM_SQL. Column keys outside the downstream list are ignored
- * (the record is kept whole in its page's raw part, at `ref`; raw_json itself is NULL, D70). A value the schema cannot take (empty id, missing required
- * column) throws database_error naming the system, rather than losing the row.
+ * (the record is kept whole in its page's raw part, at `ref`; raw_json itself is NULL, D70).
  */
 export function systemParams(
   snapshotId: number,
@@ -64,6 +65,17 @@ export function systemParams(
   ref: RawRef,
   nowSql: string,
 ): SqlValue[] {
+  const values = systemColumnValues(page, record);
+  const rawRef = [ref.part, ref.offset, ref.length];
+  return [snapshotId, record.resource_id, ...values, null, page, ...rawRef, nowSql, nowSql];
+}
+
+/**
+ * The SYSTEM_DATA_COLUMNS values of a record, made safe for the downstream constraints; shared by
+ * both stores. A value the schema cannot take (empty id, missing required column) throws
+ * database_error naming the system, rather than losing the row.
+ */
+export function systemColumnValues(page: number, record: SystemRecord): SqlValue[] {
   if (typeof record.resource_id !== 'string' || record.resource_id === '') {
     throw new ExtractorError('database_error', `System on page ${page} has no resource_id`);
   }
@@ -76,6 +88,5 @@ export function systemParams(
       );
     }
   }
-  const rawRef = [ref.part, ref.offset, ref.length];
-  return [snapshotId, record.resource_id, ...values, null, page, ...rawRef, nowSql, nowSql];
+  return values;
 }

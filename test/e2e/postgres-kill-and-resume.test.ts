@@ -1,0 +1,206 @@
+/**
+ * kill -9 at 5 seeded moments of a full extraction into PostgreSQL (D6, D103, D106), as
+ * kill-and-resume.test.ts does for SQLite: each killed run is followed by one that must get the run
+ * lock (the server frees a dead session's advisory lock), resume from the last committed checkpoint
+ * and lose at most 10 pages of work. After every kill the checkpoint is never ahead of the data (as in
+ * crash-matrix.test.ts); at the end the snapshot holds exactly the simulator's ids, none twice.
+ */
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
+// The simulator's seeded PRNG, so the kill moments replay exactly.
+import { mulberry32 as prng } from '../../src/simulator/prng.ts';
+import { CLI_PATH, eventsOf, runCli, tempDir, type CliResult } from '../support/run-cli.ts';
+import {
+  dropSchemas,
+  freshSchema,
+  newestCheckpoint,
+  NO_TEST_SERVER,
+  SERVER_NOTE,
+  serverUrl,
+  sql,
+  storedIds,
+  waitForLockFreed,
+} from '../support/postgres.ts';
+
+const SCANDETAILS = '/api/1.4/patch/scandetails';
+const KILLS = 5;
+/** PMP_PAGE_SIZE's default (records per page). */
+const PAGE_SIZE = 25;
+
+interface KilledRun {
+  pages: number[];
+  fetched: number[];
+  /** The newest checkpoint's last_page after the kill. */
+  committed: number;
+  /** Pages at or below `committed` that have neither their systems nor a gap row (must be none). */
+  behind: number[];
+  exit: { code: number | null; signal: NodeJS.Signals | null };
+  stderr: string;
+  events: Record<string, unknown>[];
+}
+
+let sim: Simulator;
+let env: Record<string, string>;
+let schema: string;
+const killed: KilledRun[] = [];
+let final: CliResult;
+let finalPages: number[];
+
+function pagesSince(index: number, end?: number): number[] {
+  return sim
+    .stats()
+    .requests.slice(index, end)
+    .filter((entry) => entry.path === SCANDETAILS)
+    .map((entry) => entry.page ?? -1);
+}
+
+/** Pages ≤ last_page without their systems or a gap row: a checkpoint ahead of the data. */
+async function pagesBehind(): Promise<{ committed: number; behind: number[] }> {
+  const { snapshotId, lastPage } = await newestCheckpoint(schema);
+  if (snapshotId === null) return { committed: 0, behind: [] };
+  const stored = new Set(await storedIds(schema, snapshotId));
+  const gapRows = await sql<{ page_num: unknown }>(
+    `SELECT page_num FROM "${schema}".extraction_gaps WHERE snapshot_id = $1`,
+    [snapshotId],
+  );
+  const gaps = new Set(gapRows.map((row) => Number(row.page_num)));
+  const truth = sim.groundTruthIds();
+  const behind: number[] = [];
+  for (let page = 1; page <= lastPage; page += 1) {
+    const ids = truth.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+    if (!gaps.has(page) && !ids.every((id) => stored.has(id))) behind.push(page);
+  }
+  return { committed: lastPage, behind };
+}
+
+/** Starts a run and SIGKILLs it once it has requested `afterPages` pages, plus `extraMs`. */
+async function runAndKill(afterPages: number, extraMs: number): Promise<KilledRun> {
+  const logStart = sim.stats().requests.length;
+  const child = spawn(process.execPath, [CLI_PATH], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('close', (code, signal) => {
+      resolve({ code, signal });
+    });
+  });
+  const state = { running: true };
+  void exited.then(() => (state.running = false));
+  const deadline = Date.now() + 20_000;
+  while (state.running && pagesSince(logStart).length < afterPages && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  await new Promise((resolve) => setTimeout(resolve, extraMs));
+  child.kill('SIGKILL');
+  const exit = await exited;
+  // The server ends the dead session (and frees its lock) once it reads the closed socket.
+  await waitForLockFreed(schema);
+  const events = stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{') && line.endsWith('}'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const pages = pagesSince(logStart, sim.stats().requests.length);
+  return { pages, fetched: [...new Set(pages)], ...(await pagesBehind()), exit, stderr, events };
+}
+
+describe.skipIf(NO_TEST_SERVER)(`kill -9 at 5 seeded moments into PostgreSQL ${SERVER_NOTE}`, () => {
+  beforeAll(async () => {
+    // Tokens from a command (no client id: the schema's own budget) against a lenient simulator,
+    // so six runs in seconds are not throttled.
+    sim = await createSimulator({
+      profile: 'clean',
+      seed: 4243,
+      settings: { systems: 1500, maxTokenRequestsPerWindow: 1000, maxLiveTokens: 1000 },
+    });
+    schema = freshSchema('kill');
+    const grant = new URLSearchParams({
+      grant_type: 'refresh_token',
+      client_id: sim.credentials.clientId,
+      client_secret: sim.credentials.clientSecret,
+      refresh_token: sim.credentials.refreshToken,
+    });
+    env = {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      HOME: tempDir('pmp-e2e-pg-kill-'),
+      PMP_SERVER_URL: sim.url,
+      PMP_ACCOUNTS_URL: sim.url,
+      PMP_TOKEN_COMMAND: `curl -s -X POST '${sim.url}/oauth/v2/token?${grant.toString()}'`,
+      PMP_DB_URL: serverUrl(),
+      PMP_DB_SCHEMA: schema,
+      PMP_BATCH_PAGES: '1000',
+      PMP_PAGE_DELAY_MS: '8',
+      PMP_BACKOFF_BASE_MS: '10',
+      PMP_REQUEST_TIMEOUT_MS: '2000',
+    };
+    const random = prng(20_260_113);
+    for (let i = 0; i < KILLS; i++) {
+      // Between the 2nd and the 24th page request of the run, plus 0-9 ms: before, during and
+      // right after checkpoint commits (every 10 pages).
+      const afterPages = 2 + Math.floor(random() * 23);
+      const extraMs = Math.floor(random() * 10);
+      killed.push(await runAndKill(afterPages, extraMs));
+    }
+    const logStart = sim.stats().requests.length;
+    final = await runCli([], env);
+    finalPages = pagesSince(logStart);
+  }, 120_000);
+
+  afterAll(async () => {
+    await sim.close();
+    await dropSchemas([schema]);
+  });
+
+  it('killed every run with SIGKILL while it was extracting, at different points of the pass', () => {
+    expect(killed).toHaveLength(KILLS);
+    for (const run of killed) {
+      expect({ ...run.exit, stderr: run.stderr }).toEqual({ code: null, signal: 'SIGKILL', stderr: '' });
+      expect(run.fetched.length).toBeGreaterThanOrEqual(2);
+    }
+    expect(new Set(killed.map((run) => run.committed)).size).toBeGreaterThan(2);
+    expect(killed.at(-1)?.committed).toBeGreaterThan(0);
+  });
+
+  it('never left the checkpoint ahead of the data', () => {
+    expect(killed.map((run) => run.behind)).toEqual(killed.map(() => []));
+  });
+
+  it('got the lock after every kill: no run was deferred', () => {
+    for (const run of killed) {
+      expect(run.events.filter((event) => event['event_type'] === 'run_deferred')).toEqual([]);
+      expect(run.events.some((event) => event['event_type'] === 'batch_start')).toBe(true);
+    }
+    expect(eventsOf(final, 'run_deferred')).toEqual([]);
+  });
+
+  it('resumed each time from the committed checkpoint, losing at most 10 pages of work', () => {
+    const lost: number[] = [];
+    killed.forEach((run, i) => {
+      const next = killed[i + 1]?.pages ?? finalPages;
+      const probe = run.committed > 0 ? [run.committed] : [];
+      expect(next.slice(0, probe.length + 1)).toEqual([...probe, run.committed + 1]);
+      const fetchedBeyond = new Set(run.fetched.filter((page) => page > run.committed));
+      lost.push(new Set(next.slice(probe.length).filter((page) => fetchedBeyond.has(page))).size);
+    });
+    expect(lost.every((count) => count <= 10)).toBe(true);
+    expect(lost.some((count) => count > 0)).toBe(true);
+  });
+
+  it('converges: one success snapshot with exactly the simulator ids, none twice', async () => {
+    expect(final.code, final.stderr).toBe(0);
+    expect(eventsOf(final, 'target_met')).toEqual([
+      expect.objectContaining({ systems_extracted: 1500, coverage_pct: 100, extracted_now: true }),
+    ]);
+    const snapshots = await sql<{ snapshot_id: unknown; status: string }>(
+      `SELECT snapshot_id, status FROM "${schema}".snapshots ORDER BY snapshot_id`,
+    );
+    expect(snapshots.map((row) => [Number(row.snapshot_id), row.status])).toEqual([[1, 'success']]);
+    const duplicates = await sql(
+      `SELECT snapshot_id, resource_id FROM "${schema}".systems GROUP BY 1, 2 HAVING count(*) > 1`,
+    );
+    expect(duplicates).toEqual([]);
+    expect((await storedIds(schema, 1)).sort()).toEqual(sim.groundTruthIds().sort());
+  });
+});
