@@ -73,7 +73,7 @@ const PG_MIGRATIONS: readonly PgMigration[] = [
     statements: createViews,
   },
   {
-    version: 6,
+    version: 8,
     description: 'extraction_checkpoints.probed_page_size and page_size_fallback (PMP_PAGE_SIZE=auto, D74)',
     statements: addPageSizeColumns,
   },
