@@ -197,14 +197,15 @@ export class PgStore implements Store {
   }
 
   // pgB: TEMPORARY stubs until the removal-candidate methods land (the coordinator takes pgB's version).
-  previewRemovalCandidates(): Promise<never> {
-    return Promise.reject(new Error('pgB: not implemented'));
+  // The two reads answer "nothing to confirm" so that a run can publish meanwhile.
+  previewRemovalCandidates(): Promise<null> {
+    return Promise.resolve(null);
   }
   selectRemovalCandidates(): Promise<never> {
     return Promise.reject(new Error('pgB: not implemented'));
   }
-  removalCounts(): Promise<never> {
-    return Promise.reject(new Error('pgB: not implemented'));
+  removalCounts(): Promise<null> {
+    return Promise.resolve(null);
   }
   pendingRemovalCandidates(): Promise<never> {
     return Promise.reject(new Error('pgB: not implemented'));
