@@ -113,7 +113,7 @@ export function createSystems(s: QuotedSchema): string[] {
  * hence the DO block. `s.*` is expanded when the view is created, so a column added to `systems`
  * later needs CREATE OR REPLACE VIEW with the new column appended (the one change Postgres allows).
  */
-function createViewIfAbsent(s: QuotedSchema, name: string, body: string): string {
+export function createViewIfAbsent(s: QuotedSchema, name: string, body: string): string {
   return `DO $pmp$ BEGIN
   IF to_regclass('${s}.${name}') IS NULL THEN
     CREATE VIEW ${s}.${name} AS ${body};

@@ -6,6 +6,7 @@
  * these schemas were only ever created by this tool, so a step runs once instead of at every open.
  */
 import { ExtractorError } from '../platform/index.ts';
+import { createDashboardViews } from './ddl-dashboards.ts';
 import { createSnapshots, createSystems, createViews } from './ddl-downstream.ts';
 import {
   addPageSizeColumns,
@@ -14,6 +15,7 @@ import {
   createSchemaVersion,
   createSharedTokenRequests,
 } from './ddl-extractor.ts';
+import { createLivingInventory } from './ddl-living.ts';
 import { MIGRATION_LOCK_KEY, quoteSchema, SHARED_SCHEMA, type QuotedSchema } from './names.ts';
 import type { SqlClient, SqlQueryable } from './sql-client.ts';
 import { toIntOrNull, toText } from './values.ts';
@@ -71,6 +73,11 @@ const PG_MIGRATIONS: readonly PgMigration[] = [
     version: 5,
     description: 'views latest_system_inventory and system_raw_json',
     statements: createViews,
+  },
+  {
+    version: 6,
+    description: 'completed_at, system_changes, lookup tables and dashboard views (D120)',
+    statements: (s) => [...createLivingInventory(s), ...createDashboardViews(s)],
   },
   {
     version: 8,

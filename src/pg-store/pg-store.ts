@@ -10,7 +10,10 @@ import type {
   CommitResult,
   GapRow,
   LastRun,
+  ChangeCounts,
+  PruneResult,
   PublishedSnapshot,
+  PublishResult,
   SnapshotInfo,
   SnapshotStatus,
   Store,
@@ -18,6 +21,7 @@ import type {
 import { commitBatch } from './commit.ts';
 import { pgGuarded } from './errors.ts';
 import * as lookup from './lookups.ts';
+import * as living from './living.ts';
 import type { QuotedSchema } from './names.ts';
 import * as read from './reads.ts';
 import type { SqlClient } from './sql-client.ts';
@@ -85,6 +89,22 @@ export class PgStore implements Store {
   ): Promise<void> {
     return this.#write(`Cannot set snapshot ${snapshotId} to ${status}`, () =>
       write.updateSnapshotStatus(this.#db, this.#s, snapshotId, status, errorMessage, durationMs),
+    );
+  }
+
+  publishSnapshot(snapshotId: number, nowMs: number, durationMs: number): Promise<PublishResult> {
+    return this.#write(`Cannot publish snapshot ${snapshotId}`, () =>
+      living.publishSnapshot(this.#db, this.#s, snapshotId, nowMs, durationMs),
+    );
+  }
+
+  changeCounts(snapshotId: number): Promise<ChangeCounts | null> {
+    return pgGuarded('Cannot count the changes', () => living.changeCounts(this.#db, this.#s, snapshotId));
+  }
+
+  pruneSnapshots(keep: number): Promise<PruneResult> {
+    return this.#write('Cannot delete the rows of old snapshots', () =>
+      living.prune(this.#db, this.#s, keep),
     );
   }
 
@@ -175,6 +195,25 @@ export class PgStore implements Store {
       }
     });
   }
+
+  // pgB: TEMPORARY stubs until the removal-candidate methods land (the coordinator takes pgB's version).
+  // The two reads answer "nothing to confirm" so that a run can publish meanwhile.
+  previewRemovalCandidates(): Promise<null> {
+    return Promise.resolve(null);
+  }
+  selectRemovalCandidates(): Promise<never> {
+    return Promise.reject(new Error('pgB: not implemented'));
+  }
+  removalCounts(): Promise<null> {
+    return Promise.resolve(null);
+  }
+  pendingRemovalCandidates(): Promise<never> {
+    return Promise.reject(new Error('pgB: not implemented'));
+  }
+  previousRecords(): Promise<never> {
+    return Promise.reject(new Error('pgB: not implemented'));
+  }
+  // end pgB
 
   /** Ends the client this store owns; safe to call twice. */
   async close(): Promise<void> {

@@ -37,28 +37,29 @@ export async function readCurrentSnapshot(db: SqlQueryable, s: QuotedSchema): Pr
   };
 }
 
-/** Completion = start + the pass's duration; the last checkpoint write when the duration is missing. */
+/**
+ * Completion is completed_at (D111); a row without it (set `success` another way) falls back to start
+ * plus the pass's duration, else the last checkpoint write, else the start, as migration 6 backfilled.
+ * Read through to_jsonb so that a read-only open of a schema from before migration 6 (no such
+ * column) gets the fallback instead of an error; it is evaluated for the one row returned.
+ */
 export async function readPublishedSnapshot(
   db: SqlQueryable,
   s: QuotedSchema,
 ): Promise<PublishedSnapshot | null> {
+  const completed = `COALESCE((to_jsonb(s) ->> 'completed_at')::timestamptz,
+    s.timestamp + s.extraction_duration_ms * INTERVAL '1 millisecond', c.updated_at, s.timestamp)`;
   const row = await firstRow(
     db,
-    `SELECT s.snapshot_id, ${msOf('s.timestamp')} AS started_ms, s.extraction_duration_ms,
-       c.systems_extracted, c.coverage_pct, ${msOf('c.updated_at')} AS updated_ms
+    `SELECT s.snapshot_id, ${msOf(completed)} AS completed_ms, c.systems_extracted, c.coverage_pct
      FROM ${s}.snapshots s JOIN ${s}.extraction_checkpoints c ON c.snapshot_id = s.snapshot_id
      WHERE c.written_by = $1 AND s.status = 'success' ORDER BY s.snapshot_id DESC LIMIT 1`,
     [CHECKPOINT_WRITER],
   );
   if (row === null) return null;
-  const startedMs = toIntOrNull(row['started_ms']);
-  const durationMs = toIntOrNull(row['extraction_duration_ms']);
   return {
     snapshot_id: toInt(row['snapshot_id']),
-    completed_at_ms:
-      startedMs !== null && durationMs !== null
-        ? startedMs + durationMs
-        : (toIntOrNull(row['updated_ms']) ?? startedMs ?? 0),
+    completed_at_ms: toIntOrNull(row['completed_ms']) ?? 0,
     systems_extracted: toInt(row['systems_extracted']),
     coverage_pct: toFloat(row['coverage_pct']),
   };

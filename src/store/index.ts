@@ -25,8 +25,10 @@ export type {
   Store,
   SystemRecord,
 } from './store.ts';
-export type { PublishResult } from './publish-types.ts';
+export type { ChangeCounts, ChangeType, PruneResult, PublishResult } from './publish-types.ts';
+export { LOOKUP_TABLES } from './schema-lookups.ts';
 export {
+  SYSTEM_CHANGE_COLUMNS,
   SYSTEM_INTEGER_COLUMNS,
   SYSTEM_REQUIRED_COLUMNS,
   SYSTEM_TEXT_COLUMNS,

@@ -11,6 +11,8 @@ export interface StoreHarness {
   reopen: () => Promise<Store>;
   /** Runs one SQL statement behind the stores' backs, in their schema (unqualified table names). */
   tamper: (sql: string) => Promise<void>;
+  /** Reads rows behind the stores' backs, in their schema (unqualified names); no parameters. */
+  rows: (sql: string) => Promise<Record<string, unknown>[]>;
   /** Closes every store it opened and removes the database. */
   cleanup: () => Promise<void>;
 }

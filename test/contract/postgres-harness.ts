@@ -31,6 +31,17 @@ export async function postgresHarness(
         await client.close?.();
       }
     },
+    rows: async (sql) => {
+      const client = await connect();
+      try {
+        return await client.transaction(async (tx) => {
+          await tx.query(`SET LOCAL search_path TO "${schema}"`);
+          return (await tx.query(sql)).rows;
+        });
+      } finally {
+        await client.close?.();
+      }
+    },
     cleanup: async () => {
       for (const opened of stores) await opened.close();
       await drop(schema);

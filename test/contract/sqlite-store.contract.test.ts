@@ -25,6 +25,14 @@ describeStoreContract('SQLite', () => {
       }
       return Promise.resolve();
     },
+    rows: (sql) => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return Promise.resolve(db.prepare(sql).all() as Record<string, unknown>[]);
+      } finally {
+        db.close();
+      }
+    },
     cleanup: async () => {
       for (const store of stores) await store.close();
       removeTempDir(dir);
