@@ -13,6 +13,7 @@ import {
   createSchemaVersion,
   createSharedTokenRequests,
 } from './ddl-extractor.ts';
+import { addPageSizeColumns, createRemovalCandidates } from './ddl-removals.ts';
 import { MIGRATION_LOCK_KEY, quoteSchema, SHARED_SCHEMA, type QuotedSchema } from './names.ts';
 import type { SqlClient, SqlQueryable } from './sql-client.ts';
 import { toIntOrNull, toText } from './values.ts';
@@ -70,6 +71,12 @@ const PG_MIGRATIONS: readonly PgMigration[] = [
     version: 5,
     description: 'views latest_system_inventory and system_raw_json',
     statements: createViews,
+  },
+  {
+    version: 7,
+    description:
+      'removal_candidates (D85); extraction_checkpoints.probed_page_size, page_size_fallback (D74)',
+    statements: (s) => [...createRemovalCandidates(s), ...addPageSizeColumns(s)],
   },
 ];
 

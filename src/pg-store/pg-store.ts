@@ -20,6 +20,7 @@ import { pgGuarded } from './errors.ts';
 import * as lookup from './lookups.ts';
 import type { QuotedSchema } from './names.ts';
 import * as read from './reads.ts';
+import { PgRemovals } from './removal-store.ts';
 import type { SqlClient } from './sql-client.ts';
 import { TokenLog } from './token-log.ts';
 import * as write from './writes.ts';
@@ -43,6 +44,7 @@ export class PgStore implements Store {
   /** Systems stored per snapshot as this process last committed them; counted once (D71). */
   readonly #stored = new Map<number, number>();
   #closed = false;
+  readonly #rm: PgRemovals;
 
   constructor(options: PgStoreOptions) {
     this.#db = options.client;
@@ -50,6 +52,7 @@ export class PgStore implements Store {
     this.#schema = options.schema;
     this.#readOnly = options.readOnly;
     this.#tokens = new TokenLog(options.client, options.schema, options.clientId);
+    this.#rm = new PgRemovals(options.client, options.quoted, (what, work) => this.#write(what, work));
   }
 
   /** Runs a write; in read-only mode, or after close(), it is refused before anything is sent. */
@@ -151,6 +154,19 @@ export class PgStore implements Store {
       lookup.selectRawRecord(this.#db, this.#s, resourceId),
     );
   }
+
+  readonly previewRemovalCandidates: Store['previewRemovalCandidates'] = (id) =>
+    this.#rm.previewRemovalCandidates(id);
+  readonly selectRemovalCandidates: Store['selectRemovalCandidates'] = (id, nowMs) =>
+    this.#rm.selectRemovalCandidates(id, nowMs);
+  readonly removalCounts: Store['removalCounts'] = (id) => this.#rm.removalCounts(id);
+  readonly pendingRemovalCandidates: Store['pendingRemovalCandidates'] = (id, limit) =>
+    this.#rm.pendingRemovalCandidates(id, limit);
+  readonly previousRecords: Store['previousRecords'] = (id, ids) => this.#rm.previousRecords(id, ids);
+  // pgA: TEMPORARY stubs so the port compiles before pgA's branch lands; the merge takes pgA's methods.
+  readonly publishSnapshot: Store['publishSnapshot'] = () => Promise.reject(new Error('pgA stub'));
+  readonly changeCounts: Store['changeCounts'] = () => Promise.reject(new Error('pgA stub'));
+  readonly pruneSnapshots: Store['pruneSnapshots'] = () => Promise.reject(new Error('pgA stub')); // end pgA
 
   recordTokenRequest(nowMs: number): Promise<void> {
     return this.#write('Cannot record a token request', () => this.#tokens.record(nowMs));
