@@ -15,6 +15,7 @@ import {
   type StoreHarness,
 } from './contract-kit.ts';
 import { gapAndBudgetContract } from './store-contract-gaps.ts';
+import { removalContract } from './store-contract-removals.ts';
 import { systemsContract } from './store-contract-systems.ts';
 
 export function describeStoreContract(name: string, open: OpenHarness): void {
@@ -34,6 +35,7 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
     snapshotContract(current);
     systemsContract(current);
     gapAndBudgetContract(current);
+    removalContract(current);
   });
 }
 
