@@ -13,6 +13,7 @@ import {
   type GapRetry,
 } from '../store/index.ts';
 import type { QuotedSchema } from './names.ts';
+import { pageSizeParams } from './page-size.ts';
 import { settleLookups } from './removal-candidates.ts';
 import type { SqlQueryable } from './sql-client.ts';
 import { systemArrays, upsertSystemsSql } from './system-rows.ts';
@@ -162,14 +163,15 @@ export async function writeCheckpoint(
   await tx.query(
     `INSERT INTO ${s}.extraction_checkpoints (snapshot_id, created_at, updated_at, last_page,
        systems_extracted, coverage_pct, total_systems, total_pages, page_limit, pass_complete,
-       previous_coverage_pct, written_by)
-     VALUES ($1, ${tsParam(2)}, ${tsParam(2)}, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       previous_coverage_pct, written_by, probed_page_size, page_size_fallback)
+     VALUES ($1, ${tsParam(2)}, ${tsParam(2)}, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
      ON CONFLICT (snapshot_id) DO UPDATE SET updated_at = EXCLUDED.updated_at,
        last_page = EXCLUDED.last_page, systems_extracted = EXCLUDED.systems_extracted,
        coverage_pct = EXCLUDED.coverage_pct, total_systems = EXCLUDED.total_systems,
        total_pages = EXCLUDED.total_pages, page_limit = EXCLUDED.page_limit,
        pass_complete = EXCLUDED.pass_complete, previous_coverage_pct = EXCLUDED.previous_coverage_pct,
-       written_by = EXCLUDED.written_by`,
+       written_by = EXCLUDED.written_by, probed_page_size = EXCLUDED.probed_page_size,
+       page_size_fallback = EXCLUDED.page_size_fallback`,
     [
       snapshotId,
       nowMs,
@@ -182,6 +184,7 @@ export async function writeCheckpoint(
       fields.pass_complete ? 1 : 0,
       fields.previous_coverage_pct,
       CHECKPOINT_WRITER,
+      ...pageSizeParams(fields),
     ],
   );
 }

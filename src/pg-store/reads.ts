@@ -13,6 +13,7 @@ import {
   type SnapshotStatus,
 } from '../store/index.ts';
 import type { QuotedSchema } from './names.ts';
+import { pageSizeOf } from './page-size.ts';
 import type { SqlQueryable, SqlRow } from './sql-client.ts';
 import { msOf, toFloat, toFloatOrNull, toInt, toIntOrNull, toText, toTextOrNull } from './values.ts';
 
@@ -85,6 +86,7 @@ export async function readCheckpoint(
     page_limit: toIntOrNull(row['page_limit']),
     pass_complete: toInt(row['pass_complete']) !== 0,
     previous_coverage_pct: toFloatOrNull(row['previous_coverage_pct']),
+    ...pageSizeOf(row),
     updated_at_ms: toIntOrNull(row['updated_ms']) ?? 0,
   };
 }

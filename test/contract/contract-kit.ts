@@ -1,7 +1,7 @@
 /** Fixtures and the harness type of the store contract (store-contract.ts). */
 import { expect } from 'vitest';
 import { isExtractorError } from '../../src/platform/index.ts';
-import type { CommitBatch, GapRecord, Store, SystemRecord } from '../../src/store/index.ts';
+import type { Checkpoint, CommitBatch, GapRecord, Store, SystemRecord } from '../../src/store/index.ts';
 import type { SystemColumnValues } from '../../src/store/store.ts';
 
 /** One store under test, on a database of its own. */
@@ -74,4 +74,16 @@ export async function idsOfPages(store: Store, snapshotId: number, maxPage: numb
   const ids: string[] = [];
   for (let page = 1; page <= maxPage; page += 1) ids.push(...(await store.idsOnPage(snapshotId, page)));
   return ids;
+}
+
+/**
+ * A checkpoint without D74's two page-size fields: until the port's Checkpoint declares them (branch
+ * h11), the SQLite store does not return them and the PostgreSQL store does; the rest must agree.
+ */
+export function withoutPageSize(checkpoint: Checkpoint | null): Checkpoint | null {
+  if (checkpoint === null) return null;
+  const rest: Record<string, unknown> = { ...checkpoint };
+  delete rest['probed_page_size'];
+  delete rest['page_size_fallback'];
+  return rest as unknown as Checkpoint;
 }
