@@ -8,9 +8,9 @@ import {
   SYSTEM_INTEGER_COLUMNS,
   type LookupSettlement,
   type RemovalCounts,
+  type RemovalPreview,
   type SystemRecord,
 } from '../store/index.ts';
-import type { RemovalPreview } from '../store/removal-types.ts';
 import type { QuotedSchema } from './names.ts';
 import type { SqlQueryable, SqlRow } from './sql-client.ts';
 import { toInt, toIntOrNull, toText, tsParam } from './values.ts';
@@ -135,8 +135,12 @@ export async function selectPendingRemovals(
 function columnValue(name: string, value: unknown): string | number | null {
   if (value === null || value === undefined) return null;
   if (!INTEGER_COLUMNS.has(name)) return toText(value);
-  const number = Number(value);
-  return Number.isSafeInteger(number) ? number : String(value);
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint' || typeof value === 'string') {
+    const number = Number(value);
+    return Number.isSafeInteger(number) ? number : value.toString();
+  }
+  return toInt(value); // anything else is no int8: throws a database_error
 }
 
 function toSystemRecord(row: SqlRow): SystemRecord {

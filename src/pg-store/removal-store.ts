@@ -3,8 +3,7 @@
  * of PgStore, which delegates to it in one line each. Writes go through PgStore's own guard, so a
  * read-only or closed store refuses them before anything is sent.
  */
-import type { RemovalCounts, Store, SystemRecord } from '../store/index.ts';
-import type { RemovalPreview } from '../store/removal-types.ts';
+import type { RemovalCounts, RemovalPreview, Store, SystemRecord } from '../store/index.ts';
 import { pgGuarded } from './errors.ts';
 import type { QuotedSchema } from './names.ts';
 import * as removal from './removal-candidates.ts';

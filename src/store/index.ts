@@ -26,6 +26,7 @@ export type {
   SystemRecord,
 } from './store.ts';
 export type { PublishResult } from './publish-types.ts';
+export type { RemovalPreview } from './removal-types.ts';
 export {
   SYSTEM_INTEGER_COLUMNS,
   SYSTEM_REQUIRED_COLUMNS,
