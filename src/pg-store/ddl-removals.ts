@@ -1,6 +1,6 @@
 /**
  * Migration 7 (D125): `removal_candidates`, the SQLite table of confirmed removals (D85, D86, D87) in
- * Postgres types, and the two checkpoint columns PMP_PAGE_SIZE=auto keeps (D74). One statement per
+ * Postgres types, and the two checkpoint columns PMP_PAGE_SIZE=auto keeps (D126). One statement per
  * string; ADD COLUMN IF NOT EXISTS so a schema that somehow has them already is left as it is.
  */
 import type { QuotedSchema } from './names.ts';

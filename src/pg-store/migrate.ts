@@ -75,7 +75,7 @@ const PG_MIGRATIONS: readonly PgMigration[] = [
   {
     version: 7,
     description:
-      'removal_candidates (D85); extraction_checkpoints.probed_page_size, page_size_fallback (D74)',
+      'removal_candidates (D85); extraction_checkpoints.probed_page_size, page_size_fallback (D126)',
     statements: (s) => [...createRemovalCandidates(s), ...addPageSizeColumns(s)],
   },
 ];

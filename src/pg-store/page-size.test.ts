@@ -1,5 +1,5 @@
 /**
- * D74's checkpoint columns in the PostgreSQL store (migration 7, D126): a commit writes them with the
+ * The page-size checkpoint columns in the PostgreSQL store (migration 7, D126): a commit writes them with the
  * rest of the position, a reset forgets them, and a batch without them writes NULL. On PGlite.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';

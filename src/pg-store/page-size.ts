@@ -1,5 +1,5 @@
 /**
- * The two checkpoint columns PMP_PAGE_SIZE=auto keeps (D74, migration 7 here, D126): what the pass
+ * The two checkpoint columns PMP_PAGE_SIZE=auto keeps (migration 7, D126): what the pass
  * settled on and why it fell back. Typed as optional so this store reads and writes them whether or
  * not the port's Checkpoint declares them yet; absent from a batch they are written NULL.
  */

@@ -77,7 +77,7 @@ export async function idsOfPages(store: Store, snapshotId: number, maxPage: numb
 }
 
 /**
- * A checkpoint without D74's two page-size fields: until the port's Checkpoint declares them (branch
+ * A checkpoint without D126's two page-size fields: until the port's Checkpoint declares them (branch
  * h11), the SQLite store does not return them and the PostgreSQL store does; the rest must agree.
  */
 export function withoutPageSize(checkpoint: Checkpoint | null): Checkpoint | null {
