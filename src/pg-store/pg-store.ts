@@ -163,10 +163,9 @@ export class PgStore implements Store {
   readonly pendingRemovalCandidates: Store['pendingRemovalCandidates'] = (id, limit) =>
     this.#rm.pendingRemovalCandidates(id, limit);
   readonly previousRecords: Store['previousRecords'] = (id, ids) => this.#rm.previousRecords(id, ids);
-  // pgA: TEMPORARY stubs so the port compiles before pgA's branch lands; the merge takes pgA's methods.
-  readonly publishSnapshot: Store['publishSnapshot'] = () => Promise.reject(new Error('pgA stub'));
+  readonly publishSnapshot: Store['publishSnapshot'] = () => Promise.reject(new Error('pgA stub')); // pgA: TEMPORARY
   readonly changeCounts: Store['changeCounts'] = () => Promise.reject(new Error('pgA stub'));
-  readonly pruneSnapshots: Store['pruneSnapshots'] = () => Promise.reject(new Error('pgA stub')); // end pgA
+  readonly pruneSnapshots: Store['pruneSnapshots'] = () => Promise.reject(new Error('pgA stub')); // end pgA (take pgA's)
 
   recordTokenRequest(nowMs: number): Promise<void> {
     return this.#write('Cannot record a token request', () => this.#tokens.record(nowMs));

@@ -180,11 +180,9 @@ export async function settleLookups(
   nowMs: number,
   settlements: readonly LookupSettlement[],
 ): Promise<void> {
-  const first = new Map<string, LookupSettlement>();
-  for (const settled of settlements)
-    if (!first.has(settled.resource_id)) first.set(settled.resource_id, settled);
-  if (first.size === 0) return;
-  const list = [...first.values()];
+  // Reversed, so that the first settlement of an id is the one the Map keeps.
+  const list = [...new Map([...settlements].reverse().map((one) => [one.resource_id, one])).values()];
+  if (list.length === 0) return;
   await tx.query(
     `UPDATE ${s}.removal_candidates k SET state = t.state, reason = t.reason,
        attempts = k.attempts + t.attempts, updated_at = ${tsParam(2)}
