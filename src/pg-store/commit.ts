@@ -13,6 +13,7 @@ import {
   type GapRetry,
 } from '../store/index.ts';
 import type { QuotedSchema } from './names.ts';
+import { settleLookups } from './removal-candidates.ts';
 import type { SqlQueryable } from './sql-client.ts';
 import { systemArrays, upsertSystemsSql } from './system-rows.ts';
 import { toInt, tsParam } from './values.ts';
@@ -56,6 +57,8 @@ export async function commitBatch(
     newSystems = systems.ids.length - toInt(known.rows[0]?.['n']);
     await tx.query(upsertSystemsSql(s), [snapshotId, nowMs, ...systems.arrays]);
   }
+  // Lookups settle with the rows (source_page 0) they stored, in this transaction (D85).
+  await settleLookups(tx, s, snapshotId, nowMs, batch.lookups ?? []);
   await upsertGaps(tx, s, batch);
   await retryGaps(tx, s, batch);
   const systemsExtracted = before - deleted + newSystems;

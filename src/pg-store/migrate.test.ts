@@ -75,8 +75,7 @@ describe('the migrated schema', { timeout: 60_000 }, () => {
       [schema],
     );
     const expected = [...sqlite.keys()].filter(
-      // pgB: removal_candidates arrives with migration 7; drop it from this list at merge.
-      (name) => !['system_raw_parts', 'token_requests', 'removal_candidates'].includes(name),
+      (name) => !['system_raw_parts', 'token_requests'].includes(name),
     );
     expect(rows.map((row) => row['name'])).toEqual(expected.sort());
     const rawRefs = ['raw_part', 'raw_offset', 'raw_length'];
@@ -115,9 +114,9 @@ describe('the migrated schema', { timeout: 60_000 }, () => {
       (await db.query(`SELECT version, description, applied_at FROM "${schema}".schema_version ORDER BY 1`))
         .rows;
     const first = await versions();
-    expect(first.map((row) => Number(row['version']))).toEqual([1, 2, 3, 4, 5, 6, 8]);
+    expect(first.map((row) => Number(row['version']))).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(first.every((row) => String(row['description']).startsWith('pmp-extractor: '))).toBe(true);
-    expect(PG_LATEST_VERSION).toBe(6);
+    expect(PG_LATEST_VERSION).toBe(7);
     await (await openPostgresStore({ client: db, schema })).close();
     expect(await versions()).toEqual(first);
   });
@@ -203,7 +202,7 @@ describe.skipIf(TEST_DATABASE_URL === undefined)('migrating on the real server',
       expect(await stores[0]?.currentSnapshot()).toMatchObject({ snapshot_id: id });
       for (const store of stores) await store.close();
       const { rows } = await check.query(`SELECT version FROM "${schema}".schema_version ORDER BY 1`);
-      expect(rows.map((row) => Number(row['version']))).toEqual([1, 2, 3, 4, 5, 6, 8]);
+      expect(rows.map((row) => Number(row['version']))).toEqual([1, 2, 3, 4, 5, 6, 7]);
     } finally {
       for (const client of clients) await client.close().catch(() => undefined);
       await dropSchema(check, schema);

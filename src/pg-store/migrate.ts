@@ -16,6 +16,7 @@ import {
   createSharedTokenRequests,
 } from './ddl-extractor.ts';
 import { createLivingInventory } from './ddl-living.ts';
+import { createRemovalCandidates } from './ddl-removals.ts';
 import { MIGRATION_LOCK_KEY, quoteSchema, SHARED_SCHEMA, type QuotedSchema } from './names.ts';
 import type { SqlClient, SqlQueryable } from './sql-client.ts';
 import { toIntOrNull, toText } from './values.ts';
@@ -80,9 +81,10 @@ const PG_MIGRATIONS: readonly PgMigration[] = [
     statements: (s) => [...createLivingInventory(s), ...createDashboardViews(s)],
   },
   {
-    version: 8,
-    description: 'extraction_checkpoints.probed_page_size and page_size_fallback (PMP_PAGE_SIZE=auto, D74)',
-    statements: addPageSizeColumns,
+    version: 7,
+    description:
+      'removal_candidates (D85); extraction_checkpoints.probed_page_size, page_size_fallback (D74, D126)',
+    statements: (s) => [...createRemovalCandidates(s), ...addPageSizeColumns(s)],
   },
 ];
 

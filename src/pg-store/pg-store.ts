@@ -24,6 +24,7 @@ import * as lookup from './lookups.ts';
 import * as living from './living.ts';
 import type { QuotedSchema } from './names.ts';
 import * as read from './reads.ts';
+import { PgRemovals } from './removal-store.ts';
 import type { SqlClient } from './sql-client.ts';
 import { TokenLog } from './token-log.ts';
 import * as write from './writes.ts';
@@ -47,6 +48,7 @@ export class PgStore implements Store {
   /** Systems stored per snapshot as this process last committed them; counted once (D71). */
   readonly #stored = new Map<number, number>();
   #closed = false;
+  readonly #rm: PgRemovals;
 
   constructor(options: PgStoreOptions) {
     this.#db = options.client;
@@ -54,6 +56,7 @@ export class PgStore implements Store {
     this.#schema = options.schema;
     this.#readOnly = options.readOnly;
     this.#tokens = new TokenLog(options.client, options.schema, options.clientId);
+    this.#rm = new PgRemovals(options.client, options.quoted, (what, work) => this.#write(what, work));
   }
 
   /** Runs a write; in read-only mode, or after close(), it is refused before anything is sent. */
@@ -172,6 +175,15 @@ export class PgStore implements Store {
     );
   }
 
+  readonly previewRemovalCandidates: Store['previewRemovalCandidates'] = (id) =>
+    this.#rm.previewRemovalCandidates(id);
+  readonly selectRemovalCandidates: Store['selectRemovalCandidates'] = (id, nowMs) =>
+    this.#rm.selectRemovalCandidates(id, nowMs);
+  readonly removalCounts: Store['removalCounts'] = (id) => this.#rm.removalCounts(id);
+  readonly pendingRemovalCandidates: Store['pendingRemovalCandidates'] = (id, limit) =>
+    this.#rm.pendingRemovalCandidates(id, limit);
+  readonly previousRecords: Store['previousRecords'] = (id, ids) => this.#rm.previousRecords(id, ids);
+
   recordTokenRequest(nowMs: number): Promise<void> {
     return this.#write('Cannot record a token request', () => this.#tokens.record(nowMs));
   }
@@ -195,25 +207,6 @@ export class PgStore implements Store {
       }
     });
   }
-
-  // pgB: TEMPORARY stubs until the removal-candidate methods land (the coordinator takes pgB's version).
-  // The two reads answer "nothing to confirm" so that a run can publish meanwhile.
-  previewRemovalCandidates(): Promise<null> {
-    return Promise.resolve(null);
-  }
-  selectRemovalCandidates(): Promise<never> {
-    return Promise.reject(new Error('pgB: not implemented'));
-  }
-  removalCounts(): Promise<null> {
-    return Promise.resolve(null);
-  }
-  pendingRemovalCandidates(): Promise<never> {
-    return Promise.reject(new Error('pgB: not implemented'));
-  }
-  previousRecords(): Promise<never> {
-    return Promise.reject(new Error('pgB: not implemented'));
-  }
-  // end pgB
 
   /** Ends the client this store owns; safe to call twice. */
   async close(): Promise<void> {

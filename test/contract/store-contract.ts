@@ -16,6 +16,7 @@ import {
 } from './contract-kit.ts';
 import { gapAndBudgetContract } from './store-contract-gaps.ts';
 import { livingInventoryContract } from './store-contract-living.ts';
+import { removalContract } from './store-contract-removals.ts';
 import { systemsContract } from './store-contract-systems.ts';
 
 export function describeStoreContract(name: string, open: OpenHarness): void {
@@ -36,6 +37,7 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
     systemsContract(current);
     gapAndBudgetContract(current);
     livingInventoryContract(current);
+    removalContract(current);
   });
 }
 
