@@ -1,3 +1,4 @@
+/** SQLite-only behaviour of the store; what every store must do is the contract suite's (test/contract). */
 import { afterEach, describe, expect, it } from 'vitest';
 import { isExtractorError } from '../platform/index.ts';
 import { openReadableStore, type ReadableStore } from '../../test/support/store-reads.ts';
@@ -160,21 +161,6 @@ describe('snapshots and checkpoints', () => {
     expect((await s.commit(batch(next))).systems_extracted).toBe(0);
     expect(s.countSystems(id)).toBe(3);
   });
-
-  it('resets a corrupt checkpoint to a safe state that keeps the true count', async () => {
-    const s = open();
-    const id = await s.createSnapshot(T0);
-    await s.commit(batch(id, { pages: [{ page: 1, systems: [system('1')] }] }));
-    await s.resetCheckpoint(id, 0, T0 + 5);
-    expect(await s.getCheckpoint(id)).toMatchObject({
-      last_page: 0,
-      systems_extracted: 1,
-      coverage_pct: 0,
-      total_systems: null,
-      pass_complete: false,
-      updated_at_ms: T0 + 5,
-    });
-  });
 });
 
 describe('systems', () => {
@@ -245,52 +231,6 @@ function gap(page: number): GapRecord {
     attempts: 3,
   };
 }
-
-describe('gaps', () => {
-  it('records, re-records (keeping sweeps), fails again and resolves, ordered by page', async () => {
-    const s = open();
-    const id = await s.createSnapshot(T0);
-    await s.commit(batch(id, { gaps: [gap(9), gap(4)] }));
-    await s.commit(
-      batch(id, {
-        gapRetries: [
-          {
-            page_num: 4,
-            resolved: false,
-            attempts: 3,
-            error_type: 'network_timeout',
-            error_message: 'timeout',
-          },
-          { page_num: 9, resolved: false, attempts: 2 },
-          { page_num: 77, resolved: true, attempts: 1 },
-        ],
-        nowMs: T0 + 10,
-      }),
-    );
-    let gaps = await s.listGaps(id);
-    expect(gaps.map((g) => g.page_num)).toEqual([4, 9]);
-    expect(gaps[0]).toEqual({
-      snapshot_id: id,
-      page_num: 4,
-      error_type: 'network_timeout',
-      error_message: 'timeout',
-      response_sample: '<html>busy</html>',
-      attempts: 6,
-      retry_sweeps: 1,
-      resolved: false,
-      resolved_at_ms: null,
-    });
-    expect(gaps[1]).toMatchObject({ error_type: '5xx_server_error', attempts: 5, retry_sweeps: 1 });
-
-    await s.commit(batch(id, { gaps: [{ ...gap(4), attempts: 1 }] }));
-    expect((await s.listGaps(id))[0]).toMatchObject({ retry_sweeps: 1, attempts: 1, resolved: false });
-
-    await s.commit(batch(id, { gapRetries: [{ page_num: 4, resolved: true, attempts: 1 }], nowMs: T0 + 20 }));
-    gaps = await s.listGaps(id);
-    expect(gaps[0]).toMatchObject({ resolved: true, resolved_at_ms: T0 + 20, retry_sweeps: 2 });
-    expect(gaps[1]).toMatchObject({ resolved: false, resolved_at_ms: null });
-  });
-});
 
 describe('token requests', () => {
   it('counts requests inside a window and prunes those older than a day', async () => {
