@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     pool: 'forks',
+    // Both cores: one worker (vitest's default here) made the suite about 11 minutes long, most of it
+    // waiting on the slow property files while the other core idled.
+    maxWorkers: 2,
     // End-to-end tests spawn the built CLI against a real simulator; give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 30_000,
