@@ -1,11 +1,9 @@
 /** SQLite-only behaviour of the store; what every store must do is the contract suite's (test/contract). */
 import { afterEach, describe, expect, it } from 'vitest';
-import { isExtractorError } from '../platform/index.ts';
 import { openReadableStore, type ReadableStore } from '../../test/support/store-reads.ts';
-import type { CommitBatch, GapRecord, SnapshotStatus, SystemColumnValues, SystemRecord } from './store.ts';
-
-const T0 = Date.UTC(2026, 10, 26, 10, 0, 0, 123);
-const BIG_ID = '12345678901234567'; // > 2^53: must survive as exact text
+// The fixtures are the store contract's (BIG_ID is above 2^53: it must survive as exact text).
+import { BIG_ID, batch, expectDatabaseError, gap, system, T0 } from '../../test/contract/contract-kit.ts';
+import type { GapRecord, SnapshotStatus } from './store.ts';
 
 let store: ReadableStore | undefined;
 afterEach(async () => {
@@ -16,46 +14,6 @@ afterEach(async () => {
 function open(): ReadableStore {
   store = openReadableStore({ path: ':memory:' });
   return store;
-}
-
-function system(id: string, extra: SystemColumnValues = {}): SystemRecord {
-  return {
-    resource_id: id,
-    columns: { resource_name: `pc-${id}`, branch_office_name: 'Branch A', ...extra },
-    raw_json: `{"resource_id":${id}}`,
-  };
-}
-
-function batch(snapshotId: number, overrides: Partial<CommitBatch> = {}): CommitBatch {
-  return {
-    snapshot_id: snapshotId,
-    pages: [],
-    gaps: [],
-    gapRetries: [],
-    checkpoint: {
-      last_page: 1,
-      total_systems: 4,
-      total_pages: 2,
-      page_limit: 2,
-      pass_complete: false,
-      previous_coverage_pct: null,
-      probed_page_size: null,
-      page_size_fallback: null,
-    },
-    nowMs: T0,
-    ...overrides,
-  };
-}
-
-async function expectDatabaseError(fn: () => Promise<unknown>, pattern: RegExp): Promise<void> {
-  try {
-    await fn();
-  } catch (error) {
-    expect(isExtractorError(error) && error.code).toBe('database_error');
-    expect((error as Error).message).toMatch(pattern);
-    return;
-  }
-  throw new Error('expected a database_error');
 }
 
 describe('snapshots and checkpoints', () => {
@@ -221,16 +179,6 @@ describe('systems', () => {
     expect(s.countSystems(id)).toBe(0);
   });
 });
-
-function gap(page: number): GapRecord {
-  return {
-    page_num: page,
-    error_type: '5xx_server_error',
-    error_message: 'HTTP 503',
-    response_sample: '<html>busy</html>',
-    attempts: 3,
-  };
-}
 
 describe('token requests', () => {
   it('counts requests inside a window and prunes those older than a day', async () => {
