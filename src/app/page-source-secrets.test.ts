@@ -1,12 +1,9 @@
 /** D54: a known secret echoed by the API inside a record is scrubbed before the record is stored. */
 import { describe, expect, it } from 'vitest';
-import { createApiClient } from '../api/index.ts';
 import { createEventLogger, createRunMetrics, SecretRegistry } from '../observability/index.ts';
-import { createPacer } from '../retry/index.ts';
-import { API_CLIENT_DEFAULTS, DEFAULT_RETRY_POLICY } from '../../test/support/settings.ts';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import { createFakeFetch, jsonResponse, scanDetailsPayload } from '../../test/support/fake-fetch.ts';
-import { createPageSource } from './page-source.ts';
+import { scriptedPageSource } from '../../test/support/page-source.ts';
 
 const ACCESS_TOKEN = '1000.4f2a9c0d8e7b6a5f4e3d2c1b0a9f8e7d.0123456789abcdef';
 const CLIENT_SECRET = 'cs-0f1e2d3c4b5a69788796a5b4c3d2e1f0';
@@ -35,21 +32,12 @@ describe('createPageSource: secrets in record values (D54)', () => {
         level: 'info',
         secrets,
       });
-      const pages = createPageSource({
-        client: createApiClient({
-          baseUrl: 'https://pmp.test',
-          http: fake.http,
-          pacer: createPacer(clock, 0),
-          ...API_CLIENT_DEFAULTS,
-        }),
-        tokens: {
-          getAccessToken: () => Promise.resolve(ACCESS_TOKEN),
-          refreshAfterAuthFailure: () => Promise.resolve(ACCESS_TOKEN),
-        },
+      const pages = scriptedPageSource({
+        fake,
         clock,
-        policy: DEFAULT_RETRY_POLICY,
         secrets,
         metrics: createRunMetrics(),
+        accessToken: ACCESS_TOKEN,
       });
       const signal = new AbortController().signal;
       const result =

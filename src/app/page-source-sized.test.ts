@@ -1,9 +1,6 @@
 /** D74: a request that names its page size, and a big page's one attempt, through the real page source. */
 import { describe, expect, it } from 'vitest';
-import { createApiClient } from '../api/index.ts';
 import { SecretRegistry } from '../observability/index.ts';
-import { createPacer } from '../retry/index.ts';
-import { API_CLIENT_DEFAULTS, DEFAULT_RETRY_POLICY } from '../../test/support/settings.ts';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import {
   createFakeFetch,
@@ -13,25 +10,15 @@ import {
 } from '../../test/support/fake-fetch.ts';
 import type { ScriptStep } from '../../test/support/fake-fetch.ts';
 import { recordingLogger } from '../../test/support/recording-logger.ts';
-import { createPageSource } from './page-source.ts';
+import { scriptedPageSource } from '../../test/support/page-source.ts';
 
 function source(script: ScriptStep[]) {
   const clock = new FakeClock();
   const fake = createFakeFetch(script);
   const retries: string[] = [];
-  const pages = createPageSource({
-    client: createApiClient({
-      baseUrl: 'https://pmp.test',
-      http: fake.http,
-      pacer: createPacer(clock, 0),
-      ...API_CLIENT_DEFAULTS,
-    }),
-    tokens: {
-      getAccessToken: () => Promise.resolve('token'),
-      refreshAfterAuthFailure: () => Promise.resolve('token'),
-    },
+  const pages = scriptedPageSource({
+    fake,
     clock,
-    policy: DEFAULT_RETRY_POLICY,
     secrets: new SecretRegistry(),
     metrics: {
       retry: (errorType) => {

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createApiClient } from '../api/index.ts';
 import { createEventLogger, createRunMetrics, SecretRegistry } from '../observability/index.ts';
 import type { LogLevel } from '../platform/index.ts';
-import { createPacer } from '../retry/index.ts';
-import { API_CLIENT_DEFAULTS, DEFAULT_RETRY_POLICY } from '../../test/support/settings.ts';
 import { FakeClock } from '../../test/support/fake-clock.ts';
 import {
   createFakeFetch,
@@ -11,7 +8,7 @@ import {
   scanDetailsPayload,
   textResponse,
 } from '../../test/support/fake-fetch.ts';
-import { createPageSource } from './page-source.ts';
+import { scriptedPageSource } from '../../test/support/page-source.ts';
 
 /** One page through the real page source: a 503, a 401 replay, then a page with a record lacking resource_id. */
 async function runPage(level: LogLevel): Promise<{ samples: Map<string, number>; lines: string[] }> {
@@ -37,22 +34,7 @@ async function runPage(level: LogLevel): Promise<{ samples: Map<string, number>;
     secrets,
   });
   const metrics = createRunMetrics();
-  const pages = createPageSource({
-    client: createApiClient({
-      baseUrl: 'https://pmp.test',
-      http: fake.http,
-      pacer: createPacer(clock, 0),
-      ...API_CLIENT_DEFAULTS,
-    }),
-    tokens: {
-      getAccessToken: () => Promise.resolve('token'),
-      refreshAfterAuthFailure: () => Promise.resolve('token'),
-    },
-    clock,
-    policy: DEFAULT_RETRY_POLICY,
-    secrets,
-    metrics,
-  });
+  const pages = scriptedPageSource({ fake, clock, secrets, metrics });
   const result = await pages.fetchPage(1, new AbortController().signal, logger);
   expect(result).toMatchObject({ kind: 'ok', failedAttempts: 1 });
   const samples = new Map<string, number>();
