@@ -18,7 +18,7 @@ import {
   resolveCredentials,
   secretValues,
 } from '../config/index.ts';
-import { isExtractorError, redactText } from '../platform/index.ts';
+import { formatCount, isExtractorError, redactText } from '../platform/index.ts';
 import type { Store } from '../store/index.ts';
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.ts';
 
@@ -56,7 +56,7 @@ function renderReport(report: ConnectionReport, databaseLabel: string): string {
     ['accounts', report.accountsUrl],
     ['token', `from ${source}, ${ttl}`],
     ['budget', `${used} of ${limit} token requests in the last ${windowS / 60} minutes`],
-    ['systems', `${report.totalSystems.toLocaleString('en-US')} reported by the API`],
+    ['systems', `${formatCount(report.totalSystems)} reported by the API`],
     ['records', `under message_response.${report.recordsKey}`],
     ['page size', `${report.pageLimitEchoed} echoed for pagelimit=1`],
     ...(report.autoPageSize === null ? [] : [['auto size', report.autoPageSize.detail] as [string, string]]),

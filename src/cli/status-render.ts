@@ -2,6 +2,7 @@
  * `--status` for people (D113): the published snapshot (what every view shows) apart from the
  * newest pass (which may still be in progress), then how the last run ended.
  */
+import { formatCount } from '../platform/index.ts';
 import type { StatusReport } from './status-report.ts';
 
 type Rows = [string, string][];
@@ -86,5 +87,5 @@ function rowLines(rows: Rows): string[] {
 }
 
 function fmt(value: number): string {
-  return value.toLocaleString('en-US');
+  return formatCount(value);
 }

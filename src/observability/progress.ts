@@ -1,4 +1,4 @@
-import type { Clock } from '../platform/index.ts';
+import { formatCount, type Clock } from '../platform/index.ts';
 
 interface ProgressUpdate {
   page: number;
@@ -72,7 +72,7 @@ export async function createProgressReporter(options: ProgressReporterOptions): 
         clock.nowMs() - startedAtMs,
       );
       bar.update(progress.page, {
-        systems: progress.systems.toLocaleString('en-US'),
+        systems: formatCount(progress.systems),
         coverage: progress.coveragePct.toFixed(1),
         eta_text: formatEta(etaMs),
         errors: progress.errors,

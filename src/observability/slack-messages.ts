@@ -1,12 +1,6 @@
-import type { ErrorType } from '../platform/index.ts';
+import { formatCount, type ErrorType } from '../platform/index.ts';
 
 /** Message texts of D9, in Slack mrkdwn (`*bold*`). Pure functions: the notifier only sends. */
-
-const COUNT = new Intl.NumberFormat('en-US');
-
-function formatCount(value: number): string {
-  return COUNT.format(value);
-}
 
 export function runStartedText(targetSystems: number | null, targetPct: number): string {
   const target = targetSystems === null ? `${targetPct}% coverage` : `${formatCount(targetSystems)} systems`;

@@ -22,3 +22,4 @@ export { redactText, SAMPLE_MAX_CHARS, sanitizeSample } from './redact.ts';
 export { isLoopbackHost } from './loopback.ts';
 export { signalProcessGroup } from './process-group.ts';
 export type { HttpBody } from './http-client.ts';
+export { formatCount } from './format-count.ts';
