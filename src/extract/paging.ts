@@ -8,6 +8,7 @@
  * The rules that move the position are in pass-state.ts; this file only sequences them.
  */
 import { openGaps } from './gap-sweep.ts';
+import { IdPages } from './id-pages.ts';
 import { afterPage, atPage, endedPastLast, shortPageReason, withTotals } from './pass-state.ts';
 import type { DeferResult, ParsedPage } from './ports.ts';
 import { readPage, type PageUse } from './read-page.ts';
@@ -37,8 +38,8 @@ export async function runPaging(ctx: RunContext): Promise<PagingStop> {
   // Pages with an open gap row (e.g. re-read after a checkpoint reset): reading one resolves its gap.
   const openGapPages = new Set((await openGaps(ctx)).map((gap) => gap.page_num));
   let emptyInARow = 0;
-  // id → page it was read on by this run (the store answers for earlier runs).
-  const seenOnPage = new Map<string, number>();
+  // id → page it was read on by this run (the store answers for earlier runs); compact (D131).
+  const seenOnPage = new IdPages();
   // The last page with records (this run's, or the store's when this run has read none yet).
   let lastWithData: number | null = null;
   // Set by storePage (a closure), so held in an object the compiler does not narrow.
@@ -122,7 +123,7 @@ async function reportDuplicates(
   ctx: RunContext,
   page: number,
   ids: readonly string[],
-  seenOnPage: Map<string, number>,
+  seenOnPage: IdPages,
 ): Promise<boolean> {
   const distinct = new Set(ids);
   const withinPage = ids.length - distinct.size;
