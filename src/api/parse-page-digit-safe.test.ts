@@ -134,6 +134,39 @@ describe('unusual input: falls back to the lossless path or gives its output', (
     ],
     ['a big total', '{"message_response":{"total":12345678901234567890,"scandetails":[]}}'],
     ['a root array', '[{"resource_id":1}]'],
+    // D132 parses the records apart: what lies between them must still be what JSON.parse accepts.
+    [
+      'two commas between records',
+      '{"message_response":{"total":2,"scandetails":[{"resource_id":1},,{"resource_id":2}]}}',
+    ],
+    ['a trailing comma', '{"message_response":{"total":1,"scandetails":[{"resource_id":1},]}}'],
+    ['a leading comma', '{"message_response":{"total":1,"scandetails":[,{"resource_id":1}]}}'],
+    ['a lone comma', '{"message_response":{"total":0,"scandetails":[,]}}'],
+    [
+      'a no-break space between records',
+      '{"message_response":{"total":2,"scandetails":[{"resource_id":1},\u00a0{"resource_id":2}]}}',
+    ],
+    [
+      'a colon between records',
+      '{"message_response":{"total":2,"scandetails":[{"resource_id":1}:{"resource_id":2}]}}',
+    ],
+    [
+      'records without a comma',
+      '{"message_response":{"total":2,"scandetails":[{"resource_id":1} {"resource_id":2}]}}',
+    ],
+    ['scalar records', '{"message_response":{"total":3,"scandetails":[1, "two" ,null]}}'],
+    [
+      'a second array with a duplicate key',
+      '{"message_response":{"total":1,"scandetails":[{"resource_id":1}],"other":[{"a":1,"a":2}]}}',
+    ],
+    [
+      'a second array that does not parse',
+      '{"message_response":{"total":1,"scandetails":[{"resource_id":1}],"other":[{"a":}]}}',
+    ],
+    [
+      'an unsafe integer between arrays',
+      '{"message_response":{"a":[],"total":1,"b":12345678901234567890,"scandetails":[{"resource_id":52549000000186013}]}}',
+    ],
     ['HTML', '<html>Please wait</html>'],
     ['empty', '  '],
   ])('%s', (_label, text) => {

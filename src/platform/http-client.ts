@@ -14,7 +14,7 @@ import type { IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { decodeUtf8, readHeaders } from './http-body.ts';
+import { readHeaders, Utf8BodyDecoder } from './http-body.ts';
 import { HttpRequestError, toHttpRequestError } from './http-request-error.ts';
 
 export interface HttpRequest {
@@ -152,8 +152,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           return;
         }
         const body = decoded(response);
-        const chunks: Buffer[] = [];
-        let bytes = 0;
+        const decoder = new Utf8BodyDecoder();
         response.on('error', fail);
         // A socket closed before the last byte: IncomingMessage does not always emit 'error' for it.
         response.on('close', () => {
@@ -162,18 +161,16 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         });
         if (body !== response) body.on('error', fail);
         body.on('data', (chunk: Buffer) => {
-          bytes += chunk.byteLength;
-          if (bytes > maxBodyBytes) {
-            chunks.length = 0;
-            tooLarge(bytes);
+          if (decoder.bytes + chunk.byteLength > maxBodyBytes) {
+            decoder.discard();
+            tooLarge(decoder.bytes + chunk.byteLength);
             return;
           }
-          chunks.push(chunk);
+          decoder.push(chunk);
         });
         body.on('end', () => {
-          const joined = Buffer.concat(chunks, bytes);
           settle(() => {
-            resolve({ ...head, body: decodeUtf8(joined) });
+            resolve({ ...head, body: decoder.finish() });
           });
         });
       });
