@@ -62,6 +62,17 @@ describe('Utf8BodyDecoder', () => {
     expect(chunked(body, [1, 2])).toStrictEqual({ kind: 'complete', text: '{"a":1}', bytes: 10 });
   });
 
+  it('keeps the head of a big body that is not UTF-8 for its sample, not the whole body', () => {
+    const decoder = new Utf8BodyDecoder();
+    for (let chunk = 0; chunk < 64; chunk += 1) decoder.push(Buffer.alloc(16 * 1024, 0x61));
+    decoder.push(Buffer.from([0xff]));
+    const body = decoder.finish();
+    expect(body).toMatchObject({ kind: 'not_utf8', bytes: 1024 * 1024 + 1 });
+    const text = body.kind === 'not_utf8' ? body.lossyText : '';
+    expect(text.length).toBe(64 * 1024);
+    expect(text.startsWith('aaaa')).toBe(true);
+  });
+
   it('keeps nothing after discard', () => {
     const decoder = new Utf8BodyDecoder();
     decoder.push(Buffer.from('abc'));

@@ -15,6 +15,10 @@ export function readHeaders(headers: IncomingHttpHeaders): HttpResponse['headers
   };
 }
 
+const BOM = '\uFEFF';
+/** Bytes kept for the lossy text of a body that is not UTF-8: the sample is cut far below it (D27). */
+const LOSSY_HEAD_BYTES = 64 * 1024;
+
 /**
  * The body decoded chunk by chunk as it arrives (D133), never joined into one Buffer first: a page of
  * 1000 records is a 1.7 MB Buffer.concat, and allocations that big raise glibc's mmap threshold, after
@@ -23,8 +27,8 @@ export function readHeaders(headers: IncomingHttpHeaders): HttpResponse['headers
  * decoded on its own: cut there, the pieces are valid exactly when the whole body is. (A streaming
  * TextDecoder would do it too, but on Node 20 it goes through ICU and returns two-byte strings: twice
  * the memory.) Strict: a bad byte is reported rather than becoming U+FFFD inside an id or a column
- * (D51); the chunks are kept until the end only for that rare body, whose lossy text is then decoded
- * from them. A leading byte order mark is dropped, as TextDecoder does.
+ * (D51). For that rare body only its head is kept (LOSSY_HEAD_BYTES), whose lossy text is all the log
+ * sample needs. A leading byte order mark is dropped, as TextDecoder does.
  */
 export class Utf8BodyDecoder {
   readonly #chunks: Buffer[] = [];
@@ -39,8 +43,8 @@ export class Utf8BodyDecoder {
   }
 
   push(chunk: Buffer): void {
+    if (this.#bytes < LOSSY_HEAD_BYTES) this.#chunks.push(chunk);
     this.#bytes += chunk.byteLength;
-    this.#chunks.push(chunk);
     if (!this.#valid) return;
     const joined = this.#carry === null ? chunk : Buffer.concat([this.#carry, chunk]);
     const cut = wholeCharactersEnd(joined);
@@ -73,8 +77,6 @@ export class Utf8BodyDecoder {
     else this.#valid = false;
   }
 }
-
-const BOM = '\uFEFF';
 
 /**
  * Where the last whole character of `bytes` ends: before a lead byte whose sequence runs past the

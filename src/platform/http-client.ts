@@ -34,7 +34,8 @@ export type HttpBody =
   | { kind: 'complete'; text: string; bytes: number }
   /** `bytesRead` is what was consumed before stopping (0 when Content-Length alone decided). */
   | { kind: 'too_large'; bytesRead: number; limitBytes: number }
-  /** D51: bytes that are not UTF-8; `lossyText` (U+FFFD for bad bytes) is only for the log sample. */
+  /** D51: bytes that are not UTF-8; `lossyText` (U+FFFD for bad bytes) covers the first
+   *  64 KiB at least and is only for the log sample. */
   | { kind: 'not_utf8'; lossyText: string; bytes: number };
 
 export interface HttpResponse {
