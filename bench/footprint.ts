@@ -57,8 +57,9 @@ export async function footprintRows(configs: readonly PassConfig[] = FOOTPRINT_C
       'page requests',
       'wall s',
       'floor s',
-      'peak RSS MiB',
-      'CPU ms/1000',
+      'peak RSS MiB (median)',
+      'peak RSS of each run MiB',
+      'CPU ms/1000 (median)',
       'DB KiB/system',
       'writes MiB',
       'writes / DB',
@@ -66,24 +67,48 @@ export async function footprintRows(configs: readonly PassConfig[] = FOOTPRINT_C
   ];
   for (const pass of configs) {
     process.stderr.write(`footprint: ${pass.name} ...\n`);
-    rows.push(footprintRow(pass.name, await runPass(pass)));
+    rows.push(footprintRow(pass.name, await runPasses(pass)));
     if (pass === SQLITE_100K) rows.push(await postgresRow());
   }
   return rows;
 }
 
-function footprintRow(name: string, r: PassResult, serverWrites = false): string[] {
+/**
+ * Runs of each pass: peak RSS varies by a few MiB from run to run (when the collector runs against
+ * when a page arrives), so a row gives the median of RUNS and every run's figure beside it.
+ */
+const RUNS = 3;
+
+async function runPasses(pass: PassConfig): Promise<PassResult[]> {
+  const results: PassResult[] = [];
+  for (let run = 0; run < RUNS; run += 1) results.push(await runPass(pass));
+  return results;
+}
+
+function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? null;
+}
+
+function footprintRow(name: string, runs: readonly PassResult[], serverWrites = false): string[] {
   const mb = (bytes: number): string => (bytes / 1024 ** 2).toFixed(1);
+  const r = runs[0];
+  if (r === undefined) throw new Error(`${name}: no run`);
   // The server writes a PostgreSQL pass's data: the extractor's own writes say nothing about it.
   const writes = serverWrites || r.writeBytes === null ? null : r.writeBytes;
+  const rssKb = runs.flatMap((run) => (run.peakRssKb === null ? [] : [run.peakRssKb]));
+  const cpuMs = median(runs.flatMap((run) => (run.cpuMs === null ? [] : [run.cpuMs])));
+  const peak = median(rssKb);
   return [
     name,
     String(r.systems),
     String(r.requests),
     (r.wallMs / 1000).toFixed(2),
     (r.floorMs / 1000).toFixed(2),
-    r.peakRssKb === null ? 'n/a' : (r.peakRssKb / 1024).toFixed(1),
-    r.cpuMs === null ? 'n/a' : (r.cpuMs / (r.systems / 1000)).toFixed(1),
+    peak === null ? 'n/a' : (peak / 1024).toFixed(1),
+    rssKb.map((kb) => (kb / 1024).toFixed(1)).join(', '),
+    cpuMs === null ? 'n/a' : (cpuMs / (r.systems / 1000)).toFixed(1),
     (r.dbBytes / 1024 / r.systems).toFixed(2),
     writes === null ? 'n/a' : mb(writes),
     writes === null ? 'n/a' : (writes / r.dbBytes).toFixed(1),
@@ -100,12 +125,16 @@ async function postgresRow(): Promise<string[]> {
   const url = benchDatabaseUrl();
   if (url === null) {
     const note = 'skipped: no server (set PMP_BENCH_DATABASE_URL or PMP_TEST_DATABASE_URL)';
-    return [POSTGRES_ROW, note, '', '', '', '', '', '', '', ''];
+    return [POSTGRES_ROW, note, '', '', '', '', '', '', '', '', ''];
   }
   process.stderr.write(`footprint: ${POSTGRES_ROW} ...\n`);
   const database = postgresDatabase(url);
   try {
-    return footprintRow(POSTGRES_ROW, await runPass({ ...SQLITE_100K, name: POSTGRES_ROW, database }), true);
+    return footprintRow(
+      POSTGRES_ROW,
+      [await runPass({ ...SQLITE_100K, name: POSTGRES_ROW, database })],
+      true,
+    );
   } finally {
     await database.drop();
   }
