@@ -3,8 +3,7 @@
  * lossless-json would keep as a LosslessNumber (above 2^53) becomes a string starting with UNSAFE_MARKER
  * (U+0000: never raw in JSON, and a `\u0000` escape makes the scan fall back), so `JSON.parse` keeps all
  * its digits. It also records where each element of each array under `message_response` starts and ends,
- * so a record's `raw_json` is the exact slice received, and so a big page is parsed one record at a time
- * (D132) instead of as one tree. Anything it cannot handle with certainty is a
+ * so a record's `raw_json` is the exact slice received. Anything it cannot handle with certainty is a
  * fallback reason: the caller then uses the lossless path, whose output is the reference.
  */
 export const UNSAFE_MARKER = '\u0000';
@@ -21,29 +20,15 @@ export type FallbackReason =
   | 'records-span'
   | 'inherited-key';
 
-/** One array directly under message_response, as offsets into the scanned text. */
-export interface ScannedArray {
-  /** Index of its `[` and one past its `]`. */
-  open: number;
-  close: number;
-  /** [start, end) of each element, in order. */
-  spans: readonly number[];
-  /** Object members inside it (all levels): JSON.parse keeps fewer only when a key repeats. */
-  memberCount: number;
-}
-
 export type ScanResult =
   | {
       kind: 'scanned';
-      /** Object members outside the arrays under message_response. */
+      /** The text to hand to JSON.parse (the input itself when nothing needed quoting). */
+      jsonText: string;
+      /** Object members seen; JSON.parse keeps fewer only when a key repeats. */
       memberCount: number;
-      /** Array key under message_response → where it and its elements are. */
-      arrays: ReadonlyMap<string, ScannedArray>;
-      /**
-       * [start, end) of each integer token JSON.parse would round (sorted): digitSafeText quotes
-       * them, so a slice of the text can be parsed on its own with every digit kept.
-       */
-      unsafe: readonly number[];
+      /** Array key under message_response → [start, end) offsets of each element in the input. */
+      spans: ReadonlyMap<string, readonly number[]>;
     }
   | { kind: 'fallback'; reason: FallbackReason };
 
@@ -95,13 +80,13 @@ export function scanDigitSafe(text: string): ScanResult {
   if (text.includes('\\u0000')) return { kind: 'fallback', reason: 'nul-escape' };
   const kinds: number[] = [];
   const roles: number[] = [];
-  const arrays = new Map<string, ScannedArray & { spans: number[] }>();
-  const unsafe: number[] = [];
+  const spans = new Map<string, number[]>();
+  const pieces: string[] = [];
+  let copiedUpTo = 0;
   let memberCount = 0;
-  /** The array under message_response being scanned (its members are counted apart). */
-  let current: (ScannedArray & { spans: number[] }) | null = null;
   let expectKey = false;
   let memberKey: string | null = null;
+  let recordSpans: number[] = [];
   let elementStart = -1;
   let lastEnd = 0;
   /** Role of the innermost open container (ROLE_NONE at top level). */
@@ -110,7 +95,7 @@ export function scanDigitSafe(text: string): ScanResult {
   let i = 0;
   const fail = (reason: FallbackReason): ScanResult => ({ kind: 'fallback', reason });
   const closeElement = (): void => {
-    if (elementStart >= 0) current?.spans.push(elementStart, lastEnd);
+    if (elementStart >= 0) recordSpans.push(elementStart, lastEnd);
     elementStart = -1;
   };
 
@@ -134,11 +119,7 @@ export function scanDigitSafe(text: string): ScanResult {
       const kind = kinds.pop();
       roles.pop();
       if (kind !== (code === 0x7d ? OBJECT : ARRAY)) return fail('syntax');
-      if (role === ROLE_RECORDS) {
-        closeElement();
-        if (current !== null) current.close = i + 1;
-        current = null;
-      }
+      if (role === ROLE_RECORDS) closeElement();
       role = roles.length === 0 ? ROLE_NONE : (roles[roles.length - 1] ?? ROLE_NONE);
       inObject = kinds[kinds.length - 1] === OBJECT;
       expectKey = false;
@@ -149,8 +130,7 @@ export function scanDigitSafe(text: string): ScanResult {
     if (code === 0x22 /* " */ && expectKey) {
       const close = stringEnd(text, i);
       if (close < 0) return fail('syntax');
-      if (current === null) memberCount += 1;
-      else current.memberCount += 1;
+      memberCount += 1;
       if (role === ROLE_ROOT || role === ROLE_RESPONSE) {
         memberKey = decodeKey(text, i, close);
         if (memberKey === null) return fail('syntax');
@@ -171,9 +151,9 @@ export function scanDigitSafe(text: string): ScanResult {
       else if (role === ROLE_ROOT && kind === OBJECT && memberKey === 'message_response') {
         childRole = ROLE_RESPONSE;
       } else if (role === ROLE_RESPONSE && kind === ARRAY && memberKey !== null) {
-        if (arrays.has(memberKey)) return fail('duplicate-keys');
-        current = { open: i, close: -1, spans: [], memberCount: 0 };
-        arrays.set(memberKey, current);
+        if (spans.has(memberKey)) return fail('duplicate-keys');
+        recordSpans = [];
+        spans.set(memberKey, recordSpans);
         childRole = ROLE_RECORDS;
       }
       kinds.push(kind);
@@ -200,7 +180,10 @@ export function scanDigitSafe(text: string): ScanResult {
       if (text.charCodeAt(digitsStart) === 0x30 && (digits > 1 || code === 0x2d)) return fail('number-form');
       if (digits > ALWAYS_SAFE_DIGITS) {
         const token = text.slice(start, end);
-        if (digits >= NEVER_SAFE_DIGITS || !Number.isSafeInteger(Number(token))) unsafe.push(start, end);
+        if (digits >= NEVER_SAFE_DIGITS || !Number.isSafeInteger(Number(token))) {
+          pieces.push(text.slice(copiedUpTo, start), '"\\u0000', token, '"');
+          copiedUpTo = end;
+        }
       }
       i = end;
     } else if (code >= 0x61 && code <= 0x7a) {
@@ -211,33 +194,7 @@ export function scanDigitSafe(text: string): ScanResult {
     lastEnd = i;
   }
   if (kinds.length !== 0) return fail('syntax');
-  return { kind: 'scanned', memberCount, arrays, unsafe };
-}
-
-/**
- * text[from, to) with every unsafe integer in it quoted behind UNSAFE_MARKER, ready for JSON.parse.
- * `unsafe` is the scan's sorted list; `cursor` (an index into it, even) saves the search when slices
- * are asked for in order. Returns the text and the cursor for the next slice.
- */
-export function digitSafeText(
-  text: string,
-  from: number,
-  to: number,
-  unsafe: readonly number[],
-  cursor = 0,
-): { text: string; cursor: number } {
-  let next = cursor;
-  while (next < unsafe.length && (unsafe[next] ?? 0) < from) next += 2;
-  const pieces: string[] = [];
-  let copied = from;
-  while (next < unsafe.length && (unsafe[next] ?? to) < to) {
-    const start = unsafe[next] ?? 0;
-    const end = unsafe[next + 1] ?? 0;
-    pieces.push(text.slice(copied, start), '"\\u0000', text.slice(start, end), '"');
-    copied = end;
-    next += 2;
-  }
-  if (pieces.length === 0) return { text: text.slice(from, to), cursor: next };
-  pieces.push(text.slice(copied, to));
-  return { text: pieces.join(''), cursor: next };
+  if (pieces.length > 0) pieces.push(text.slice(copiedUpTo));
+  const jsonText = pieces.length > 0 ? pieces.join('') : text;
+  return { kind: 'scanned', jsonText, memberCount, spans };
 }

@@ -134,7 +134,7 @@ describe('unusual input: falls back to the lossless path or gives its output', (
     ],
     ['a big total', '{"message_response":{"total":12345678901234567890,"scandetails":[]}}'],
     ['a root array', '[{"resource_id":1}]'],
-    // D132 parses the records apart: what lies between them must still be what JSON.parse accepts.
+    // What lies between records must be what JSON.parse accepts.
     [
       'two commas between records',
       '{"message_response":{"total":2,"scandetails":[{"resource_id":1},,{"resource_id":2}]}}',

@@ -7,9 +7,8 @@
 import { LosslessNumber } from 'lossless-json';
 import type { BodyOutcome } from './attempt-result.ts';
 import { detectBodyShape } from './detect-body-shape.ts';
-import { UNSAFE_MARKER, scanDigitSafe } from './digit-safe-scan.ts';
+import { scanDigitSafe, UNSAFE_MARKER } from './digit-safe-scan.ts';
 import type { FallbackReason } from './digit-safe-scan.ts';
-import { countMembers, digitSafePieces, parseElements, splitPieces } from './parse-elements.ts';
 import { readCount, readEnvelope } from './envelope.ts';
 import type { JsonObject, JsonValue } from './lossless.ts';
 import { createPlannedNormalizer } from './normalize-record-plan.ts';
@@ -23,6 +22,18 @@ import type { SystemRecord } from '../store/index.ts';
 export type DigitSafeParse =
   | { parser: 'digit-safe'; outcome: BodyOutcome<ParsedPage> }
   | { parser: 'lossless'; fallbackReason: FallbackReason; outcome: BodyOutcome<ParsedPage> };
+
+/** Object members below `value`, counted the way JSON.parse kept them (a repeated key counts once). */
+function countMembers(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) count += countMembers(item);
+    return count;
+  }
+  for (const member of Object.values(value)) count += 1 + countMembers(member);
+  return count;
+}
 
 /** One level of an object with marked integers turned into LosslessNumbers (what envelope.ts reads). */
 function shallowLossless(value: unknown): JsonValue {
@@ -64,13 +75,9 @@ export function parseScanDetailsPageDetailed(
   if (trimmed.includes('\uFFFD')) return fallback('replacement-character');
   const scan = scanDigitSafe(trimmed);
   if (scan.kind === 'fallback') return fallback(scan.reason);
-  // D132: the envelope (every array under message_response emptied) and then each record are parsed
-  // on their own, so a page of 1000 never exists as one tree next to its records.
-  const pieces = splitPieces(trimmed, scan.arrays);
-  if (pieces === null) return fallback('syntax');
   let root: unknown;
   try {
-    root = JSON.parse(digitSafePieces(trimmed, pieces, scan.unsafe));
+    root = JSON.parse(scan.jsonText);
   } catch {
     return fallback('syntax');
   }
@@ -89,18 +96,16 @@ export function parseScanDetailsPageDetailed(
   const limit = readCount(response['limit']) ?? request.pageSize;
   const page = readCount(response['page']) ?? request.page;
   if (limit === 0) return done({ kind: 'invalid', reason: 'message_response.limit is 0' });
-  const emptied = findRecordsArray(response, messageType);
-  if (emptied === null) return done({ kind: 'invalid', reason: 'JSON without a records array' });
-  const recordsKey = Object.keys(response).find((key) => response[key] === emptied);
-  const scanned = recordsKey === undefined ? undefined : scan.arrays.get(recordsKey);
-  if (recordsKey === undefined || scanned === undefined) return fallback('records-span');
-  const elements = parseElements(trimmed, scan, recordsKey);
-  if (elements.kind === 'fallback') return fallback(elements.reason);
+  const rawRecords = findRecordsArray(response, messageType);
+  if (rawRecords === null) return done({ kind: 'invalid', reason: 'JSON without a records array' });
+  const recordsKey = Object.keys(response).find((key) => response[key] === rawRecords);
+  const spans = recordsKey === undefined ? undefined : scan.spans.get(recordsKey);
+  if (recordsKey === undefined || spans?.length !== rawRecords.length * 2) return fallback('records-span');
 
   const records: SystemRecord[] = [];
   const rejects: RejectedRecord[] = [];
-  elements.values.forEach((raw, index) => {
-    const rawJson = trimmed.slice(scanned.spans[index * 2], scanned.spans[index * 2 + 1]);
+  rawRecords.forEach((raw, index) => {
+    const rawJson = trimmed.slice(spans[index * 2], spans[index * 2 + 1]);
     const result = normalizer(raw, index, rawJson);
     if (result.kind === 'ok') records.push(result.record);
     else rejects.push(result.reject);
@@ -108,7 +113,7 @@ export function parseScanDetailsPageDetailed(
   const ids = records.map((record) => record.resource_id);
   return done({
     kind: 'parsed',
-    value: { page, limit, total, records, ids, rejects, receivedCount: elements.values.length, recordsKey },
+    value: { page, limit, total, records, ids, rejects, receivedCount: rawRecords.length, recordsKey },
   });
 }
 
