@@ -38,6 +38,16 @@ const AUTO_CONFIGS: readonly PassConfig[] = [
   config(100_000, 0, 'bin', 'auto'),
 ];
 
+/**
+ * The issue's bound for a hostile body: page 2 answers once with a 50 MB body (over the default 10 MiB
+ * PMP_MAX_BODY_BYTES, so it is read up to the cap and dropped), then normally.
+ */
+const HUGE_BODY: PassConfig = {
+  ...config(3362, 0, 'node'),
+  name: '3,362 systems, d=0, page 2 answers a 50 MB body once, node dist/main.js',
+  simSettings: { systems: 3362, pageScripts: { 2: [{ kind: 'huge_body', bytes: 50_000_000 }] } },
+};
+
 /** The SQLite 100k pass the PostgreSQL row is measured beside (same simulator, same settings). */
 const SQLITE_100K = config(100_000, 0, 'node');
 
@@ -47,6 +57,7 @@ export const FOOTPRINT_CONFIGS: readonly PassConfig[] = [
   SQLITE_100K,
   config(100_000, 0, 'bin'),
   ...AUTO_CONFIGS,
+  HUGE_BODY,
 ];
 
 export async function footprintRows(configs: readonly PassConfig[] = FOOTPRINT_CONFIGS): Promise<string[][]> {
