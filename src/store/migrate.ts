@@ -24,6 +24,7 @@ import {
 } from './schema-extractor.ts';
 import { migrateRawParts, RAW_PARTS_VERSION } from './migrate-raw.ts';
 import { migratePublishing, PUBLISH_VERSION } from './schema-changes.ts';
+import { migratePending } from './schema-pending.ts';
 import { LOOKUPS_VERSION, migrateLookups } from './schema-lookups.ts';
 import { DASHBOARD_VIEWS, DASHBOARD_VIEWS_VERSION } from './schema-views.ts';
 import { addMissingColumns, ensureUniqueKey } from './schema-tools.ts';
@@ -140,6 +141,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: PUBLISH_VERSION,
     description: 'snapshots.completed_at, system_changes, view latest_system_changes (D111, D112)',
     up: migratePublishing,
+  },
+  {
+    version: 13,
+    description: 'pending_systems: the rows of the pass in progress, moved to systems at publish (D134)',
+    up: migratePending,
   },
 ];
 

@@ -74,7 +74,10 @@ function errorOf(fn: () => unknown): ExtractorError {
 function countSystems(): number {
   const db = new Database(path, { readonly: true });
   try {
-    return (db.prepare('SELECT COUNT(*) AS n FROM systems').get() as { n: number }).n;
+    // The pass's rows, published (systems) or not (pending_systems, D134).
+    const count = (table: string): number =>
+      (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return count('systems') + count('pending_systems');
   } finally {
     db.close();
   }

@@ -95,7 +95,8 @@ function rowsBySnapshot(): Map<number, Rows> {
       ids.map((id) => [
         id,
         {
-          systems: count('systems', id),
+          // A published pass's rows are in systems, any other's in pending_systems (D134).
+          systems: count('systems', id) + count('pending_systems', id),
           parts: count('system_raw_parts', id),
           snapshot: count('snapshots', id),
           checkpoint: count('extraction_checkpoints', id),

@@ -25,6 +25,7 @@ SELECT o.snapshot_id FROM ours o
 WHERE o.snapshot_id < (SELECT MAX(snapshot_id) FROM ours WHERE status = 'success')
     AND o.snapshot_id NOT IN (SELECT snapshot_id FROM kept)
     AND (EXISTS (SELECT 1 FROM systems WHERE snapshot_id = o.snapshot_id)
+        OR EXISTS (SELECT 1 FROM pending_systems WHERE snapshot_id = o.snapshot_id)
         OR EXISTS (SELECT 1 FROM system_raw_parts WHERE snapshot_id = o.snapshot_id))
 ORDER BY o.snapshot_id`;
 
@@ -44,11 +45,13 @@ function pruneSnapshots(db: Database.Database, keep: number): PruneResult {
     .pluck()
     .all({ writer: CHECKPOINT_WRITER, keep: Math.max(1, Math.trunc(keep)) }) as number[];
   const deleteSystems = db.prepare('DELETE FROM systems WHERE snapshot_id = ?');
+  // A pass left unfinished (a --reset started another) keeps its rows in pending_systems (D134).
+  const deletePending = db.prepare('DELETE FROM pending_systems WHERE snapshot_id = ?');
   const deleteParts = db.prepare('DELETE FROM system_raw_parts WHERE snapshot_id = ?');
   let systems = 0;
   let parts = 0;
   for (const id of ids) {
-    systems += deleteSystems.run(id).changes;
+    systems += deleteSystems.run(id).changes + deletePending.run(id).changes;
     parts += deleteParts.run(id).changes;
   }
   const pageBytes = db.pragma('page_size', { simple: true }) as number;

@@ -1,6 +1,6 @@
 /**
  * Publishing a pass (D111, D112), run inside the caller's IMMEDIATE transaction: the snapshot becomes
- * `success` with its completed_at, and its differences from the published snapshot before it are
+ * `success` with its completed_at, its rows move from pending_systems into `systems` (D134), and its differences from the published snapshot before it are
  * written to system_changes, all in one commit. Readers (latest_system_inventory, latest_system_changes)
  * therefore switch from the old inventory to the new one and its changes at once, never in between.
  * The diff is four set-based statements over the (snapshot_id, resource_id) key: no row is read into
@@ -11,6 +11,7 @@ import { unknownSnapshot } from './commit-batch.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
 import { toSqlTime } from './sql-time.ts';
 import type { ChangeCounts, ChangeType, PublishResult } from './publish-types.ts';
+import { pendingMoves, pendingTableOf } from './schema-pending.ts';
 import { SYSTEM_CHANGE_COLUMNS } from './system-columns.ts';
 
 const CHANGE_TYPES: readonly ChangeType[] = ['added', 'removed', 'changed', 'reappeared'];
@@ -57,6 +58,8 @@ ORDER BY system_id`;
 
 interface PublishStatements {
   previousPublished: Database.Statement;
+  movePending: Database.Statement;
+  clearPending: Database.Statement;
   publish: Database.Statement;
   clearChanges: Database.Statement;
   added: Database.Statement;
@@ -66,6 +69,7 @@ interface PublishStatements {
 }
 
 function preparePublish(db: Database.Database): PublishStatements {
+  const moves = pendingMoves(pendingTableOf(db));
   return {
     // The published pass of ours before this one (D112): another tool's `success` rows are not ours
     // to compare against (their systems may hold other columns).
@@ -76,6 +80,8 @@ function preparePublish(db: Database.Database): PublishStatements {
          WHERE s.status = 'success' AND c.written_by = ? AND s.snapshot_id < ?`,
       )
       .pluck(),
+    movePending: db.prepare(moves.move),
+    clearPending: db.prepare(moves.clear),
     publish: db.prepare(
       `UPDATE snapshots SET status = 'success', error_message = NULL, extraction_duration_ms = ?,
        completed_at = ? WHERE snapshot_id = ?`,
@@ -133,6 +139,9 @@ function publishSnapshot(
   const duration = Math.max(0, Math.round(durationMs));
   const { changes } = sql.publish.run(duration, toSqlTime(nowMs), snapshotId);
   if (changes === 0) throw unknownSnapshot(snapshotId);
+  // D134: the pass's rows join the published inventory here, in the same transaction.
+  sql.movePending.run({ snapshot: snapshotId });
+  sql.clearPending.run({ snapshot: snapshotId });
   // A publish repeated for the same snapshot replaces its rows instead of doubling them.
   sql.clearChanges.run(snapshotId);
   if (previous !== null) {

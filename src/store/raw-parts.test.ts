@@ -88,6 +88,9 @@ describe('raw parts (D70)', () => {
     store = openStore({ path });
     const snap = await store.createSnapshot(T0);
     await commit(store, snap, [{ page: 1, systems: ids(1, 30).map((id) => sys(id)) }]);
+    // rawRecord reads the pass in progress; the view, the published rows (D134).
+    expect(await store.rawRecord('7')).toBe(rawOf('7'));
+    await store.setSnapshotStatus(snap, 'success', null, 0);
     const view = shellView();
     expect(view.size).toBe(30);
     for (const id of ids(1, 30)) expect(view.get(id)).toBe(rawOf(id));
@@ -112,6 +115,7 @@ describe('raw parts (D70)', () => {
       { page: 3, systems: [sys('3', '{"moved":3}')] },
     ]);
     expect(result.systems_extracted).toBe(30);
+    await store.setSnapshotStatus(snap, 'success', null, 0);
     const view = shellView();
     for (const id of ['1', '2', '4', '5']) expect(view.get(id)).toBe(rawOf(id));
     expect(view.get('3')).toBe('{"moved":3}');
@@ -126,7 +130,10 @@ describe('incremental coverage count (D71)', () => {
     const snap = await store.createSnapshot(T0);
     const count = () => {
       const db = new Database(path, { readonly: true });
-      const n = db.prepare('SELECT COUNT(*) FROM systems WHERE snapshot_id = ?').pluck().get(snap) as number;
+      const n = db
+        .prepare('SELECT COUNT(*) FROM pending_systems WHERE snapshot_id = ?')
+        .pluck()
+        .get(snap) as number;
       db.close();
       return n;
     };

@@ -124,7 +124,7 @@ describe('removal candidates in the store', () => {
     expect(await s.removalCounts(2)).toMatchObject({ pending: 0, present: 1 });
     expect(
       s.select(
-        'SELECT source_page FROM systems WHERE snapshot_id = 2 AND resource_id = ?',
+        'SELECT source_page FROM pending_systems WHERE snapshot_id = 2 AND resource_id = ?',
         found.resource_id,
       ),
     ).toEqual([{ source_page: 0 }]);

@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import { toSqlTime } from './sql-time.ts';
 import { guarded } from './db-error.ts';
+import { pendingTableOf, type PendingTable } from './schema-pending.ts';
 import type { LookupSettlement, RemovalCounts, RemovalPreview } from './removal-types.ts';
 import type { Store, SystemRecord } from './store.ts';
 import { SYSTEM_INTEGER_COLUMNS, SYSTEM_REQUIRED_COLUMNS, SYSTEM_TEXT_COLUMNS } from './system-columns.ts';
@@ -25,7 +26,8 @@ const DATA_COLUMNS: readonly string[] = [
  * same page number. A previous row with no page (NULL: another tool's; 0: itself found by a lookup)
  * is never on a lost page.
  */
-const MISSING = `
+function missingSql(pending: PendingTable): string {
+  return `
 WITH prev AS (
   SELECT MAX(s.snapshot_id) AS id FROM snapshots s
   JOIN extraction_checkpoints c ON c.snapshot_id = s.snapshot_id
@@ -42,10 +44,13 @@ missing AS (
         AND (p.source_page - 1) * limits.lp < g.page_num * limits.lc
         AND (g.page_num - 1) * limits.lc < p.source_page * limits.lp) AS lost
   FROM systems p JOIN prev ON p.snapshot_id = prev.id
-  WHERE NOT EXISTS (SELECT 1 FROM systems c WHERE c.snapshot_id = @snap AND c.resource_id = p.resource_id))`;
+  WHERE NOT EXISTS (SELECT 1 FROM ${pending} c WHERE c.snapshot_id = @snap AND c.resource_id = p.resource_id))`;
+}
 
 function prepare(db: Database.Database) {
   const sql = (text: string) => db.prepare(text);
+  // Compared with the pass in progress (D134).
+  const MISSING = missingSql(pendingTableOf(db));
   return {
     previousId: sql(
       `SELECT MAX(s.snapshot_id) FROM snapshots s

@@ -164,7 +164,7 @@ describe('schema (downstream tables and checkpoint/gap tables, D7)', () => {
     const db = freshDb();
     migrate(db);
     const versions = db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all();
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
   });
 
   it('creates system_changes with the D11 columns, its CHECK and indexes (D112)', () => {

@@ -35,6 +35,14 @@ export class SqliteStore extends RemovalCandidateStore implements Store {
   readonly #resetCheckpointTx: Database.Transaction<(id: number, page: number, nowMs: number) => void>;
   readonly #commitTx: Database.Transaction<(batch: CommitBatch) => CommitResult>;
   readonly #recordTokenTx: Database.Transaction<(nowMs: number) => void>;
+  readonly #setStatusTx: Database.Transaction<
+    (
+      id: number,
+      status: SnapshotStatus,
+      message: string | null,
+      durationMs: number | null,
+    ) => Database.RunResult
+  >;
   readonly #publisher: Publisher;
   /**
    * Systems stored per snapshot, as this connection last committed them (D71). Counted with COUNT(*)
@@ -70,6 +78,17 @@ export class SqliteStore extends RemovalCandidateStore implements Store {
       ),
     );
     this.#publisher = createPublisher(db);
+    // A `success` snapshot has its rows in `systems` however it got there (D134).
+    this.#setStatusTx = db.transaction(
+      (id: number, status: SnapshotStatus, message: string | null, durationMs: number | null) => {
+        const result = sql.setSnapshotStatus.run(status, message, durationMs, id);
+        if (status === 'success' && result.changes > 0) {
+          sql.movePending.run({ snapshot: id });
+          sql.clearPending.run({ snapshot: id });
+        }
+        return result;
+      },
+    );
     this.#recordTokenTx = db.transaction((nowMs: number) => {
       sql.pruneTokenRequests.run(nowMs - TOKEN_LOG_RETENTION_MS);
       sql.insertTokenRequest.run(nowMs);
@@ -99,7 +118,7 @@ export class SqliteStore extends RemovalCandidateStore implements Store {
     // The downstream CHECK wants a non-negative integer; null keeps the stored duration.
     const duration = durationMs === null ? null : Math.max(0, Math.round(durationMs));
     const { changes } = guarded(`Cannot set snapshot ${snapshotId} to ${status}`, () =>
-      this.#sql.setSnapshotStatus.run(status, errorMessage, duration, snapshotId),
+      this.#setStatusTx.immediate(snapshotId, status, errorMessage, duration),
     );
     if (changes === 0) throw unknownSnapshot(snapshotId);
   }
@@ -141,7 +160,8 @@ export class SqliteStore extends RemovalCandidateStore implements Store {
   }
 
   async idsOnPage(snapshotId: number, page: number): Promise<string[]> {
-    return this.#sql.idsOnPage.all(snapshotId, page) as string[];
+    const pending = this.#sql.idsOnPage.all(snapshotId, page) as string[];
+    return pending.length > 0 ? pending : (this.#sql.publishedIdsOnPage.all(snapshotId, page) as string[]);
   }
 
   async lastSuccessfulSize(beforeSnapshotId: number): Promise<number | null> {

@@ -1,6 +1,7 @@
 /** Every statement the store runs, prepared once per connection (better-sqlite3 caches the plan). */
 import type Database from 'better-sqlite3';
-import { UPSERT_SYSTEM_SQL } from './system-upsert.ts';
+import { pendingMoves, pendingTableOf } from './schema-pending.ts';
+import { upsertSystemSql } from './system-upsert.ts';
 
 /** Token requests older than this are pruned: the Zoho window is 10 minutes, a day is plenty. */
 export const TOKEN_LOG_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -24,6 +25,10 @@ export function prepareStatements(db: Database.Database) {
   const sql = (text: string) => db.prepare(text);
   // A read-only connection to a file from before migration 12 has no completed_at (D111).
   const completedAt = hasColumn(db, 'snapshots', 'completed_at') ? 's.completed_at' : 'NULL';
+  // The pass in progress (D134); a read-only file from before migration 13 kept it in systems.
+  const pending = pendingTableOf(db);
+  const moves = pendingMoves(pending);
+  const order = pending === 'systems' ? 'system_id' : 'pending_id';
   return {
     currentSnapshot: sql(
       `SELECT s.snapshot_id, s.status, s.timestamp, s.error_message
@@ -54,13 +59,15 @@ export function prepareStatements(db: Database.Database) {
     setPreviousCoverage: sql(
       'UPDATE extraction_checkpoints SET previous_coverage_pct = ? WHERE snapshot_id = ?',
     ),
-    upsertSystem: sql(UPSERT_SYSTEM_SQL),
-    deleteSystem: sql('DELETE FROM systems WHERE snapshot_id = ? AND resource_id = ?'),
+    upsertSystem: sql(upsertSystemSql(pending)),
+    movePending: sql(moves.move),
+    clearPending: sql(moves.clear),
+    deleteSystem: sql(`DELETE FROM ${pending} WHERE snapshot_id = ? AND resource_id = ?`),
     rawPartsOfPage: sql(
       'SELECT part, raw_size, data FROM system_raw_parts WHERE snapshot_id = ? AND page_num = ?',
     ),
     rawRefsOnPage: sql(
-      `SELECT resource_id, raw_part, raw_offset, raw_length FROM systems
+      `SELECT resource_id, raw_part, raw_offset, raw_length FROM ${pending}
        WHERE snapshot_id = ? AND source_page = ? AND raw_json IS NULL AND raw_part IS NOT NULL`,
     ),
     deleteRawParts: sql('DELETE FROM system_raw_parts WHERE snapshot_id = ? AND page_num = ?'),
@@ -68,12 +75,17 @@ export function prepareStatements(db: Database.Database) {
       'INSERT INTO system_raw_parts (snapshot_id, page_num, part, raw_size, data) VALUES (?, ?, ?, ?, ?)',
     ),
     setRawRef: sql(
-      'UPDATE systems SET raw_part = ?, raw_offset = ?, raw_length = ? WHERE snapshot_id = ? AND resource_id = ?',
+      `UPDATE ${pending} SET raw_part = ?, raw_offset = ?, raw_length = ? WHERE snapshot_id = ? AND resource_id = ?`,
     ),
 
-    // Answered from the (snapshot_id, resource_id) unique index alone: no table rows are read.
-    countSystems: sql('SELECT COUNT(*) FROM systems WHERE snapshot_id = ?').pluck(),
+    // The pass in progress is in pending_systems (D134). Answered from its (snapshot_id, resource_id)
+    // unique index alone: no table rows are read.
+    countSystems: sql(`SELECT COUNT(*) FROM ${pending} WHERE snapshot_id = ?`).pluck(),
     idsOnPage: sql(
+      `SELECT resource_id FROM ${pending} WHERE snapshot_id = ? AND source_page = ? ORDER BY ${order}`,
+    ).pluck(),
+    // A published snapshot's rows are in systems (D134).
+    publishedIdsOnPage: sql(
       'SELECT resource_id FROM systems WHERE snapshot_id = ? AND source_page = ? ORDER BY system_id',
     ).pluck(),
     // Systems of the newest `success` pass of ours before this snapshot (the published inventory).
@@ -88,16 +100,16 @@ export function prepareStatements(db: Database.Database) {
        WHERE s.status = 'success' AND s.snapshot_id < ? LIMIT 1`,
     ).pluck(),
     lastStoredPage: sql(
-      'SELECT MAX(source_page) FROM systems WHERE snapshot_id = ? AND source_page <= ?',
+      `SELECT MAX(source_page) FROM ${pending} WHERE snapshot_id = ? AND source_page <= ?`,
     ).pluck(),
     // One statement for any number of ids: the list travels as a JSON array.
     knownIds: sql(
-      `SELECT resource_id FROM systems
+      `SELECT resource_id FROM ${pending}
        WHERE snapshot_id = ? AND resource_id IN (SELECT value FROM json_each(?))`,
     ).pluck(),
     // Through the (snapshot_id, resource_id) key, so O(ids), not O(snapshot): called for every page.
     knownIdsElsewhere: sql(
-      `SELECT resource_id FROM systems
+      `SELECT resource_id FROM ${pending}
        WHERE snapshot_id = ? AND resource_id IN (SELECT value FROM json_each(?)) AND source_page <> ?`,
     ).pluck(),
     upsertGap: sql(

@@ -55,8 +55,9 @@ function system(id: string, columns: SystemColumnValues = {}): SystemRecord {
   };
 }
 
+/** The row of the pass in progress (D134: pending_systems until the pass is published). */
 const row = (id: string) =>
-  reader.prepare('SELECT * FROM systems WHERE resource_id = ?').get(id) as Record<string, unknown>;
+  reader.prepare('SELECT * FROM pending_systems WHERE resource_id = ?').get(id) as Record<string, unknown>;
 
 describe('stored systems rows', () => {
   it('keeps system_id and created_at on upsert; refreshes data, updated_at and source_page', async () => {
@@ -65,13 +66,20 @@ describe('stored systems rows', () => {
     const first = row('7');
     await commitPage(snap, 2, [system('7', { os_name: 'Win11' })], T0 + 60_000);
     const second = row('7');
-    expect(second['system_id']).toBe(first['system_id']);
+    expect(second['pending_id']).toBe(first['pending_id']);
     expect(second['created_at']).toBe('2026-11-26 10:00:00.123');
     expect(second['updated_at']).toBe('2026-11-26 10:01:00.123');
     expect(second['os_name']).toBe('Win11');
     expect(second['source_page']).toBe(2);
     // D70: the record lives in its page's raw part; the column stays, NULL, and the view has it.
     expect(second['raw_json']).toBeNull();
+    await store.setSnapshotStatus(snap, 'success', null, 0);
+    expect(reader.prepare('SELECT source_page, os_name FROM systems WHERE resource_id = ?').get('7')).toEqual(
+      {
+        source_page: 2,
+        os_name: 'Win11',
+      },
+    );
     expect(
       reader.prepare('SELECT raw_json FROM system_raw_json WHERE resource_id = ?').pluck().get('7'),
     ).toBe('{"resource_id":7,"x":"--"}');
@@ -90,6 +98,7 @@ describe('stored systems rows', () => {
       ],
       T0,
     );
+    await store.setSnapshotStatus(snap, 'success', null, 0);
     const typed = reader
       .prepare(
         `SELECT resource_id, typeof(resource_id) AS t, resource_health_status AS h,
@@ -121,7 +130,7 @@ describe('stored systems rows', () => {
 
   it('counts a snapshot from an index alone (no full-table COUNT(DISTINCT))', () => {
     const plan = reader
-      .prepare('EXPLAIN QUERY PLAN SELECT COUNT(*) FROM systems WHERE snapshot_id = ?')
+      .prepare('EXPLAIN QUERY PLAN SELECT COUNT(*) FROM pending_systems WHERE snapshot_id = ?')
       .all(1) as { detail: string }[];
     expect(plan.map((step) => step.detail).join(' ')).toMatch(/COVERING INDEX/);
   });

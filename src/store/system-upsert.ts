@@ -18,7 +18,8 @@ export const SYSTEM_DATA_COLUMNS: readonly string[] = [
 ];
 const DATA_COLUMNS = SYSTEM_DATA_COLUMNS;
 const INTEGER_COLUMNS: ReadonlySet<string> = new Set(SYSTEM_INTEGER_COLUMNS);
-const ALL_COLUMNS = [
+/** Every column of a `systems` row this tool writes, in upsertSystemSql()'s parameter order. */
+export const SYSTEM_ROW_COLUMNS: readonly string[] = [
   'snapshot_id',
   'resource_id',
   ...DATA_COLUMNS,
@@ -31,14 +32,19 @@ const ALL_COLUMNS = [
   'updated_at',
 ];
 /** Everything but the key and created_at is refreshed on conflict. */
-const UPDATED_COLUMNS = ALL_COLUMNS.filter(
+const UPDATED_COLUMNS = SYSTEM_ROW_COLUMNS.filter(
   (name) => !['snapshot_id', 'resource_id', 'created_at'].includes(name),
 );
 
-export const UPSERT_SYSTEM_SQL =
-  `INSERT INTO systems (${ALL_COLUMNS.join(', ')}) VALUES (${ALL_COLUMNS.map(() => '?').join(', ')}) ` +
-  'ON CONFLICT(snapshot_id, resource_id) DO UPDATE SET ' +
-  UPDATED_COLUMNS.map((name) => `${name} = excluded.${name}`).join(', ');
+/** Into the pass's own table (pending_systems, D134); its rows reach `systems` at publish. */
+export function upsertSystemSql(table: string): string {
+  return (
+    `INSERT INTO ${table} (${SYSTEM_ROW_COLUMNS.join(', ')}) ` +
+    `VALUES (${SYSTEM_ROW_COLUMNS.map(() => '?').join(', ')}) ` +
+    'ON CONFLICT(snapshot_id, resource_id) DO UPDATE SET ' +
+    UPDATED_COLUMNS.map((name) => `${name} = excluded.${name}`).join(', ')
+  );
+}
 
 /** resource_health_status has CHECK IN (0,1,2,3): anything else ("--", -1, 7) means "unknown". */
 function healthValue(value: SqlValue): number | null {
@@ -55,7 +61,7 @@ function columnValue(name: string, value: SqlValue | undefined): SqlValue {
 }
 
 /**
- * Positional parameters for UPSERT_SYSTEM_SQL. Column keys outside the downstream list are ignored
+ * Positional parameters for upsertSystemSql(). Column keys outside the downstream list are ignored
  * (the record is kept whole in its page's raw part, at `ref`; raw_json itself is NULL, D70).
  */
 export function systemParams(

@@ -9,7 +9,10 @@ import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { withDb } from './db.ts';
 
 interface StoreReads {
-  /** resource_id of every system in the snapshot, in insertion order. */
+  /**
+   * resource_id of every system in the snapshot, in insertion order: in pending_systems until the
+   * pass is published, in systems after (D134).
+   */
   allIds(snapshotId: number): string[];
   countSystems(snapshotId: number): number;
   /** Any read-only query's rows (removal_candidates, source_page, ...). */
@@ -24,14 +27,25 @@ function readsOf(read: <T>(query: (db: Database.Database) => T) => T): StoreRead
       read(
         (db) =>
           db
-            .prepare('SELECT resource_id FROM systems WHERE snapshot_id = ? ORDER BY system_id')
+            .prepare(
+              `SELECT resource_id FROM (
+                 SELECT resource_id, 0 AS stage, pending_id AS n FROM pending_systems WHERE snapshot_id = ?
+                 UNION ALL SELECT resource_id, 1, system_id FROM systems WHERE snapshot_id = ?)
+               ORDER BY stage, n`,
+            )
             .pluck()
-            .all(snapshotId) as string[],
+            .all(snapshotId, snapshotId) as string[],
       ),
     countSystems: (snapshotId) =>
       read(
         (db) =>
-          db.prepare('SELECT COUNT(*) FROM systems WHERE snapshot_id = ?').pluck().get(snapshotId) as number,
+          db
+            .prepare(
+              `SELECT (SELECT COUNT(*) FROM pending_systems WHERE snapshot_id = ?)
+                 + (SELECT COUNT(*) FROM systems WHERE snapshot_id = ?)`,
+            )
+            .pluck()
+            .get(snapshotId, snapshotId) as number,
       ),
     select: (sql, ...params) => read((db) => db.prepare(sql).all(...params) as Record<string, unknown>[]),
   };
