@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulator, type SimulatorOptions, type Simulator } from '../../src/simulator/index.ts';
-import { withDb } from '../support/db.ts';
+import { storedSystems, withDb } from '../support/db.ts';
 import { isRunning, runningInGroup, waitForFile } from '../support/processes.ts';
 import { CLI_PATH, runCli, tempDir } from '../support/run-cli.ts';
 
@@ -188,7 +188,14 @@ function expectConsistent(s: Setup): number {
   withDb(s.dbPath, (db) => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     const stored = new Set(
-      db.prepare('SELECT resource_id FROM systems WHERE snapshot_id = ?').pluck().all(snapshotId) as string[],
+      (
+        db.prepare(storedSystems('snapshot_id, resource_id')).all() as {
+          snapshot_id: number;
+          resource_id: string;
+        }[]
+      )
+        .filter((row) => row.snapshot_id === snapshotId)
+        .map((row) => row.resource_id),
     );
     const gaps = new Set(
       db

@@ -1,6 +1,6 @@
 /**
  * The coarse memory guard (issue 11, D69): a full unpaced extraction of a 100,000-system simulator
- * must peak below the spec's 100 MB (decimal, NFR-1). The pass peaks at about 84 MiB (88 MB) since
+ * must peak below the spec's 100 MB limit (decimal). The pass peaks at about 84 MiB (88 MB) since
  * D130 and D131 (bench/results.md), so the guard is the limit itself, with room for noise. Peak = the kernel's figure for the CLI process itself
  * (getrusage ru_maxrss, read by a preload at exit), not a sampled RSS. The fine figures, paced and
  * per invocation, are `npm run bench`'s (bench/results.md). About 25 s on a loaded 2-core machine.

@@ -17,6 +17,7 @@ import {
   storedIds,
   withDb,
 } from '../support/recording-proxy.ts';
+import { storedSystems } from '../support/db.ts';
 
 interface Run {
   sim: Simulator;
@@ -208,8 +209,10 @@ describe('scenarios 3 and 4 (D24), and lossless ids, in one 80-page batch of the
       (
         db
           .prepare(
-            'SELECT resource_id, pmreshealthstatus_resource_id AS health_id, ' +
-              'branchmemberresourcerel_resource_id AS branch_id FROM systems',
+            storedSystems(
+              'resource_id, pmreshealthstatus_resource_id AS health_id, ' +
+                'branchmemberresourcerel_resource_id AS branch_id',
+            ),
           )
           .all() as { resource_id: string; health_id: string; branch_id: string }[]
       ).map((row) => ({ ...row, raw_json: raw.get(row.resource_id) ?? '' })),

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
+import { storedSystems } from '../support/db.ts';
 import { eventsOf, fastEnv, runCli, startCli, tempDir, type CliResult } from '../support/run-cli.ts';
 
 const SCANDETAILS = '/api/1.4/patch/scandetails';
@@ -138,7 +139,10 @@ describe('--reset', () => {
         { snapshot_id: 2, status: 'partial' },
       ]);
       const counts = db
-        .prepare('SELECT snapshot_id, COUNT(*) AS n FROM systems GROUP BY snapshot_id ORDER BY snapshot_id')
+        .prepare(
+          `SELECT snapshot_id, COUNT(*) AS n FROM (${storedSystems('snapshot_id')})
+           GROUP BY snapshot_id ORDER BY snapshot_id`,
+        )
         .all();
       expect(counts).toEqual([
         { snapshot_id: 1, n: 1000 },

@@ -62,6 +62,7 @@ function readDashboard(db: Database.Database): DashboardRead {
     newest: db
       .prepare(
         `SELECT s.snapshot_id, s.status, (SELECT COUNT(*) FROM systems WHERE snapshot_id = s.snapshot_id)
+           + (SELECT COUNT(*) FROM pending_systems WHERE snapshot_id = s.snapshot_id)
            AS stored FROM snapshots s ORDER BY s.snapshot_id DESC LIMIT 1`,
       )
       .get() as DashboardRead['newest'],

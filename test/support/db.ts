@@ -12,14 +12,42 @@ function registerSqlarUncompress(db: Database.Database): void {
   );
 }
 
-/** raw_json of every stored system (view system_raw_json), with resource_id and snapshot. */
+/**
+ * `columns` of every stored system: those of passes in progress (pending_systems, D134) first, then
+ * the published ones (systems), each in the order they were stored. Use as `FROM (${...})`.
+ */
+export function storedSystems(columns: string): string {
+  // UNION ALL reads its left side first; each side keeps its own order.
+  return `SELECT * FROM (SELECT ${columns} FROM pending_systems ORDER BY pending_id)
+    UNION ALL SELECT * FROM (SELECT ${columns} FROM systems ORDER BY system_id)`;
+}
+
+/** The record of a pending_systems row `s`, read as the view system_raw_json reads `systems`. */
+const PENDING_RAW = `SELECT s.snapshot_id, s.resource_id,
+    COALESCE(s.raw_json, CAST(substr(sqlar_uncompress(p.data, p.raw_size), s.raw_offset + 1, s.raw_length)
+      AS TEXT)) AS raw_json
+  FROM pending_systems s LEFT JOIN system_raw_parts p
+    ON p.snapshot_id = s.snapshot_id AND p.page_num = s.source_page AND p.part = s.raw_part
+  ORDER BY s.pending_id`;
+
+/**
+ * raw_json of every stored system, with resource_id and snapshot: the published ones through the
+ * view system_raw_json, the pass in progress from pending_systems (D134).
+ */
 export function rawRecords(dbPath: string): { snapshot_id: number; resource_id: string; raw_json: string }[] {
-  return withDb(dbPath, (db) => {
-    registerSqlarUncompress(db);
-    return db
-      .prepare('SELECT snapshot_id, resource_id, raw_json FROM system_raw_json ORDER BY system_id')
-      .all() as { snapshot_id: number; resource_id: string; raw_json: string }[];
-  });
+  return withDb(dbPath, (db) => rawRecordsOf(db));
+}
+
+function rawRecordsOf(
+  db: Database.Database,
+): { snapshot_id: number; resource_id: string; raw_json: string }[] {
+  registerSqlarUncompress(db);
+  type Raw = { snapshot_id: number; resource_id: string; raw_json: string };
+  const published = db
+    .prepare('SELECT snapshot_id, resource_id, raw_json FROM system_raw_json ORDER BY system_id')
+    .all() as Raw[];
+  const hasPending = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'pending_systems'").get();
+  return [...(hasPending === undefined ? [] : (db.prepare(PENDING_RAW).all() as Raw[])), ...published];
 }
 
 /** Runs `read` on a read-only connection to the child's database, and closes it. */
@@ -77,9 +105,9 @@ export function textCells(dbPath: string): TextCell[] {
     }
     // The raw records are compressed blobs (D70): read them as a user would, through the view.
     if (tables.includes('system_raw_parts')) {
-      registerSqlarUncompress(db);
-      const raws = db.prepare('SELECT raw_json FROM system_raw_json').pluck().all() as string[];
-      for (const value of raws) cells.push({ table: 'system_raw_json', column: 'raw_json', value });
+      for (const { raw_json: value } of rawRecordsOf(db)) {
+        cells.push({ table: 'system_raw_json', column: 'raw_json', value });
+      }
     }
     return cells;
   });

@@ -10,7 +10,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RequestLogEntry } from '../../src/simulator/index.ts';
 import { fastEnv, tempDir } from './run-cli.ts';
-import { withDb } from './db.ts';
+import { storedSystems, withDb } from './db.ts';
 export { gapRows, rawRecords, withDb } from './db.ts';
 
 const SCANDETAILS_PATH = '/api/1.4/patch/scandetails';
@@ -140,7 +140,7 @@ export function pageRequests(requests: readonly RequestLogEntry[], page?: number
 
 export function storedIds(dbPath: string): string[] {
   return withDb(dbPath, (db) =>
-    (db.prepare('SELECT resource_id FROM systems ORDER BY system_id').all() as { resource_id: string }[]).map(
+    (db.prepare(storedSystems('resource_id')).all() as { resource_id: string }[]).map(
       (row) => row.resource_id,
     ),
   );
