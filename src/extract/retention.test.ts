@@ -12,16 +12,16 @@ describe('retention after publishing', () => {
     const first = await h.run({ keepSnapshots: 2 });
     // free_bytes: the pages the published pass left in pending_systems (D134); this in-memory
     // database has no auto-vacuum to give them back.
-    expect(fieldsOf(first, 'snapshots_pruned')).toEqual([
-      {
-        keep_snapshots: 2,
-        snapshots_pruned: 0,
-        systems_deleted: 0,
-        raw_parts_deleted: 0,
-        reclaimed_bytes: 0,
-        free_bytes: expect.any(Number),
-      },
-    ]);
+    const [pruned] = fieldsOf(first, 'snapshots_pruned');
+    expect(pruned).toMatchObject({
+      keep_snapshots: 2,
+      snapshots_pruned: 0,
+      systems_deleted: 0,
+      raw_parts_deleted: 0,
+      reclaimed_bytes: 0,
+    });
+    expect(fieldsOf(first, 'snapshots_pruned')).toHaveLength(1);
+    expect(typeof pruned?.['free_bytes']).toBe('number');
     await h.run({ keepSnapshots: 2, reset: true });
     const third = await h.run({ keepSnapshots: 2, reset: true });
     expect(fieldsOf(third, 'snapshots_pruned')).toEqual([
