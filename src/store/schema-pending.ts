@@ -26,7 +26,7 @@ function declaration(column: string): string {
   return `${column} ${INTEGER_COLUMNS.has(column) ? 'INTEGER' : 'TEXT'}`;
 }
 
-export const CREATE_PENDING_SYSTEMS = `
+const CREATE_PENDING_SYSTEMS = `
 CREATE TABLE IF NOT EXISTS pending_systems (
     pending_id INTEGER PRIMARY KEY,
     ${SYSTEM_ROW_COLUMNS.map(declaration).join(',\n    ')},
