@@ -12,6 +12,7 @@ import { RemovalCandidateStore } from './removal-candidates.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
 import { toSqlTime } from './sql-time.ts';
 import { prepareStatements, type Statements, TOKEN_LOG_RETENTION_MS } from './statements.ts';
+import { createStatusWriter, type StatusWriter } from './snapshot-status.ts';
 import type {
   Checkpoint,
   CommitBatch,
@@ -28,27 +29,16 @@ import type {
 export class SqliteStore extends RemovalCandidateStore implements Store {
   readonly #db: Database.Database;
   readonly #sql: Statements;
-  // Write transactions are wrapped once, like the statements they run, and always started with
-  // BEGIN IMMEDIATE: a deferred transaction that reads first cannot wait for the write lock when
-  // another connection commits in between (SQLITE_BUSY without the busy timeout).
+  // Write transactions are wrapped once and started with BEGIN IMMEDIATE: a deferred one that reads
+  // first cannot wait for the write lock when another connection commits in between (SQLITE_BUSY).
   readonly #createSnapshotTx: Database.Transaction<(nowMs: number) => number>;
   readonly #resetCheckpointTx: Database.Transaction<(id: number, page: number, nowMs: number) => void>;
   readonly #commitTx: Database.Transaction<(batch: CommitBatch) => CommitResult>;
   readonly #recordTokenTx: Database.Transaction<(nowMs: number) => void>;
-  readonly #setStatusTx: Database.Transaction<
-    (
-      id: number,
-      status: SnapshotStatus,
-      message: string | null,
-      durationMs: number | null,
-    ) => Database.RunResult
-  >;
+  readonly #setStatus: StatusWriter;
   readonly #publisher: Publisher;
-  /**
-   * Systems stored per snapshot, as this connection last committed them (D71). Counted with COUNT(*)
-   * once per snapshot per process, never taken from the checkpoint row: a checkpoint edited or damaged
-   * behind our back must not inflate coverage and close a pass before all pages were read.
-   */
+  /** Systems stored per snapshot as this connection last committed them (D71): COUNT(*) once per
+   *  process, never the checkpoint row (an edited one must not close a pass early). */
   readonly #stored = new Map<number, number>();
 
   constructor(db: Database.Database) {
@@ -78,17 +68,7 @@ export class SqliteStore extends RemovalCandidateStore implements Store {
       ),
     );
     this.#publisher = createPublisher(db);
-    // A `success` snapshot has its rows in `systems` however it got there (D134).
-    this.#setStatusTx = db.transaction(
-      (id: number, status: SnapshotStatus, message: string | null, durationMs: number | null) => {
-        const result = sql.setSnapshotStatus.run(status, message, durationMs, id);
-        if (status === 'success' && result.changes > 0) {
-          sql.movePending.run({ snapshot: id });
-          sql.clearPending.run({ snapshot: id });
-        }
-        return result;
-      },
-    );
+    this.#setStatus = createStatusWriter(db, sql);
     this.#recordTokenTx = db.transaction((nowMs: number) => {
       sql.pruneTokenRequests.run(nowMs - TOKEN_LOG_RETENTION_MS);
       sql.insertTokenRequest.run(nowMs);
@@ -117,8 +97,8 @@ export class SqliteStore extends RemovalCandidateStore implements Store {
   ): Promise<void> {
     // The downstream CHECK wants a non-negative integer; null keeps the stored duration.
     const duration = durationMs === null ? null : Math.max(0, Math.round(durationMs));
-    const { changes } = guarded(`Cannot set snapshot ${snapshotId} to ${status}`, () =>
-      this.#setStatusTx.immediate(snapshotId, status, errorMessage, duration),
+    const changes = guarded(`Cannot set snapshot ${snapshotId} to ${status}`, () =>
+      this.#setStatus(snapshotId, status, errorMessage, duration),
     );
     if (changes === 0) throw unknownSnapshot(snapshotId);
   }

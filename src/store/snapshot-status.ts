@@ -1,0 +1,30 @@
+/**
+ * Store.setSnapshotStatus over one connection: one IMMEDIATE transaction. A snapshot set to `success`
+ * this way (publishSnapshot is the usual path) moves its rows from pending_systems into `systems` in the
+ * same transaction, so a `success` snapshot has its rows in `systems` however it got there (D134).
+ */
+import type Database from 'better-sqlite3';
+import type { Statements } from './statements.ts';
+import type { SnapshotStatus } from './store.ts';
+
+/** Sets the status; returns the changed row count (0: no such snapshot). */
+export type StatusWriter = (
+  snapshotId: number,
+  status: SnapshotStatus,
+  message: string | null,
+  durationMs: number | null,
+) => number;
+
+export function createStatusWriter(db: Database.Database, sql: Statements): StatusWriter {
+  const write = db.transaction(
+    (id: number, status: SnapshotStatus, message: string | null, durationMs: number | null) => {
+      const { changes } = sql.setSnapshotStatus.run(status, message, durationMs, id);
+      if (status === 'success' && changes > 0) {
+        sql.movePending.run({ snapshot: id });
+        sql.clearPending.run({ snapshot: id });
+      }
+      return changes;
+    },
+  );
+  return (id, status, message, durationMs) => write.immediate(id, status, message, durationMs);
+}
