@@ -28,28 +28,13 @@ import { migratePending } from './schema-pending.ts';
 import { LOOKUPS_VERSION, migrateLookups } from './schema-lookups.ts';
 import { DASHBOARD_VIEWS, DASHBOARD_VIEWS_VERSION } from './schema-views.ts';
 import { addMissingColumns, ensureUniqueKey } from './schema-tools.ts';
-import { SYSTEM_INTEGER_COLUMNS, SYSTEM_REQUIRED_COLUMNS, SYSTEM_TEXT_COLUMNS } from './system-columns.ts';
+import { SYSTEM_COLUMN_DECLARATIONS } from './system-columns.ts';
 
 export interface Migration {
   version: number;
   description: string;
   up(db: Database.Database): void;
 }
-
-/**
- * Downstream `systems` columns as ADD COLUMN declarations, for a `systems` table an older tool created
- * with fewer columns (the 2026 unified schema lacks most of them). NOT NULL cannot be added to a table
- * with rows, so a missing required column comes back nullable; created_at/updated_at lose their
- * CURRENT_TIMESTAMP default (SQLite refuses non-constant defaults in ADD COLUMN) but we write both.
- */
-const SYSTEMS_COLUMNS: readonly (readonly [string, string])[] = [
-  ['resource_id', 'TEXT'],
-  ...SYSTEM_REQUIRED_COLUMNS.map((name) => [name, 'TEXT'] as const),
-  ...SYSTEM_TEXT_COLUMNS.map((name) => [name, 'TEXT'] as const),
-  ...SYSTEM_INTEGER_COLUMNS.map((name) => [name, 'INTEGER'] as const),
-  ['created_at', 'DATETIME'],
-  ['updated_at', 'DATETIME'],
-];
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -58,7 +43,7 @@ export const MIGRATIONS: readonly Migration[] = [
     up(db) {
       db.exec(CREATE_SNAPSHOTS);
       db.exec(CREATE_SYSTEMS);
-      addMissingColumns(db, 'systems', SYSTEMS_COLUMNS);
+      addMissingColumns(db, 'systems', SYSTEM_COLUMN_DECLARATIONS);
       ensureUniqueKey(db, 'systems', ['snapshot_id', 'resource_id']);
       db.exec(CREATE_SYSTEMS_INDEXES);
     },

@@ -8,22 +8,22 @@
  * never holds half a pass. Columns: those of `systems` that this tool writes.
  */
 import type Database from 'better-sqlite3';
-import { CHECKPOINT_WRITER } from './schema-extractor.ts';
-import { SYSTEM_INTEGER_COLUMNS } from './system-columns.ts';
+import { hasSchemaObject } from './schema-tools.ts';
+import { CHECKPOINT_WRITER, RAW_REF_COLUMNS } from './schema-extractor.ts';
+import { SYSTEM_COLUMN_DECLARATIONS } from './system-columns.ts';
 import { SYSTEM_ROW_COLUMNS } from './system-upsert.ts';
 
-const INTEGER_COLUMNS: ReadonlySet<string> = new Set([
-  ...SYSTEM_INTEGER_COLUMNS,
-  'snapshot_id',
-  'source_page',
-  'raw_part',
-  'raw_offset',
-  'raw_length',
+/** The declared type of each column `systems` has (the downstream list, D7, and our additions). */
+const COLUMN_TYPES: ReadonlyMap<string, string> = new Map([
+  ['snapshot_id', 'INTEGER'],
+  ...SYSTEM_COLUMN_DECLARATIONS,
+  ['raw_json', 'TEXT'],
+  ['source_page', 'INTEGER'],
+  ...RAW_REF_COLUMNS,
 ]);
 
 function declaration(column: string): string {
-  if (column === 'created_at' || column === 'updated_at') return `${column} DATETIME`;
-  return `${column} ${INTEGER_COLUMNS.has(column) ? 'INTEGER' : 'TEXT'}`;
+  return `${column} ${COLUMN_TYPES.get(column) ?? 'TEXT'}`;
 }
 
 const CREATE_PENDING_SYSTEMS = `
@@ -43,8 +43,7 @@ export type PendingTable = 'pending_systems' | 'systems';
  * (opened read-only, so not migrated), whose passes kept their rows there.
  */
 export function pendingTableOf(db: Database.Database): PendingTable {
-  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pending_systems'");
-  return table.get() === undefined ? 'systems' : 'pending_systems';
+  return hasSchemaObject(db, 'table', 'pending_systems') ? 'pending_systems' : 'systems';
 }
 
 /**

@@ -108,3 +108,19 @@ export const SYSTEM_CHANGE_COLUMNS = [
   'owner_email_id',
   'search_tag',
 ] as const;
+
+/**
+ * Downstream `systems` columns with their types: ADD COLUMN declarations for a `systems` table an older tool created
+ * with fewer columns (the 2026 unified schema lacks most of them). NOT NULL cannot be added to a table
+ * with rows, so a missing required column comes back nullable; created_at/updated_at lose their
+ * CURRENT_TIMESTAMP default (SQLite refuses non-constant defaults in ADD COLUMN) but we write both.
+ * pending_systems declares its columns from the same list (D134).
+ */
+export const SYSTEM_COLUMN_DECLARATIONS: readonly (readonly [string, string])[] = [
+  ['resource_id', 'TEXT'],
+  ...SYSTEM_REQUIRED_COLUMNS.map((name) => [name, 'TEXT'] as const),
+  ...SYSTEM_TEXT_COLUMNS.map((name) => [name, 'TEXT'] as const),
+  ...SYSTEM_INTEGER_COLUMNS.map((name) => [name, 'INTEGER'] as const),
+  ['created_at', 'DATETIME'],
+  ['updated_at', 'DATETIME'],
+];
