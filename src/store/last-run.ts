@@ -4,6 +4,7 @@
  * file cannot migrate it, so its statements are prepared only when the table exists.
  */
 import type Database from 'better-sqlite3';
+import { hasSchemaObject } from './schema-tools.ts';
 import { guarded } from './db-error.ts';
 import { parseSqlTime, toSqlTime } from './sql-time.ts';
 import type { LastRun } from './store.ts';
@@ -17,10 +18,7 @@ interface LastRunRow {
 }
 
 function hasLastRunTable(db: Database.Database): boolean {
-  const found = db
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'extraction_last_run'")
-    .get();
-  return found !== undefined;
+  return hasSchemaObject(db, 'table', 'extraction_last_run');
 }
 
 export function writeLastRun(db: Database.Database, run: LastRun): void {

@@ -6,6 +6,7 @@ import { migrate } from './migrate.ts';
 import { assertIntact, assertKnownSchemaVersion, isBusyError } from './open-checks.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
+import { hasSchemaObject } from './schema-tools.ts';
 
 export interface OpenStoreOptions {
   /** Database file, or `:memory:` for tests. */
@@ -82,10 +83,7 @@ export function openStoreReadOnly(path: string): Store | null {
     db = new Database(path, { readonly: true, fileMustExist: true });
     assertIntact(db, path);
     assertKnownSchemaVersion(db, path);
-    const ours = db
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'extraction_checkpoints'")
-      .get();
-    if (ours === undefined) {
+    if (!hasSchemaObject(db, 'table', 'extraction_checkpoints')) {
       db.close();
       return null;
     }

@@ -1,6 +1,14 @@
 /** Introspection helpers for migrating tables another tool may have created with a different shape. */
 import type Database from 'better-sqlite3';
 
+/**
+ * Whether the schema has this table or view: a read-only connection to a file from before a migration
+ * lacks what the migration adds, and each reader falls back on the older layout.
+ */
+export function hasSchemaObject(db: Database.Database, type: 'table' | 'view', name: string): boolean {
+  return db.prepare('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?').get(type, name) !== undefined;
+}
+
 /** Adds each `[name, declaration]` column the table lacks. Table and column names are our constants. */
 export function addMissingColumns(
   db: Database.Database,
