@@ -7,11 +7,11 @@
  * JavaScript, whatever the fleet size.
  */
 import type Database from 'better-sqlite3';
+import { hasSchemaObject } from './schema-tools.ts';
 import { unknownSnapshot } from './commit-batch.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
 import { toSqlTime } from './sql-time.ts';
 import type { ChangeCounts, ChangeType, PublishResult } from './publish-types.ts';
-import { pendingMoves, pendingTableOf } from './schema-pending.ts';
 import { SYSTEM_CHANGE_COLUMNS } from './system-columns.ts';
 
 const CHANGE_TYPES: readonly ChangeType[] = ['added', 'removed', 'changed', 'reappeared'];
@@ -58,8 +58,6 @@ ORDER BY system_id`;
 
 interface PublishStatements {
   previousPublished: Database.Statement;
-  movePending: Database.Statement;
-  clearPending: Database.Statement;
   publish: Database.Statement;
   clearChanges: Database.Statement;
   added: Database.Statement;
@@ -69,7 +67,6 @@ interface PublishStatements {
 }
 
 function preparePublish(db: Database.Database): PublishStatements {
-  const moves = pendingMoves(pendingTableOf(db));
   return {
     // The published pass of ours before this one (D112): another tool's `success` rows are not ours
     // to compare against (their systems may hold other columns).
@@ -80,8 +77,6 @@ function preparePublish(db: Database.Database): PublishStatements {
          WHERE s.status = 'success' AND c.written_by = ? AND s.snapshot_id < ?`,
       )
       .pluck(),
-    movePending: db.prepare(moves.move),
-    clearPending: db.prepare(moves.clear),
     publish: db.prepare(
       `UPDATE snapshots SET status = 'success', error_message = NULL, extraction_duration_ms = ?,
        completed_at = ? WHERE snapshot_id = ?`,
@@ -108,9 +103,12 @@ export interface Publisher {
  * A read-only connection to a file from before migration 12 has no system_changes table: it counts
  * nothing, and could not publish anyway.
  */
-export function createPublisher(db: Database.Database): Publisher {
-  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'system_changes'");
-  if (table.get() === undefined) {
+export function createPublisher(
+  db: Database.Database,
+  /** Moves the pass's rows from pending_systems into systems (D134), inside the transaction. */
+  movePendingRows: (snapshotId: number) => void,
+): Publisher {
+  if (!hasSchemaObject(db, 'table', 'system_changes')) {
     return {
       publish: () => {
         throw new Error('cannot publish on a connection without system_changes');
@@ -120,7 +118,7 @@ export function createPublisher(db: Database.Database): Publisher {
   }
   const sql = preparePublish(db);
   const publishTx = db.transaction((snapshotId: number, nowMs: number, durationMs: number) =>
-    publishSnapshot(sql, snapshotId, nowMs, durationMs),
+    publishSnapshot(sql, movePendingRows, snapshotId, nowMs, durationMs),
   );
   return {
     publish: (snapshotId, nowMs, durationMs) => publishTx.immediate(snapshotId, nowMs, durationMs),
@@ -130,6 +128,7 @@ export function createPublisher(db: Database.Database): Publisher {
 
 function publishSnapshot(
   sql: PublishStatements,
+  movePendingRows: (snapshotId: number) => void,
   snapshotId: number,
   nowMs: number,
   durationMs: number,
@@ -140,8 +139,7 @@ function publishSnapshot(
   const { changes } = sql.publish.run(duration, toSqlTime(nowMs), snapshotId);
   if (changes === 0) throw unknownSnapshot(snapshotId);
   // D134: the pass's rows join the published inventory here, in the same transaction.
-  sql.movePending.run({ snapshot: snapshotId });
-  sql.clearPending.run({ snapshot: snapshotId });
+  movePendingRows(snapshotId);
   // A publish repeated for the same snapshot replaces its rows instead of doubling them.
   sql.clearChanges.run(snapshotId);
   if (previous !== null) {

@@ -7,6 +7,8 @@
  */
 import { deflateSync, inflateSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
+import { rawJsonFrom } from './schema-extractor.ts';
+import { hasSchemaObject } from './schema-tools.ts';
 
 /** Records per part: one part per default page (25), and a 1000-record page stays cheap to read back. */
 const RAW_PART_RECORDS = 25;
@@ -65,25 +67,19 @@ export function registerRawFunctions(db: Database.Database): void {
 }
 
 /** The record of `resourceId` in the pass in progress (D134), read as the view reads `systems`. */
-const PENDING_RAW = `
-SELECT COALESCE(s.raw_json, CAST(substr(sqlar_uncompress(p.data, p.raw_size), s.raw_offset + 1, s.raw_length)
-    AS TEXT))
-FROM pending_systems s
-LEFT JOIN system_raw_parts p
-    ON p.snapshot_id = s.snapshot_id AND p.page_num = s.source_page AND p.part = s.raw_part
+const PENDING_RAW = `SELECT
+${rawJsonFrom('pending_systems')}
 WHERE s.resource_id = ? ORDER BY s.snapshot_id DESC LIMIT 1`;
 
 /** The newest stored record of `resourceId`, exactly as received (Store.rawRecord). */
 export function readRawRecord(db: Database.Database, resourceId: string): string | null {
-  const has = (type: string, name: string): boolean =>
-    db.prepare('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?').get(type, name) !== undefined;
   // The pass in progress is newer than anything published (a file before migration 13 has no table).
-  if (has('table', 'pending_systems')) {
+  if (hasSchemaObject(db, 'table', 'pending_systems')) {
     const pending = db.prepare(PENDING_RAW).pluck().get(resourceId) as string | null | undefined;
     if (pending !== undefined && pending !== null) return pending;
   }
   // Through the documented view (D70); a file not yet migrated (read-only open) has only the column.
-  const source = has('view', 'system_raw_json') ? 'system_raw_json' : 'systems';
+  const source = hasSchemaObject(db, 'view', 'system_raw_json') ? 'system_raw_json' : 'systems';
   const row = db
     .prepare(`SELECT raw_json FROM ${source} WHERE resource_id = ? ORDER BY snapshot_id DESC LIMIT 1`)
     .pluck()

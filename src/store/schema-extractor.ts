@@ -129,11 +129,19 @@ export const RAW_REF_COLUMNS: readonly (readonly [string, string])[] = [
 export const CREATE_RAW_JSON_VIEW = `
 CREATE VIEW IF NOT EXISTS system_raw_json AS
 SELECT s.system_id, s.snapshot_id, s.resource_id, s.source_page,
-    COALESCE(s.raw_json, CAST(substr(sqlar_uncompress(p.data, p.raw_size), s.raw_offset + 1, s.raw_length)
+${rawJsonFrom('systems')};`;
+
+/**
+ * `raw_json` of each row `s` of `table` (systems, or pending_systems for the pass in progress, D134),
+ * from its page's part: the select list's last item and the FROM clause, as the view reads them.
+ */
+export function rawJsonFrom(table: 'systems' | 'pending_systems'): string {
+  return `    COALESCE(s.raw_json, CAST(substr(sqlar_uncompress(p.data, p.raw_size), s.raw_offset + 1, s.raw_length)
         AS TEXT)) AS raw_json
-FROM systems s
+FROM ${table} s
 LEFT JOIN system_raw_parts p
-    ON p.snapshot_id = s.snapshot_id AND p.page_num = s.source_page AND p.part = s.raw_part;`;
+    ON p.snapshot_id = s.snapshot_id AND p.page_num = s.source_page AND p.part = s.raw_part`;
+}
 
 /**
  * Confirmed removals (D85, D86): the systems of the previous published snapshot that this pass did not

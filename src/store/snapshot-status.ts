@@ -15,14 +15,17 @@ export type StatusWriter = (
   durationMs: number | null,
 ) => number;
 
+/** The rows of `snapshotId` from pending_systems into systems, inside the caller's transaction. */
+export function movePendingRows(sql: Statements, snapshotId: number): void {
+  sql.movePending.run({ snapshot: snapshotId });
+  sql.clearPending.run({ snapshot: snapshotId });
+}
+
 export function createStatusWriter(db: Database.Database, sql: Statements): StatusWriter {
   const write = db.transaction(
     (id: number, status: SnapshotStatus, message: string | null, durationMs: number | null) => {
       const { changes } = sql.setSnapshotStatus.run(status, message, durationMs, id);
-      if (status === 'success' && changes > 0) {
-        sql.movePending.run({ snapshot: id });
-        sql.clearPending.run({ snapshot: id });
-      }
+      if (status === 'success' && changes > 0) movePendingRows(sql, id);
       return changes;
     },
   );

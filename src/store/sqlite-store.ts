@@ -12,7 +12,7 @@ import { RemovalCandidateStore } from './removal-candidates.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
 import { toSqlTime } from './sql-time.ts';
 import { prepareStatements, type Statements, TOKEN_LOG_RETENTION_MS } from './statements.ts';
-import { createStatusWriter, type StatusWriter } from './snapshot-status.ts';
+import { createStatusWriter, movePendingRows, type StatusWriter } from './snapshot-status.ts';
 import type {
   Checkpoint,
   CommitBatch,
@@ -67,7 +67,7 @@ export class SqliteStore extends RemovalCandidateStore implements Store {
         },
       ),
     );
-    this.#publisher = createPublisher(db);
+    this.#publisher = createPublisher(db, movePendingRows.bind(null, sql));
     this.#setStatus = createStatusWriter(db, sql);
     this.#recordTokenTx = db.transaction((nowMs: number) => {
       sql.pruneTokenRequests.run(nowMs - TOKEN_LOG_RETENTION_MS);
