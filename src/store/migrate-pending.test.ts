@@ -6,6 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withDb } from '../../test/support/db.ts';
 import { removeTempDir, tempDir } from '../../test/support/temp-dir.ts';
 import { migrate, MIGRATIONS } from './migrate.ts';
 import { openStore, openStoreReadOnly } from './open-store.ts';
@@ -46,14 +47,7 @@ function previousReleaseFile(): void {
   db.close();
 }
 
-function rows(sql: string): unknown[] {
-  const db = new Database(path, { readonly: true });
-  try {
-    return db.prepare(sql).all();
-  } finally {
-    db.close();
-  }
-}
+const rows = (sql: string): unknown[] => withDb(path, (db) => db.prepare(sql).all());
 
 describe('migration 13', () => {
   it('moves the rows of our pass in progress into pending_systems and leaves the others', async () => {

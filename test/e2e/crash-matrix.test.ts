@@ -188,14 +188,10 @@ function expectConsistent(s: Setup): number {
   withDb(s.dbPath, (db) => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     const stored = new Set(
-      (
-        db.prepare(storedSystems('snapshot_id, resource_id')).all() as {
-          snapshot_id: number;
-          resource_id: string;
-        }[]
-      )
-        .filter((row) => row.snapshot_id === snapshotId)
-        .map((row) => row.resource_id),
+      db
+        .prepare(storedSystems('resource_id', 'snapshot_id = ?'))
+        .pluck()
+        .all(snapshotId, snapshotId) as string[],
     );
     const gaps = new Set(
       db

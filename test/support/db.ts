@@ -1,6 +1,7 @@
 /** Read-only views of a database the CLI child wrote, for end-to-end assertions. */
 import Database from 'better-sqlite3';
 import { inflateSync } from 'node:zlib';
+import { rawJsonFrom } from '../../src/store/schema-extractor.ts';
 
 /**
  * The sqlite3 shell's sqlar_uncompress, as any other SQLite client registers it to read the view
@@ -14,21 +15,21 @@ function registerSqlarUncompress(db: Database.Database): void {
 
 /**
  * `columns` of every stored system: those of passes in progress (pending_systems, D134) first, then
- * the published ones (systems), each in the order they were stored. Use as `FROM (${...})`.
+ * the published ones (systems), each in the order they were stored; `where` filters both (its
+ * parameters are bound once per table). Use as a statement or as `FROM (${...})`.
  */
-export function storedSystems(columns: string): string {
-  // UNION ALL reads its left side first; each side keeps its own order.
-  return `SELECT * FROM (SELECT ${columns} FROM pending_systems ORDER BY pending_id)
-    UNION ALL SELECT * FROM (SELECT ${columns} FROM systems ORDER BY system_id)`;
+export function storedSystems(columns: string, where = 'TRUE'): string {
+  // Each row also carries stored_stage and stored_n, its place in that order.
+  return `SELECT * FROM (
+      SELECT ${columns}, 0 AS stored_stage, pending_id AS stored_n FROM pending_systems WHERE ${where}
+      UNION ALL SELECT ${columns}, 1, system_id FROM systems WHERE ${where})
+    ORDER BY stored_stage, stored_n`;
 }
 
 /** The record of a pending_systems row `s`, read as the view system_raw_json reads `systems`. */
 const PENDING_RAW = `SELECT s.snapshot_id, s.resource_id,
-    COALESCE(s.raw_json, CAST(substr(sqlar_uncompress(p.data, p.raw_size), s.raw_offset + 1, s.raw_length)
-      AS TEXT)) AS raw_json
-  FROM pending_systems s LEFT JOIN system_raw_parts p
-    ON p.snapshot_id = s.snapshot_id AND p.page_num = s.source_page AND p.part = s.raw_part
-  ORDER BY s.pending_id`;
+${rawJsonFrom('pending_systems')}
+ORDER BY s.pending_id`;
 
 /**
  * raw_json of every stored system, with resource_id and snapshot: the published ones through the

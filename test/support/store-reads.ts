@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
-import { withDb } from './db.ts';
+import { storedSystems, withDb } from './db.ts';
 
 interface StoreReads {
   /**
@@ -27,12 +27,7 @@ function readsOf(read: <T>(query: (db: Database.Database) => T) => T): StoreRead
       read(
         (db) =>
           db
-            .prepare(
-              `SELECT resource_id FROM (
-                 SELECT resource_id, 0 AS stage, pending_id AS n FROM pending_systems WHERE snapshot_id = ?
-                 UNION ALL SELECT resource_id, 1, system_id FROM systems WHERE snapshot_id = ?)
-               ORDER BY stage, n`,
-            )
+            .prepare(storedSystems('resource_id', 'snapshot_id = ?'))
             .pluck()
             .all(snapshotId, snapshotId) as string[],
       ),
@@ -40,10 +35,7 @@ function readsOf(read: <T>(query: (db: Database.Database) => T) => T): StoreRead
       read(
         (db) =>
           db
-            .prepare(
-              `SELECT (SELECT COUNT(*) FROM pending_systems WHERE snapshot_id = ?)
-                 + (SELECT COUNT(*) FROM systems WHERE snapshot_id = ?)`,
-            )
+            .prepare(`SELECT COUNT(*) FROM (${storedSystems('resource_id', 'snapshot_id = ?')})`)
             .pluck()
             .get(snapshotId, snapshotId) as number,
       ),
