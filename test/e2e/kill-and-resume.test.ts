@@ -8,29 +8,20 @@
  * is its drift probe, a deliberate re-read of the committed last page (D6), not lost work: it is
  * excluded from the count (and asserted to be exactly that page).
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
+import { pagesSince, runAndKillCli, type KilledProcess } from '../support/kill-run.ts';
 // The simulator's seeded PRNG, so the kill moments replay exactly.
 import { mulberry32 as prng } from '../../src/simulator/prng.ts';
-import { CLI_PATH, eventsOf, runCli, tempDir, type CliResult } from '../support/run-cli.ts';
+import { eventsOf, runCli, tempDir, type CliResult } from '../support/run-cli.ts';
 
-const SCANDETAILS = '/api/1.4/patch/scandetails';
 const KILLS = 10;
 
-interface KilledRun {
-  /** scandetails pages the run requested, in order. */
-  pages: number[];
-  /** Distinct scandetails pages the run requested before it died. */
-  fetched: number[];
+interface KilledRun extends KilledProcess {
   /** extraction_checkpoints.last_page after the kill. */
   committed: number;
-  exit: { code: number | null; signal: NodeJS.Signals | null };
-  stderr: string;
-  /** JSON lines the run wrote (a line cut by the kill is dropped). */
-  events: Record<string, unknown>[];
 }
 
 let sim: Simulator;
@@ -39,14 +30,6 @@ let dbPath: string;
 const killed: KilledRun[] = [];
 let final: CliResult;
 let finalPages: number[];
-
-function pagesSince(index: number, end?: number): number[] {
-  return sim
-    .stats()
-    .requests.slice(index, end)
-    .filter((entry) => entry.path === SCANDETAILS)
-    .map((entry) => entry.page ?? -1);
-}
 
 function committedLastPage(): number {
   // Read-only: the next run must recover the crashed WAL itself, not this test.
@@ -62,32 +45,8 @@ function committedLastPage(): number {
 
 /** Starts a run and SIGKILLs it once it has requested `afterPages` pages, plus `extraMs`. */
 async function runAndKill(afterPages: number, extraMs: number): Promise<KilledRun> {
-  const logStart = sim.stats().requests.length;
-  const child = spawn(process.execPath, [CLI_PATH], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('close', (code, signal) => {
-      resolve({ code, signal });
-    });
-  });
-  const state = { running: true };
-  void exited.then(() => (state.running = false));
-  const deadline = Date.now() + 20_000;
-  while (state.running && pagesSince(logStart).length < afterPages && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-  await new Promise((resolve) => setTimeout(resolve, extraMs));
-  child.kill('SIGKILL');
-  const exit = await exited;
-  const events = stdout
-    .split('\n')
-    .filter((line) => line.startsWith('{') && line.endsWith('}'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-  const pages = pagesSince(logStart, sim.stats().requests.length);
-  return { pages, fetched: [...new Set(pages)], committed: committedLastPage(), exit, stderr, events };
+  const killed = await runAndKillCli(sim, env, afterPages, extraMs);
+  return { ...killed, committed: committedLastPage() };
 }
 
 beforeAll(async () => {
@@ -128,7 +87,7 @@ beforeAll(async () => {
   }
   const logStart = sim.stats().requests.length;
   final = await runCli([], env);
-  finalPages = pagesSince(logStart);
+  finalPages = pagesSince(sim, logStart);
 }, 60_000);
 
 afterAll(async () => {

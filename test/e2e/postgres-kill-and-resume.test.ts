@@ -5,12 +5,12 @@
  * and lose at most 10 pages of work. After every kill the checkpoint is never ahead of the data (as in
  * crash-matrix.test.ts); at the end the snapshot holds exactly the simulator's ids, none twice.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
+import { pagesSince, runAndKillCli, type KilledProcess } from '../support/kill-run.ts';
 // The simulator's seeded PRNG, so the kill moments replay exactly.
 import { mulberry32 as prng } from '../../src/simulator/prng.ts';
-import { CLI_PATH, eventsOf, runCli, tempDir, type CliResult } from '../support/run-cli.ts';
+import { eventsOf, runCli, tempDir, type CliResult } from '../support/run-cli.ts';
 import {
   dropSchemas,
   freshSchema,
@@ -23,21 +23,15 @@ import {
   waitForLockFreed,
 } from '../support/postgres.ts';
 
-const SCANDETAILS = '/api/1.4/patch/scandetails';
 const KILLS = 5;
 /** PMP_PAGE_SIZE's default (records per page). */
 const PAGE_SIZE = 25;
 
-interface KilledRun {
-  pages: number[];
-  fetched: number[];
+interface KilledRun extends KilledProcess {
   /** The newest checkpoint's last_page after the kill. */
   committed: number;
   /** Pages at or below `committed` that have neither their systems nor a gap row (must be none). */
   behind: number[];
-  exit: { code: number | null; signal: NodeJS.Signals | null };
-  stderr: string;
-  events: Record<string, unknown>[];
 }
 
 let sim: Simulator;
@@ -46,14 +40,6 @@ let schema: string;
 const killed: KilledRun[] = [];
 let final: CliResult;
 let finalPages: number[];
-
-function pagesSince(index: number, end?: number): number[] {
-  return sim
-    .stats()
-    .requests.slice(index, end)
-    .filter((entry) => entry.path === SCANDETAILS)
-    .map((entry) => entry.page ?? -1);
-}
 
 /** Pages ≤ last_page without their systems or a gap row: a checkpoint ahead of the data. */
 async function pagesBehind(): Promise<{ committed: number; behind: number[] }> {
@@ -76,34 +62,10 @@ async function pagesBehind(): Promise<{ committed: number; behind: number[] }> {
 
 /** Starts a run and SIGKILLs it once it has requested `afterPages` pages, plus `extraMs`. */
 async function runAndKill(afterPages: number, extraMs: number): Promise<KilledRun> {
-  const logStart = sim.stats().requests.length;
-  const child = spawn(process.execPath, [CLI_PATH], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('close', (code, signal) => {
-      resolve({ code, signal });
-    });
-  });
-  const state = { running: true };
-  void exited.then(() => (state.running = false));
-  const deadline = Date.now() + 20_000;
-  while (state.running && pagesSince(logStart).length < afterPages && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-  await new Promise((resolve) => setTimeout(resolve, extraMs));
-  child.kill('SIGKILL');
-  const exit = await exited;
+  const killed = await runAndKillCli(sim, env, afterPages, extraMs);
   // The server ends the dead session (and frees its lock) once it reads the closed socket.
   await waitForLockFreed(schema);
-  const events = stdout
-    .split('\n')
-    .filter((line) => line.startsWith('{') && line.endsWith('}'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-  const pages = pagesSince(logStart, sim.stats().requests.length);
-  return { pages, fetched: [...new Set(pages)], ...(await pagesBehind()), exit, stderr, events };
+  return { ...killed, ...(await pagesBehind()) };
 }
 
 describe.skipIf(NO_TEST_SERVER)(`kill -9 at 5 seeded moments into PostgreSQL ${SERVER_NOTE}`, () => {
@@ -145,7 +107,7 @@ describe.skipIf(NO_TEST_SERVER)(`kill -9 at 5 seeded moments into PostgreSQL ${S
     }
     const logStart = sim.stats().requests.length;
     final = await runCli([], env);
-    finalPages = pagesSince(logStart);
+    finalPages = pagesSince(sim, logStart);
   }, 120_000);
 
   afterAll(async () => {
