@@ -12,9 +12,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
-import { pagesSince, runAndKillCli, type KilledProcess } from '../support/kill-run.ts';
+import {
+  killAtSeededMoments,
+  killRunEnv,
+  pagesSince,
+  runAndKillCli,
+  type KilledProcess,
+} from '../support/kill-run.ts';
 // The simulator's seeded PRNG, so the kill moments replay exactly.
-import { mulberry32 as prng } from '../../src/simulator/prng.ts';
 import { eventsOf, runCli, tempDir, type CliResult } from '../support/run-cli.ts';
 
 const KILLS = 10;
@@ -59,32 +64,8 @@ beforeAll(async () => {
   });
   const home = tempDir('pmp-e2e-kill-');
   dbPath = join(home, 'pmp.db');
-  const grant = new URLSearchParams({
-    grant_type: 'refresh_token',
-    client_id: sim.credentials.clientId,
-    client_secret: sim.credentials.clientSecret,
-    refresh_token: sim.credentials.refreshToken,
-  });
-  env = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    HOME: home,
-    PMP_SERVER_URL: sim.url,
-    PMP_ACCOUNTS_URL: sim.url,
-    PMP_TOKEN_COMMAND: `curl -s -X POST '${sim.url}/oauth/v2/token?${grant.toString()}'`,
-    PMP_DB_PATH: dbPath,
-    PMP_BATCH_PAGES: '1000',
-    PMP_PAGE_DELAY_MS: '8',
-    PMP_BACKOFF_BASE_MS: '10',
-    PMP_REQUEST_TIMEOUT_MS: '2000',
-  };
-  const random = prng(20_251_126);
-  for (let i = 0; i < KILLS; i++) {
-    // A moment between the 2nd and the 24th page request of the run, plus 0-9 ms: before, during
-    // and right after checkpoint commits (every 10 pages).
-    const afterPages = 2 + Math.floor(random() * 23);
-    const extraMs = Math.floor(random() * 10);
-    killed.push(await runAndKill(afterPages, extraMs));
-  }
+  env = killRunEnv(sim, home, { PMP_DB_PATH: dbPath });
+  killed.push(...(await killAtSeededMoments(20_251_126, KILLS, runAndKill)));
   const logStart = sim.stats().requests.length;
   final = await runCli([], env);
   finalPages = pagesSince(sim, logStart);

@@ -7,9 +7,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
-import { pagesSince, runAndKillCli, type KilledProcess } from '../support/kill-run.ts';
+import {
+  killAtSeededMoments,
+  killRunEnv,
+  pagesSince,
+  runAndKillCli,
+  type KilledProcess,
+} from '../support/kill-run.ts';
 // The simulator's seeded PRNG, so the kill moments replay exactly.
-import { mulberry32 as prng } from '../../src/simulator/prng.ts';
 import { eventsOf, runCli, tempDir, type CliResult } from '../support/run-cli.ts';
 import {
   dropSchemas,
@@ -78,33 +83,8 @@ describe.skipIf(NO_TEST_SERVER)(`kill -9 at 5 seeded moments into PostgreSQL ${S
       settings: { systems: 1500, maxTokenRequestsPerWindow: 1000, maxLiveTokens: 1000 },
     });
     schema = freshSchema('kill');
-    const grant = new URLSearchParams({
-      grant_type: 'refresh_token',
-      client_id: sim.credentials.clientId,
-      client_secret: sim.credentials.clientSecret,
-      refresh_token: sim.credentials.refreshToken,
-    });
-    env = {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-      HOME: tempDir('pmp-e2e-pg-kill-'),
-      PMP_SERVER_URL: sim.url,
-      PMP_ACCOUNTS_URL: sim.url,
-      PMP_TOKEN_COMMAND: `curl -s -X POST '${sim.url}/oauth/v2/token?${grant.toString()}'`,
-      PMP_DB_URL: serverUrl(),
-      PMP_DB_SCHEMA: schema,
-      PMP_BATCH_PAGES: '1000',
-      PMP_PAGE_DELAY_MS: '8',
-      PMP_BACKOFF_BASE_MS: '10',
-      PMP_REQUEST_TIMEOUT_MS: '2000',
-    };
-    const random = prng(20_260_113);
-    for (let i = 0; i < KILLS; i++) {
-      // Between the 2nd and the 24th page request of the run, plus 0-9 ms: before, during and
-      // right after checkpoint commits (every 10 pages).
-      const afterPages = 2 + Math.floor(random() * 23);
-      const extraMs = Math.floor(random() * 10);
-      killed.push(await runAndKill(afterPages, extraMs));
-    }
+    env = killRunEnv(sim, tempDir('pmp-e2e-pg-kill-'), { PMP_DB_URL: serverUrl(), PMP_DB_SCHEMA: schema });
+    killed.push(...(await killAtSeededMoments(20_260_113, KILLS, runAndKill)));
     const logStart = sim.stats().requests.length;
     final = await runCli([], env);
     finalPages = pagesSince(sim, logStart);

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Simulator } from '../../src/simulator/index.ts';
+import { mulberry32 } from '../../src/simulator/prng.ts';
 import { CLI_PATH } from './run-cli.ts';
 
 const SCANDETAILS = '/api/1.4/patch/scandetails';
@@ -61,4 +62,52 @@ export async function runAndKillCli(
     .map((line) => JSON.parse(line) as Record<string, unknown>);
   const pages = pagesSince(sim, logStart, sim.stats().requests.length);
   return { pages, fetched: [...new Set(pages)], exit, stderr, events };
+}
+
+/**
+ * The environment of the kill -9 tests: fast pacing and backoff, and tokens from a token command
+ * (which the extractor's token budget does not count: 11 runs in seconds would spend Zoho's 10).
+ */
+export function killRunEnv(
+  sim: Simulator,
+  home: string,
+  database: Record<string, string>,
+): Record<string, string> {
+  const grant = new URLSearchParams({
+    grant_type: 'refresh_token',
+    client_id: sim.credentials.clientId,
+    client_secret: sim.credentials.clientSecret,
+    refresh_token: sim.credentials.refreshToken,
+  });
+  return {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: home,
+    PMP_SERVER_URL: sim.url,
+    PMP_ACCOUNTS_URL: sim.url,
+    PMP_TOKEN_COMMAND: `curl -s -X POST '${sim.url}/oauth/v2/token?${grant.toString()}'`,
+    ...database,
+    PMP_BATCH_PAGES: '1000',
+    PMP_PAGE_DELAY_MS: '8',
+    PMP_BACKOFF_BASE_MS: '10',
+    PMP_REQUEST_TIMEOUT_MS: '2000',
+  };
+}
+
+/**
+ * `kills` runs, each killed at a seeded moment between the 2nd and the 24th page request of the run,
+ * plus 0-9 ms: before, during and right after checkpoint commits (every 10 pages).
+ */
+export async function killAtSeededMoments<T>(
+  seed: number,
+  kills: number,
+  runAndKill: (afterPages: number, extraMs: number) => Promise<T>,
+): Promise<T[]> {
+  const random = mulberry32(seed);
+  const runs: T[] = [];
+  for (let i = 0; i < kills; i++) {
+    const afterPages = 2 + Math.floor(random() * 23);
+    const extraMs = Math.floor(random() * 10);
+    runs.push(await runAndKill(afterPages, extraMs));
+  }
+  return runs;
 }
