@@ -4,6 +4,7 @@
  * `resource_id` exact TEXT, `raw_json` a TEXT column that TOAST compresses and, with
  * toast_tuple_target 256, keeps out of the row dashboards scan (D98). One statement per string.
  */
+import { SYSTEM_INDEXES } from '../store/index.ts';
 import type { QuotedSchema } from './names.ts';
 
 export function createSnapshots(s: QuotedSchema): string[] {
@@ -86,24 +87,9 @@ export function createSystems(s: QuotedSchema): string[] {
     CONSTRAINT chk_health_status CHECK (resource_health_status IN (0, 1, 2, 3)),
     CONSTRAINT unique_system_per_snapshot UNIQUE (snapshot_id, resource_id)
 ) WITH (toast_tuple_target = 256)`,
-    ...[
-      ['resource_id', 'resource_id'],
-      ['resource_name', 'resource_name'],
-      ['ip_address', 'ip_address'],
-      ['branch_office_name', 'branch_office_name'],
-      ['domain', 'domain_netbios_name'],
-      ['customer_id', 'customer_id'],
-      ['health_status', 'resource_health_status'],
-      ['computer_live_status', 'computer_live_status'],
-      ['scan_status', 'scan_status'],
-      ['os_platform_name', 'os_platform_name'],
-      ['os_name', 'os_name'],
-      ['last_scan_time', 'last_scan_time'],
-      ['agent_last_contact', 'agent_last_contact_time'],
-      ['snapshot_id', 'snapshot_id'],
-      ['branch_health', 'branch_office_name, resource_health_status'],
-      ['os_platform', 'os_platform_name, resource_health_status'],
-    ].map(([name, columns]) => `CREATE INDEX IF NOT EXISTS idx_systems_${name} ON ${s}.systems (${columns})`),
+    ...SYSTEM_INDEXES.map(
+      ([name, columns]) => `CREATE INDEX IF NOT EXISTS idx_systems_${name} ON ${s}.systems (${columns})`,
+    ),
   ];
 }
 

@@ -27,6 +27,7 @@ export type {
 } from './store.ts';
 export type { ChangeCounts, ChangeType, PruneResult, PublishResult } from './publish-types.ts';
 export { LOOKUP_TABLES } from './schema-lookups.ts';
+export { SYSTEM_INDEXES } from './schema-downstream.ts';
 export type { RemovalPreview } from './removal-types.ts';
 export {
   SYSTEM_CHANGE_COLUMNS,

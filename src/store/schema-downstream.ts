@@ -83,25 +83,33 @@ CREATE TABLE IF NOT EXISTS systems (
     CONSTRAINT unique_system_per_snapshot UNIQUE (snapshot_id, resource_id)
 );`;
 
-/** The 16 downstream indexes; created after any missing column has been added to a legacy table. */
-export const CREATE_SYSTEMS_INDEXES = `
-CREATE INDEX IF NOT EXISTS idx_systems_resource_id ON systems(resource_id);
-CREATE INDEX IF NOT EXISTS idx_systems_resource_name ON systems(resource_name);
-CREATE INDEX IF NOT EXISTS idx_systems_ip_address ON systems(ip_address);
-CREATE INDEX IF NOT EXISTS idx_systems_branch_office_name ON systems(branch_office_name);
-CREATE INDEX IF NOT EXISTS idx_systems_domain ON systems(domain_netbios_name);
-CREATE INDEX IF NOT EXISTS idx_systems_customer_id ON systems(customer_id);
-CREATE INDEX IF NOT EXISTS idx_systems_health_status ON systems(resource_health_status);
-CREATE INDEX IF NOT EXISTS idx_systems_computer_live_status ON systems(computer_live_status);
-CREATE INDEX IF NOT EXISTS idx_systems_scan_status ON systems(scan_status);
-CREATE INDEX IF NOT EXISTS idx_systems_os_platform_name ON systems(os_platform_name);
-CREATE INDEX IF NOT EXISTS idx_systems_os_name ON systems(os_name);
-CREATE INDEX IF NOT EXISTS idx_systems_last_scan_time ON systems(last_scan_time);
-CREATE INDEX IF NOT EXISTS idx_systems_agent_last_contact ON systems(agent_last_contact_time);
-CREATE INDEX IF NOT EXISTS idx_systems_snapshot_id ON systems(snapshot_id);
-CREATE INDEX IF NOT EXISTS idx_systems_branch_health ON systems(branch_office_name, resource_health_status);
-CREATE INDEX IF NOT EXISTS idx_systems_os_platform ON systems(os_platform_name, resource_health_status);
-`;
+/**
+ * The 16 downstream indexes of `systems`, as [name suffix, columns]: `idx_systems_<suffix>`. Both
+ * stores create them from this list (PostgreSQL in its own schema, D97).
+ */
+export const SYSTEM_INDEXES: readonly (readonly [string, string])[] = [
+  ['resource_id', 'resource_id'],
+  ['resource_name', 'resource_name'],
+  ['ip_address', 'ip_address'],
+  ['branch_office_name', 'branch_office_name'],
+  ['domain', 'domain_netbios_name'],
+  ['customer_id', 'customer_id'],
+  ['health_status', 'resource_health_status'],
+  ['computer_live_status', 'computer_live_status'],
+  ['scan_status', 'scan_status'],
+  ['os_platform_name', 'os_platform_name'],
+  ['os_name', 'os_name'],
+  ['last_scan_time', 'last_scan_time'],
+  ['agent_last_contact', 'agent_last_contact_time'],
+  ['snapshot_id', 'snapshot_id'],
+  ['branch_health', 'branch_office_name, resource_health_status'],
+  ['os_platform', 'os_platform_name, resource_health_status'],
+];
+
+/** The downstream indexes in SQLite; created after any missing column has been added to a legacy table. */
+export const CREATE_SYSTEMS_INDEXES = SYSTEM_INDEXES.map(
+  ([name, columns]) => `CREATE INDEX IF NOT EXISTS idx_systems_${name} ON systems(${columns});`,
+).join('\n');
 
 /** Systems of the newest `success` snapshot; `s.*` is expanded when read, so added columns show. */
 export const CREATE_LATEST_INVENTORY_VIEW = `
