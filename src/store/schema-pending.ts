@@ -47,18 +47,41 @@ export function pendingTableOf(db: Database.Database): PendingTable {
 }
 
 /**
+ * Rows moved per statement at publish (D135): the pages freed by deleting one chunk from
+ * pending_systems are reused by the next chunk's inserts into systems, so the file never holds both
+ * copies and no vacuum has to move the new rows back into the freed space. 2,500 rows are about 1.6 MiB
+ * of table pages; 1,000 measured the same writes at 15% more CPU, 10,000 a third more writes.
+ */
+export const MOVE_CHUNK_ROWS = 2500;
+
+/** The statements that move the rows of `@snapshot` into `systems`, `@from` ≤ pending_id < `@to`. */
+export interface PendingMoveSql {
+  /** `first`, `last`: the pass's smallest and largest pending_id, null when it has no rows. */
+  range: string;
+  move: string;
+  clear: string;
+}
+
+/**
  * Moving the rows of `@snapshot` into `systems` and clearing them (publish, inside its transaction);
  * with the old layout there is nothing to move, and a read-only connection never publishes anyway.
  */
-export function pendingMoves(table: PendingTable): { move: string; clear: string } {
+export function pendingMoves(table: PendingTable): PendingMoveSql {
   if (table === 'systems') {
     const nothing = 'UPDATE snapshots SET status = status WHERE 0 AND snapshot_id = @snapshot';
-    return { move: nothing, clear: nothing };
+    return {
+      range: 'SELECT NULL AS first, NULL AS last, @snapshot AS snapshot',
+      move: nothing,
+      clear: nothing,
+    };
   }
+  const chunk = 'snapshot_id = @snapshot AND pending_id >= @from AND pending_id < @to';
   return {
+    range: `SELECT MIN(pending_id) AS first, MAX(pending_id) AS last FROM pending_systems
+      WHERE snapshot_id = @snapshot`,
     move: `INSERT INTO systems (${ROW_COLUMNS})
-      SELECT ${ROW_COLUMNS} FROM pending_systems WHERE snapshot_id = @snapshot ORDER BY pending_id`,
-    clear: 'DELETE FROM pending_systems WHERE snapshot_id = @snapshot',
+      SELECT ${ROW_COLUMNS} FROM pending_systems WHERE ${chunk} ORDER BY pending_id`,
+    clear: `DELETE FROM pending_systems WHERE ${chunk}`,
   };
 }
 

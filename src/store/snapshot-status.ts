@@ -4,6 +4,7 @@
  * same transaction, so a `success` snapshot has its rows in `systems` however it got there (D134).
  */
 import type Database from 'better-sqlite3';
+import { MOVE_CHUNK_ROWS } from './schema-pending.ts';
 import type { Statements } from './statements.ts';
 import type { SnapshotStatus } from './store.ts';
 
@@ -15,10 +16,23 @@ export type StatusWriter = (
   durationMs: number | null,
 ) => number;
 
-/** The rows of `snapshotId` from pending_systems into systems, inside the caller's transaction. */
-export function movePendingRows(sql: Statements, snapshotId: number): void {
-  sql.movePending.run({ snapshot: snapshotId });
-  sql.clearPending.run({ snapshot: snapshotId });
+/**
+ * The rows of `snapshotId` from pending_systems into systems, inside the caller's transaction, in the
+ * order they were first stored, one chunk of pending_ids at a time (D135).
+ */
+export function movePendingRows(sql: Statements, snapshotId: number, chunkRows = MOVE_CHUNK_ROWS): void {
+  const { first, last } = sql.pendingRange.get({ snapshot: snapshotId }) as PendingRange;
+  if (first === null || last === null) return;
+  for (let from = first; from <= last; from += chunkRows) {
+    const chunk = { snapshot: snapshotId, from, to: from + chunkRows };
+    sql.movePending.run(chunk);
+    sql.clearPending.run(chunk);
+  }
+}
+
+interface PendingRange {
+  first: number | null;
+  last: number | null;
 }
 
 export function createStatusWriter(db: Database.Database, sql: Statements): StatusWriter {

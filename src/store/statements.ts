@@ -60,6 +60,7 @@ export function prepareStatements(db: Database.Database) {
       'UPDATE extraction_checkpoints SET previous_coverage_pct = ? WHERE snapshot_id = ?',
     ),
     upsertSystem: sql(upsertSystemSql(pending)),
+    pendingRange: sql(moves.range),
     movePending: sql(moves.move),
     clearPending: sql(moves.clear),
     deleteSystem: sql(`DELETE FROM ${pending} WHERE snapshot_id = ? AND resource_id = ?`),
