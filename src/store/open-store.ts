@@ -32,7 +32,7 @@ export function openStore(options: OpenStoreOptions): Store {
       preparePrivateDbFile(path);
     }
     db = new Database(path, { timeout: busyTimeoutMs });
-    db.pragma('cache_size = -3072'); // 3 MiB (negative: KiB); better-sqlite3's default is 16 MB (D66)
+    db.pragma('cache_size = -2048'); // 2 MiB (negative: KiB); better-sqlite3's default is 16 MB (D66)
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
     assertIntact(db, path);
     assertKnownSchemaVersion(db, path);

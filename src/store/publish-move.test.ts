@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { withDb } from '../../test/support/db.ts';
 import { removeTempDir, tempDir } from '../../test/support/temp-dir.ts';
 import { openStore } from './open-store.ts';
-import { MOVE_CHUNK_ROWS } from './schema-pending.ts';
+import { MAX_MOVE_CHUNK_ROWS, moveChunkRows } from './schema-pending.ts';
 import { movePendingRows } from './snapshot-status.ts';
 import { prepareStatements } from './statements.ts';
 import type { Store, SystemRecord } from './store.ts';
@@ -115,7 +115,9 @@ describe('movePendingRows', () => {
     const path = openFile();
     const s = store as Store;
     const pass = await s.createSnapshot(T0);
-    const total = MOVE_CHUNK_ROWS * 3;
+    const total = 7500;
+    // A 32nd of the pass: several chunks, each one freeing pages the next one fills.
+    expect(moveChunkRows(total)).toBe(235);
     for (let page = 1; page * 250 <= total; page += 1)
       await storePage(s, pass, page, range(page * 1000, 250));
     const pendingPages = withDb(
@@ -143,5 +145,15 @@ describe('movePendingRows', () => {
     // free; chunk by chunk, only about the last chunk's pages are.
     expect(pendingPages).toBeGreaterThan(100);
     expect(freePages).toBeLessThan(pendingPages / 2);
+  });
+});
+
+describe('moveChunkRows', () => {
+  it('is a 32nd of the pass, from 100 to 2,500 rows', () => {
+    expect(moveChunkRows(1)).toBe(100);
+    expect(moveChunkRows(3362)).toBe(106);
+    expect(moveChunkRows(32_000)).toBe(1000);
+    expect(moveChunkRows(100_000)).toBe(MAX_MOVE_CHUNK_ROWS);
+    expect(moveChunkRows(10_000_000)).toBe(MAX_MOVE_CHUNK_ROWS);
   });
 });

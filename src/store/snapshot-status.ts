@@ -4,7 +4,7 @@
  * same transaction, so a `success` snapshot has its rows in `systems` however it got there (D134).
  */
 import type Database from 'better-sqlite3';
-import { MOVE_CHUNK_ROWS } from './schema-pending.ts';
+import { moveChunkRows } from './schema-pending.ts';
 import type { Statements } from './statements.ts';
 import type { SnapshotStatus } from './store.ts';
 
@@ -20,9 +20,10 @@ export type StatusWriter = (
  * The rows of `snapshotId` from pending_systems into systems, inside the caller's transaction, in the
  * order they were first stored, one chunk of pending_ids at a time (D135).
  */
-export function movePendingRows(sql: Statements, snapshotId: number, chunkRows = MOVE_CHUNK_ROWS): void {
+export function movePendingRows(sql: Statements, snapshotId: number, chunkOverride?: number): void {
   const { first, last } = sql.pendingRange.get({ snapshot: snapshotId }) as PendingRange;
   if (first === null || last === null) return;
+  const chunkRows = chunkOverride ?? moveChunkRows(last - first + 1);
   for (let from = first; from <= last; from += chunkRows) {
     const chunk = { snapshot: snapshotId, from, to: from + chunkRows };
     sql.movePending.run(chunk);
