@@ -6,6 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { pageCommit } from '../../test/support/commit-batch.ts';
 import { withDb } from '../../test/support/db.ts';
 import { removeTempDir, tempDir } from '../../test/support/temp-dir.ts';
 import { openStore } from './open-store.ts';
@@ -42,23 +43,7 @@ function system(id: number): SystemRecord {
 
 /** One commit of `page` with `systems`, leaving the snapshot `partial`. */
 async function storePage(s: Store, snapshotId: number, page: number, systems: SystemRecord[]): Promise<void> {
-  await s.commit({
-    snapshot_id: snapshotId,
-    pages: [{ page, systems }],
-    gaps: [],
-    gapRetries: [],
-    checkpoint: {
-      last_page: page,
-      total_systems: null,
-      total_pages: null,
-      page_limit: 25,
-      pass_complete: false,
-      previous_coverage_pct: null,
-      probed_page_size: null,
-      page_size_fallback: null,
-    },
-    nowMs: T0 + page,
-  });
+  await s.commit(pageCommit({ snapshotId, page, systems, nowMs: T0 + page }));
 }
 
 function range(from: number, count: number): SystemRecord[] {

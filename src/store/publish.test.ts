@@ -6,6 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { pageCommit } from '../../test/support/commit-batch.ts';
 import { removeTempDir, tempDir } from '../../test/support/temp-dir.ts';
 import { openStore } from './open-store.ts';
 import type { Store, SystemColumnValues, SystemRecord } from './store.ts';
@@ -49,23 +50,15 @@ function system(id: string, extra: SystemColumnValues = {}): SystemRecord {
 /** Stores one complete pass of `systems` in a new snapshot, leaving it `partial`. */
 async function pass(s: Store, systems: readonly SystemRecord[], nowMs: number): Promise<number> {
   const id = await s.createSnapshot(nowMs);
-  await s.commit({
-    snapshot_id: id,
-    pages: [{ page: 1, systems }],
-    gaps: [],
-    gapRetries: [],
-    checkpoint: {
-      last_page: 1,
-      total_systems: systems.length,
-      total_pages: 1,
-      page_limit: 1000,
-      pass_complete: true,
-      previous_coverage_pct: null,
-      probed_page_size: null,
-      page_size_fallback: null,
-    },
-    nowMs,
-  });
+  await s.commit(
+    pageCommit({
+      snapshotId: id,
+      page: 1,
+      systems,
+      nowMs,
+      position: { total_systems: systems.length, total_pages: 1, page_limit: 1000, pass_complete: true },
+    }),
+  );
   return id;
 }
 

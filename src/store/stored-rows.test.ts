@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { coveragePct } from './rows.ts';
 import { openStore } from './open-store.ts';
 import { registerRawFunctions } from './raw-parts.ts';
-import type { CommitBatch, Store, SystemColumnValues, SystemRecord } from './store.ts';
+import type { Store, SystemColumnValues, SystemRecord } from './store.ts';
+import { pageCommit } from '../../test/support/commit-batch.ts';
 import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
 
 const T0 = Date.UTC(2026, 10, 26, 10, 0, 0, 123);
@@ -27,24 +28,8 @@ afterEach(async () => {
 });
 
 async function commitPage(snapshotId: number, page: number, systems: SystemRecord[], nowMs: number) {
-  const batch: CommitBatch = {
-    snapshot_id: snapshotId,
-    pages: [{ page, systems }],
-    gaps: [],
-    gapRetries: [],
-    checkpoint: {
-      last_page: page,
-      total_systems: 10,
-      total_pages: 5,
-      page_limit: 2,
-      pass_complete: false,
-      previous_coverage_pct: null,
-      probed_page_size: null,
-      page_size_fallback: null,
-    },
-    nowMs,
-  };
-  return await store.commit(batch);
+  const position = { total_systems: 10, total_pages: 5, page_limit: 2 };
+  return await store.commit(pageCommit({ snapshotId, page, systems, nowMs, position }));
 }
 
 function system(id: string, columns: SystemColumnValues = {}): SystemRecord {
