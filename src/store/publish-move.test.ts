@@ -5,11 +5,10 @@
  * file is not left with a copy's worth of free pages.
  */
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pageCommit } from '../../test/support/commit-batch.ts';
 import { withDb } from '../../test/support/db.ts';
-import { removeTempDir, tempDir } from '../../test/support/temp-dir.ts';
-import { openStore } from './open-store.ts';
+import { tempStores } from '../../test/support/temp-store.ts';
 import { MAX_MOVE_CHUNK_ROWS, moveChunkRows } from './schema-pending.ts';
 import { movePendingRows } from './snapshot-status.ts';
 import { prepareStatements } from './statements.ts';
@@ -17,21 +16,7 @@ import type { Store, SystemRecord } from './store.ts';
 
 const T0 = Date.UTC(2026, 11, 1, 10, 0, 0, 0);
 
-let dir = '';
-let store: Store | undefined;
-afterEach(async () => {
-  await store?.close();
-  store = undefined;
-  if (dir !== '') removeTempDir(dir);
-  dir = '';
-});
-
-function openFile(): string {
-  dir = tempDir('pmp-move-');
-  const path = `${dir}/pmp.db`;
-  store = openStore({ path });
-  return path;
-}
+const stores = tempStores('pmp-move-');
 
 function system(id: number): SystemRecord {
   return {
@@ -52,8 +37,7 @@ function range(from: number, count: number): SystemRecord[] {
 
 describe('movePendingRows', () => {
   it('moves every row of the pass, chunk by chunk, in stored order, and leaves another pass alone', async () => {
-    const path = openFile();
-    const s = store as Store;
+    const { store: s, path } = stores.open();
     const pass = await s.createSnapshot(T0);
     const other = await s.createSnapshot(T0 + 1);
     // Pages of the two passes alternate, so their pending_ids interleave.
@@ -97,8 +81,7 @@ describe('movePendingRows', () => {
   });
 
   it('reuses the pages each chunk frees: publishing leaves less than a chunk of free pages', async () => {
-    const path = openFile();
-    const s = store as Store;
+    const { store: s, path } = stores.open();
     const pass = await s.createSnapshot(T0);
     const total = 7500;
     // A 32nd of the pass: several chunks, each one freeing pages the next one fills.

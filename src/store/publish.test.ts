@@ -5,30 +5,16 @@
  * the views as a dashboard would.
  */
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pageCommit } from '../../test/support/commit-batch.ts';
-import { removeTempDir, tempDir } from '../../test/support/temp-dir.ts';
-import { openStore } from './open-store.ts';
+import { tempStores } from '../../test/support/temp-store.ts';
 import type { Store, SystemColumnValues, SystemRecord } from './store.ts';
 
 const T0 = Date.UTC(2026, 10, 26, 10, 0, 0, 0);
 const HOUR_MS = 3_600_000;
 
-let dir = '';
-let store: Store | undefined;
-afterEach(async () => {
-  await store?.close();
-  store = undefined;
-  if (dir !== '') removeTempDir(dir);
-  dir = '';
-});
-
-function open(): { store: Store; path: string } {
-  dir = tempDir('pmp-publish-');
-  const path = `${dir}/pmp.db`;
-  store = openStore({ path });
-  return { store, path };
-}
+const stores = tempStores('pmp-publish-');
+const open = () => stores.open();
 
 /** A stable baseline record; `extra` overrides columns. */
 function system(id: string, extra: SystemColumnValues = {}): SystemRecord {
