@@ -4,8 +4,11 @@
  * D130 and D131 (bench/results.md), so the guard is the limit itself, with room for noise. Peak = the kernel's figure for the CLI process itself
  * (getrusage ru_maxrss, read by a preload at exit), not a sampled RSS. The fine figures, paced and
  * per invocation, are `npm run bench`'s (bench/results.md). About 25 s on a loaded 2-core machine.
+ * The same pass also guards the disk writes (D135): at most 4 times the final file, where the pass
+ * writes 3.5 times it (bench/results.md) and wrote 5.8 times it before D135. Writes = ru_oublock, the
+ * kernel's count of 512-byte blocks the process wrote, read by the same preload.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
@@ -17,10 +20,24 @@ const PAGE_SIZE = 25;
 /** The hard limit, 100 MB, in KiB (the unit of ru_maxrss): 97,656 KiB. */
 const LIMIT_KB = Math.floor(100e6 / 1024);
 
-/** Writes the process's own peak RSS (KiB) to $MAXRSS_FILE when it exits, process.exit included. */
+/** Bytes per ru_oublock block (Linux counts in 512-byte units whatever the device's block size). */
+const BLOCK_BYTES = 512;
+/** statfs f_type of a tmpfs (linux/magic.h TMPFS_MAGIC). */
+const TMPFS_MAGIC = 0x01021994;
+/** Disk writes of the pass, at most this many times the database's final size. */
+const WRITES_LIMIT_RATIO = 4;
+
+/**
+ * Writes the process's own peak RSS (KiB) and blocks written to $MAXRSS_FILE when it exits,
+ * process.exit included, as `maxRSS fsWrite`.
+ */
 const PRELOAD =
-  "import{writeFileSync}from'node:fs';process.on('exit',()=>{" +
-  'writeFileSync(process.env.MAXRSS_FILE,String(process.resourceUsage().maxRSS))})';
+  "import{writeFileSync}from'node:fs';process.on('exit',()=>{const u=process.resourceUsage();" +
+  "writeFileSync(process.env.MAXRSS_FILE,u.maxRSS+' '+u.fsWrite)})";
+
+function fileBytes(path: string): number {
+  return existsSync(path) ? statSync(path).size : 0;
+}
 
 let sim: Simulator | null = null;
 const dir = tempDir('pmp-memory-guard-');
@@ -30,13 +47,14 @@ afterAll(async () => {
 });
 
 describe('memory guard', () => {
-  it(`extracts ${SYSTEMS.toLocaleString('en-US')} systems unpaced within 100 MB peak RSS`, async () => {
+  it(`extracts ${SYSTEMS.toLocaleString('en-US')} systems unpaced within 100 MB peak RSS and 4x writes`, async () => {
     sim = await createSimulator({ profile: 'clean', settings: { systems: SYSTEMS, latencyMs: [0, 0] } });
     const rssFile = join(dir, 'maxrss.txt');
+    const dbPath = join(dir, 'pmp.db');
     const result = await runCli([], {
       ...fastEnv(sim.url, sim.credentials),
       HOME: dir,
-      PMP_DB_PATH: join(dir, 'pmp.db'),
+      PMP_DB_PATH: dbPath,
       PMP_BATCH_PAGES: String(SYSTEMS / PAGE_SIZE + 100),
       NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(PRELOAD)}`,
       MAXRSS_FILE: rssFile,
@@ -44,8 +62,16 @@ describe('memory guard', () => {
     expect(result.code, result.stderr).toBe(0);
     const complete = result.events.filter((event) => event['event_type'] === 'batch_complete').at(-1);
     expect(complete?.['systems_extracted']).toBe(SYSTEMS);
-    const peakKb = Number(readFileSync(rssFile, 'utf8'));
+    const [peakKb = 0, blocks = 0] = readFileSync(rssFile, 'utf8').split(' ').map(Number);
     expect(peakKb).toBeGreaterThan(10 * 1024); // a real figure, not an empty file
     expect(peakKb, `peak RSS ${(peakKb / 1024).toFixed(1)} MiB`).toBeLessThan(LIMIT_KB);
+    const dbBytes = fileBytes(dbPath) + fileBytes(`${dbPath}-wal`) + fileBytes(`${dbPath}-shm`);
+    expect(dbBytes).toBeGreaterThan(SYSTEMS * 1000); // the pass's rows are there
+    // Writes to a tmpfs are no block I/O, so ru_oublock stays 0 there and says nothing.
+    if (statfsSync(dir).type !== TMPFS_MAGIC) {
+      expect(blocks).toBeGreaterThan(0);
+      const ratio = (blocks * BLOCK_BYTES) / dbBytes;
+      expect(ratio, `writes ${ratio.toFixed(2)}x the database`).toBeLessThanOrEqual(WRITES_LIMIT_RATIO);
+    }
   }, 300_000);
 });
