@@ -5,37 +5,16 @@
  * and the dashboard views readable.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
+import { describe, expect, it } from 'vitest';
 import { eventsOf, fastEnv, runCli, tempDir } from '../support/run-cli.ts';
-import {
-  dropSchemas,
-  freshSchema,
-  NO_TEST_SERVER,
-  ownCredentials,
-  SERVER_NOTE,
-  serverUrl,
-  sql,
-} from '../support/postgres.ts';
+import { NO_TEST_SERVER, SERVER_NOTE, serverFixtures, serverUrl, sql } from '../support/postgres.ts';
 
-const sims: Simulator[] = [];
-const schemas: string[] = [];
-
-afterAll(async () => {
-  await Promise.all(sims.map((sim) => sim.close()));
-  if (!NO_TEST_SERVER) await dropSchemas(schemas);
-});
+const fixtures = serverFixtures();
 
 describe.skipIf(NO_TEST_SERVER)(`PostgreSQL change tracking ${SERVER_NOTE}`, () => {
   it('two refresh passes write the added, removed and changed rows, not the timestamp-only one', async () => {
-    const sim = await createSimulator({
-      profile: 'clean',
-      seed: 12,
-      settings: { systems: 60, credentials: ownCredentials() },
-    });
-    sims.push(sim);
-    const schema = freshSchema('changes');
-    schemas.push(schema);
+    const sim = await fixtures.simulator(12, { systems: 60 });
+    const schema = fixtures.schema('changes');
     const env = {
       ...fastEnv(sim.url, sim.credentials),
       HOME: tempDir('pmp-e2e-pg-changes-'),

@@ -4,15 +4,14 @@
  * pass 2 (`--reset`) runs against a second one with the same fleet whose drift deletes two systems
  * before the pass and shifts page 1 in its middle with `total` unchanged. The schema is the judge.
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { createSimulator, type SimSettings, type Simulator } from '../../src/simulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { SimSettings, Simulator } from '../../src/simulator/index.ts';
 import { ofType, validateEventStream } from '../support/event-schema.ts';
 import {
-  dropSchemas,
-  freshSchema,
   NO_TEST_SERVER,
   ownCredentials,
   SERVER_NOTE,
+  serverFixtures,
   serverUrl,
   sql,
   storedIds,
@@ -20,21 +19,12 @@ import {
 import { fastEnv, runCli, tempDir } from '../support/run-cli.ts';
 
 const SCANDETAILS = '/api/1.4/patch/scandetails';
-const sims: Simulator[] = [];
-const schemas: string[] = [];
-afterAll(async () => {
-  await Promise.all(sims.map((sim) => sim.close()));
-  if (!NO_TEST_SERVER) await dropSchemas(schemas);
-});
-
-const credentials = NO_TEST_SERVER ? undefined : ownCredentials();
+const fixtures = serverFixtures();
+// Both passes' simulators accept the same client, as one tenant would.
+const credentials = ownCredentials();
 
 async function simulator(drift: SimSettings['drift'] = []): Promise<Simulator> {
-  const settings: Partial<SimSettings> = { systems: 100, drift };
-  if (credentials !== undefined) settings.credentials = credentials;
-  const sim = await createSimulator({ profile: 'clean', seed: 31, settings });
-  sims.push(sim);
-  return sim;
+  return await fixtures.simulator(31, { systems: 100, drift, credentials });
 }
 
 function lookups(sim: Simulator): string[] {
@@ -46,8 +36,7 @@ function lookups(sim: Simulator): string[] {
 
 describe.skipIf(NO_TEST_SERVER)(`confirmed removals in PostgreSQL ${SERVER_NOTE}`, () => {
   it('publish no false removal: the lookups store the shifted systems on page 0', async () => {
-    const schema = freshSchema('removals');
-    schemas.push(schema);
+    const schema = fixtures.schema('removals');
     const home = tempDir('pmp-e2e-pg-removals-');
     const envFor = (sim: Simulator) => ({
       ...fastEnv(sim.url, sim.credentials),

@@ -4,15 +4,13 @@
  * seeing or blocking each other, and a run whose lock connection drops stopping without writing.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { Simulator } from '../../src/simulator/index.ts';
 import { eventsOf, fastEnv, runCli, startCli, tempDir } from '../support/run-cli.ts';
 import {
-  dropSchemas,
-  freshSchema,
   NO_TEST_SERVER,
-  ownCredentials,
   SERVER_NOTE,
+  serverFixtures,
   serverUrl,
   sql,
   storedIds,
@@ -22,22 +20,10 @@ import {
 
 const SCANDETAILS = '/api/1.4/patch/scandetails';
 
-const sims: Simulator[] = [];
-const schemas: string[] = [];
-
-afterAll(async () => {
-  await Promise.all(sims.map((sim) => sim.close()));
-  if (!NO_TEST_SERVER) await dropSchemas(schemas);
-});
+const fixtures = serverFixtures();
 
 async function simulator(seed: number, systems: number): Promise<Simulator> {
-  const sim = await createSimulator({
-    profile: 'clean',
-    seed,
-    settings: { systems, credentials: ownCredentials() },
-  });
-  sims.push(sim);
-  return sim;
+  return await fixtures.simulator(seed, { systems });
 }
 
 function pageRequests(sim: Simulator): number {
@@ -55,8 +41,7 @@ async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void
 describe.skipIf(NO_TEST_SERVER)(`PostgreSQL run lock and accounts ${SERVER_NOTE}`, () => {
   it('two concurrent runs of one account: the second exits 3 at once, the first finishes', async () => {
     const sim = await simulator(31, 1000);
-    const schema = freshSchema('lock');
-    schemas.push(schema);
+    const schema = fixtures.schema('lock');
     const env = {
       ...fastEnv(sim.url, sim.credentials),
       HOME: tempDir('pmp-e2e-pg-lock-'),
@@ -92,7 +77,7 @@ describe.skipIf(NO_TEST_SERVER)(`PostgreSQL run lock and accounts ${SERVER_NOTE}
     // No PMP_DB_SCHEMA: each schema is its account's name (D104).
     const accounts = [`Acct-A-${tag}`, `acct-b-${tag}`];
     const expected = [`acct_a_${tag}`, `acct_b_${tag}`];
-    schemas.push(...expected);
+    fixtures.adopt(expected);
     const runs = await Promise.all(
       [simA, simB].map((sim, i) =>
         runCli([], {
@@ -126,8 +111,7 @@ describe.skipIf(NO_TEST_SERVER)(`PostgreSQL run lock and accounts ${SERVER_NOTE}
 
   it('a run whose lock connection drops stops without writing (exit 3), and the next run resumes', async () => {
     const sim = await simulator(41, 1000);
-    const schema = freshSchema('lost');
-    schemas.push(schema);
+    const schema = fixtures.schema('lost');
     const env = {
       ...fastEnv(sim.url, sim.credentials),
       HOME: tempDir('pmp-e2e-pg-lost-'),

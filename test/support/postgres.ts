@@ -6,7 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { SimSettings } from '../../src/simulator/index.ts';
+import { afterAll } from 'vitest';
+import { createSimulator, type SimSettings, type Simulator } from '../../src/simulator/index.ts';
 
 const RAW_URL = process.env['PMP_TEST_DATABASE_URL']?.trim() ?? '';
 
@@ -125,4 +126,46 @@ export async function waitForLockFreed(schema: string, timeoutMs = 10_000): Prom
       throw new Error(`the run lock of ${schema} was still held after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** What one end-to-end file makes on the server and beside it (`serverFixtures`). */
+export interface ServerFixtures {
+  /** A clean-profile simulator with credentials of its own unless `settings` brings some. */
+  simulator(seed: number, settings?: Partial<SimSettings>): Promise<Simulator>;
+  /** A fresh schema name (freshSchema), dropped after the file. */
+  schema(tag: string): string;
+  /** Schemas the CLI names itself (from the account), dropped after the file too. */
+  adopt(schemas: readonly string[]): void;
+}
+
+/**
+ * Call once at the top of a file: the simulators it starts are closed, and the schemas it names are
+ * dropped with their token-budget rows, after its tests.
+ */
+export function serverFixtures(): ServerFixtures {
+  const sims: Simulator[] = [];
+  const schemas: string[] = [];
+  afterAll(async () => {
+    await Promise.all(sims.map((sim) => sim.close()));
+    if (!NO_TEST_SERVER) await dropSchemas(schemas);
+  });
+  return {
+    async simulator(seed, settings = {}) {
+      const sim = await createSimulator({
+        profile: 'clean',
+        seed,
+        settings: { credentials: ownCredentials(), ...settings },
+      });
+      sims.push(sim);
+      return sim;
+    },
+    schema(tag) {
+      const schema = freshSchema(tag);
+      schemas.push(schema);
+      return schema;
+    },
+    adopt(names) {
+      schemas.push(...names);
+    },
+  };
 }
