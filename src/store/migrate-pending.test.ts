@@ -5,31 +5,25 @@
  * read-only connection to the older file still reads its pass in progress from `systems`.
  */
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { withDb } from '../../test/support/db.ts';
-import { removeTempDir, tempDir } from '../../test/support/temp-dir.ts';
-import { migrate, MIGRATIONS } from './migrate.ts';
+import { fileBeforeMigration, tempDbPaths } from '../../test/support/legacy-file.ts';
+import { migrate } from './migrate.ts';
 import { openStore, openStoreReadOnly } from './open-store.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
 
-let dir = '';
+const newPath = tempDbPaths('pmp-migrate13-');
 let path = '';
 beforeEach(() => {
-  dir = tempDir('pmp-migrate13-');
-  path = `${dir}/pmp.db`;
-});
-afterEach(() => {
-  removeTempDir(dir);
+  path = newPath();
 });
 
 /** Snapshot 1 published, 2 our pass in progress (3 systems on pages 1 and 2), 3 another tool's. */
 function previousReleaseFile(): void {
-  const db = new Database(path);
-  migrate(
-    db,
-    MIGRATIONS.filter((migration) => migration.version < 13),
-  );
-  db.exec(`
+  fileBeforeMigration(
+    path,
+    13,
+    `
     INSERT INTO snapshots (timestamp, status) VALUES
       ('2026-11-26 10:00:00.000', 'success'), ('2026-11-27 10:00:00.000', 'partial'),
       ('2026-11-27 11:00:00.000', 'partial');
@@ -43,8 +37,8 @@ function previousReleaseFile(): void {
       (2, '10', 'new-10', 'HQ', 1, '{"resource_id":10,"v":2}'),
       (2, '11', 'new-11', 'HQ', 1, '{"resource_id":11,"v":2}'),
       (2, '12', 'new-12', 'HQ', 2, '{"resource_id":12,"v":2}'),
-      (3, '99', 'theirs', 'HQ', NULL, NULL);`);
-  db.close();
+      (3, '99', 'theirs', 'HQ', NULL, NULL);`,
+  );
 }
 
 const rows = (sql: string): unknown[] => withDb(path, (db) => db.prepare(sql).all());

@@ -4,30 +4,23 @@
  * the published snapshot, and views that already exist are left exactly as they are.
  */
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { removeTempDir, tempDir } from '../../test/support/temp-dir.ts';
-import { migrate, MIGRATIONS } from './migrate.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fileBeforeMigration, tempDbPaths } from '../../test/support/legacy-file.ts';
 import { openStore, openStoreReadOnly } from './open-store.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
 
-let dir = '';
+const newPath = tempDbPaths('pmp-migrate12-');
 let path = '';
 beforeEach(() => {
-  dir = tempDir('pmp-migrate12-');
-  path = `${dir}/pmp.db`;
-});
-afterEach(() => {
-  removeTempDir(dir);
+  path = newPath();
 });
 
 /** A file as the previous release left it: migrations up to 7, four snapshots of ours. */
 function previousReleaseFile(): void {
-  const db = new Database(path);
-  migrate(
-    db,
-    MIGRATIONS.filter((migration) => migration.version < 12),
-  );
-  db.exec(`
+  fileBeforeMigration(
+    path,
+    12,
+    `
     INSERT INTO snapshots (timestamp, status, extraction_duration_ms) VALUES
       ('2026-11-26 10:00:00.000', 'success', 90000),
       ('2026-11-26 11:00:00', 'success', NULL),
@@ -37,8 +30,8 @@ function previousReleaseFile(): void {
         updated_at)
       VALUES (1, 1, 10, 100, '${CHECKPOINT_WRITER}', '2026-11-26 10:01:29.000'),
         (2, 1, 10, 100, '${CHECKPOINT_WRITER}', '2026-11-26 11:05:00.000'),
-        (4, 0, 0, 0, '${CHECKPOINT_WRITER}', '2026-11-26 12:00:00.000');`);
-  db.close();
+        (4, 0, 0, 0, '${CHECKPOINT_WRITER}', '2026-11-26 12:00:00.000');`,
+  );
 }
 
 function completedAt(): (string | null)[] {

@@ -1,24 +1,13 @@
 /** Migration 8 (D74): the checkpoint keeps what PMP_PAGE_SIZE=auto settled, in new and in older files. */
 import Database from 'better-sqlite3';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, migrate } from './migrate.ts';
+import { describe, expect, it } from 'vitest';
 import { openStore } from './open-store.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
 import type { PassPosition } from './store.ts';
-import { removeTempDir, tempDir } from '../../test/support/temp-dir.ts';
+import { fileBeforeMigration, tempDbPaths } from '../../test/support/legacy-file.ts';
 
 const T0 = Date.UTC(2026, 11, 1, 9, 0, 0);
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) removeTempDir(dir);
-});
-
-function dbPath(): string {
-  const dir = tempDir('pmp-page-size-');
-  dirs.push(dir);
-  return join(dir, 'pmp.db');
-}
+const dbPath = tempDbPaths('pmp-page-size-');
 
 const POSITION: PassPosition = {
   last_page: 80,
@@ -57,19 +46,13 @@ describe('probed_page_size and page_size_fallback', () => {
 
   it('are added to a file from before migration 8, whose pass reads them as not probed', async () => {
     const path = dbPath();
-    const old = new Database(path);
-    migrate(
-      old,
-      MIGRATIONS.filter((migration) => migration.version < 8),
+    fileBeforeMigration(
+      path,
+      8,
+      `INSERT INTO snapshots (status) VALUES ('partial');
+       INSERT INTO extraction_checkpoints (snapshot_id, last_page, systems_extracted, coverage_pct, page_limit,
+         written_by) VALUES (1, 40, 1000, 29.7, 25, '${CHECKPOINT_WRITER}');`,
     );
-    old.exec(`INSERT INTO snapshots (status) VALUES ('partial')`);
-    old
-      .prepare(
-        `INSERT INTO extraction_checkpoints (snapshot_id, last_page, systems_extracted, coverage_pct, page_limit,
-           written_by) VALUES (1, 40, 1000, 29.7, 25, ?)`,
-      )
-      .run(CHECKPOINT_WRITER);
-    old.close();
     const store = openStore({ path });
     expect(await store.getCheckpoint(1)).toMatchObject({
       last_page: 40,
