@@ -3,7 +3,7 @@
  * of PgStore, which delegates to it in one line each. Writes go through PgStore's own guard, so a
  * read-only or closed store refuses them before anything is sent.
  */
-import type { RemovalCounts, RemovalPreview, Store, SystemRecord } from '../store/index.ts';
+import type { RemovalCandidateMethods, RemovalCounts, RemovalPreview, SystemRecord } from '../store/index.ts';
 import { pgGuarded } from './errors.ts';
 import type { QuotedSchema } from './names.ts';
 import * as removal from './removal-candidates.ts';
@@ -11,14 +11,7 @@ import type { SqlClient } from './sql-client.ts';
 
 export type PgWriteGuard = <T>(what: string, work: () => Promise<T>) => Promise<T>;
 
-export class PgRemovals implements Pick<
-  Store,
-  | 'previewRemovalCandidates'
-  | 'selectRemovalCandidates'
-  | 'removalCounts'
-  | 'pendingRemovalCandidates'
-  | 'previousRecords'
-> {
+export class PgRemovals implements RemovalCandidateMethods {
   readonly #db: SqlClient;
   readonly #s: QuotedSchema;
   readonly #write: PgWriteGuard;

@@ -19,6 +19,7 @@ export type {
   LookupSettlement,
   PassPosition,
   PublishedSnapshot,
+  RemovalCandidateMethods,
   RemovalCounts,
   SnapshotInfo,
   SnapshotStatus,

@@ -9,7 +9,7 @@ import { toSqlTime } from './sql-time.ts';
 import { guarded } from './db-error.ts';
 import { pendingTableOf, type PendingTable } from './schema-pending.ts';
 import type { LookupSettlement, RemovalCounts, RemovalPreview } from './removal-types.ts';
-import type { Store, SystemRecord } from './store.ts';
+import type { RemovalCandidateMethods, SystemRecord } from './store.ts';
 import { SYSTEM_INTEGER_COLUMNS, SYSTEM_REQUIRED_COLUMNS, SYSTEM_TEXT_COLUMNS } from './system-columns.ts';
 
 const DATA_COLUMNS: readonly string[] = [
@@ -104,14 +104,7 @@ type CountsRow = Omit<RemovalCounts, 'previous_snapshot_id'> & { previous_snapsh
  * is one statement or one IMMEDIATE transaction, like the rest of the store, and `async` only so that
  * a thrown error becomes a rejection (D90).
  */
-export class RemovalCandidateStore implements Pick<
-  Store,
-  | 'previewRemovalCandidates'
-  | 'selectRemovalCandidates'
-  | 'removalCounts'
-  | 'pendingRemovalCandidates'
-  | 'previousRecords'
-> {
+export class RemovalCandidateStore implements RemovalCandidateMethods {
   readonly #db: Database.Database;
   #sql: Prepared | null = null;
 

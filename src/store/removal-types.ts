@@ -1,4 +1,5 @@
 /** The types of confirmed removals (D85) the Store port speaks: previews, counts, settled lookups. */
+import type { Store } from './store.ts';
 
 /** What selecting removal candidates would find (D85, D86), before anything is written. */
 export interface RemovalPreview {
@@ -33,3 +34,13 @@ export interface LookupSettlement {
   /** Attempts this lookup took. */
   attempts: number;
 }
+
+/** The removal-candidate part of the port (D85), which each dialect implements in a class of its own. */
+export type RemovalCandidateMethods = Pick<
+  Store,
+  | 'previewRemovalCandidates'
+  | 'selectRemovalCandidates'
+  | 'removalCounts'
+  | 'pendingRemovalCandidates'
+  | 'previousRecords'
+>;

@@ -8,7 +8,7 @@ import type { ErrorType } from '../platform/index.ts';
 import type { ChangeCounts, PruneResult, PublishResult } from './publish-types.ts';
 import type { LookupSettlement, RemovalCounts, RemovalPreview } from './removal-types.ts';
 
-export type { LookupSettlement, RemovalCounts } from './removal-types.ts';
+export type { LookupSettlement, RemovalCandidateMethods, RemovalCounts } from './removal-types.ts';
 
 export type SnapshotStatus = 'success' | 'partial' | 'failed';
 
