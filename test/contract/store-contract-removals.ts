@@ -20,8 +20,8 @@ function pass(
   return { ...base, checkpoint: { ...base.checkpoint, last_page: 3, total_systems: 6, total_pages: 3 } };
 }
 
-/** Snapshot 1 published with 6 systems on pages 1-3 (limit 2); snapshot 2 has pages 1 and 3, page 2 a gap. */
-async function twoPasses(store: Store): Promise<number> {
+/** A published snapshot with 6 systems on pages 1-3 (limit 2, offsets 0-5); returns its id. */
+async function publishedSix(store: Store): Promise<number> {
   const first = await store.createSnapshot(T0);
   await store.commit(
     pass(
@@ -30,6 +30,12 @@ async function twoPasses(store: Store): Promise<number> {
     ),
   );
   await store.setSnapshotStatus(first, 'success', null, 10);
+  return first;
+}
+
+/** Snapshot 1 published with 6 systems on pages 1-3 (limit 2); snapshot 2 has pages 1 and 3, page 2 a gap. */
+async function twoPasses(store: Store): Promise<number> {
+  await publishedSix(store);
   const second = await store.createSnapshot(T0);
   const pages = [
     { page: 1, systems: [sys(0), sys(1)] },
@@ -92,15 +98,8 @@ export function removalContract(current: () => StoreHarness): void {
 
     it('compares pages as offset ranges with each pass page_limit (a changed page size)', async () => {
       const { store } = current();
-      const first = await store.createSnapshot(T0);
       // Previous pass: limit 2, pages 1-3 hold offsets 0-5.
-      await store.commit(
-        pass(
-          first,
-          [1, 2, 3].map((page) => ({ page, systems: [sys(page * 2 - 2), sys(page * 2 - 1)] })),
-        ),
-      );
-      await store.setSnapshotStatus(first, 'success', null, 10);
+      const first = await publishedSix(store);
       const snap = await store.createSnapshot(T0);
       // This pass: limit 4; its page 2 (offsets 4-7) is lost, so previous page 3 is lost, pages 1-2 are not.
       const wide = pass(snap, [], { gaps: [gap(2)] });
