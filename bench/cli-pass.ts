@@ -7,11 +7,12 @@
  * attempt that is retried adds what the configuration forces: the attempt's own duration (L, or the
  * request timeout for a timeout) plus the backoff delay, beyond the max(d, L) already counted.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSimulator, type ProfileName, type SimSettings } from '../src/simulator/index.ts';
+import { sqliteFileBytes } from '../test/support/db.ts';
 import { measureChild } from './measure-child.ts';
 
 const CLI_PATH = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist/main.js');
@@ -99,10 +100,6 @@ function countBy(values: readonly string[]): Record<string, number> {
   return counts;
 }
 
-function fileBytes(path: string): number {
-  return existsSync(path) ? statSync(path).size : 0;
-}
-
 export async function runPass(config: PassConfig): Promise<PassResult> {
   const sim = await createSimulator({
     profile: config.profile,
@@ -173,9 +170,7 @@ export async function runPass(config: PassConfig): Promise<PassResult> {
     const floorMs = Math.max(0, pageRequests.length - 1) * slot + latency + retryFloorMs;
 
     const dbBytes =
-      config.database === undefined
-        ? fileBytes(dbPath) + fileBytes(`${dbPath}-wal`) + fileBytes(`${dbPath}-shm`)
-        : await config.database.sizeBytes();
+      config.database === undefined ? sqliteFileBytes(dbPath) : await config.database.sizeBytes();
     return {
       config,
       exitCode: measured.code,

@@ -19,7 +19,6 @@ import {
   runAndKillCli,
   type KilledProcess,
 } from '../support/kill-run.ts';
-// The simulator's seeded PRNG, so the kill moments replay exactly.
 import { eventsOf, runCli, tempDir, type CliResult } from '../support/run-cli.ts';
 
 const KILLS = 10;

@@ -8,10 +8,11 @@
  * writes 3.5 times it (bench/results.md) and wrote 5.8 times it before D135. Writes = ru_oublock, the
  * kernel's count of 512-byte blocks the process wrote, read by the same preload.
  */
-import { existsSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import { readFileSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
+import { sqliteFileBytes } from '../support/db.ts';
 import { fastEnv, runCli } from '../support/run-cli.ts';
 import { removeTempDir, tempDir } from '../support/temp-dir.ts';
 
@@ -34,10 +35,6 @@ const WRITES_LIMIT_RATIO = 4;
 const PRELOAD =
   "import{writeFileSync}from'node:fs';process.on('exit',()=>{const u=process.resourceUsage();" +
   "writeFileSync(process.env.MAXRSS_FILE,u.maxRSS+' '+u.fsWrite)})";
-
-function fileBytes(path: string): number {
-  return existsSync(path) ? statSync(path).size : 0;
-}
 
 let sim: Simulator | null = null;
 const dir = tempDir('pmp-memory-guard-');
@@ -65,7 +62,7 @@ describe('memory guard', () => {
     const [peakKb = 0, blocks = 0] = readFileSync(rssFile, 'utf8').split(' ').map(Number);
     expect(peakKb).toBeGreaterThan(10 * 1024); // a real figure, not an empty file
     expect(peakKb, `peak RSS ${(peakKb / 1024).toFixed(1)} MiB`).toBeLessThan(LIMIT_KB);
-    const dbBytes = fileBytes(dbPath) + fileBytes(`${dbPath}-wal`) + fileBytes(`${dbPath}-shm`);
+    const dbBytes = sqliteFileBytes(dbPath);
     expect(dbBytes).toBeGreaterThan(SYSTEMS * 1000); // the pass's rows are there
     // Writes to a tmpfs are no block I/O, so ru_oublock stays 0 there and says nothing.
     if (statfsSync(dir).type !== TMPFS_MAGIC) {

@@ -1,5 +1,6 @@
 /** Read-only views of a database the CLI child wrote, for end-to-end assertions. */
 import Database from 'better-sqlite3';
+import { existsSync, statSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import { rawJsonFrom } from '../../src/store/schema-extractor.ts';
 
@@ -112,4 +113,10 @@ export function textCells(dbPath: string): TextCell[] {
     }
     return cells;
   });
+}
+
+/** A SQLite database's bytes on disk: the file, its -wal and its -shm (each 0 when absent). */
+export function sqliteFileBytes(dbPath: string): number {
+  const bytes = (path: string): number => (existsSync(path) ? statSync(path).size : 0);
+  return bytes(dbPath) + bytes(`${dbPath}-wal`) + bytes(`${dbPath}-shm`);
 }
