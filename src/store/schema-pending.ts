@@ -73,17 +73,10 @@ export interface PendingMoveSql {
 
 /**
  * Moving the rows of `@snapshot` into `systems` and clearing them (publish, inside its transaction);
- * with the old layout there is nothing to move, and a read-only connection never publishes anyway.
+ * null with the old layout, which has nothing to move (a read-only connection never publishes anyway).
  */
-export function pendingMoves(table: PendingTable): PendingMoveSql {
-  if (table === 'systems') {
-    const nothing = 'UPDATE snapshots SET status = status WHERE 0 AND snapshot_id = @snapshot';
-    return {
-      range: 'SELECT NULL AS first, NULL AS last, @snapshot AS snapshot',
-      move: nothing,
-      clear: nothing,
-    };
-  }
+export function pendingMoves(table: PendingTable): PendingMoveSql | null {
+  if (table === 'systems') return null;
   const chunk = 'snapshot_id = @snapshot AND pending_id >= @from AND pending_id < @to';
   return {
     range: `SELECT MIN(pending_id) AS first, MAX(pending_id) AS last FROM pending_systems

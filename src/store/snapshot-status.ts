@@ -21,13 +21,15 @@ export type StatusWriter = (
  * order they were first stored, one chunk of pending_ids at a time (D135).
  */
 export function movePendingRows(sql: Statements, snapshotId: number, chunkOverride?: number): void {
-  const { first, last } = sql.pendingRange.get({ snapshot: snapshotId }) as PendingRange;
+  const moves = sql.pendingMove;
+  if (moves === null) return;
+  const { first, last } = moves.range.get({ snapshot: snapshotId }) as PendingRange;
   if (first === null || last === null) return;
   const chunkRows = chunkOverride ?? moveChunkRows(last - first + 1);
   for (let from = first; from <= last; from += chunkRows) {
     const chunk = { snapshot: snapshotId, from, to: from + chunkRows };
-    sql.movePending.run(chunk);
-    sql.clearPending.run(chunk);
+    moves.move.run(chunk);
+    moves.clear.run(chunk);
   }
 }
 

@@ -60,9 +60,8 @@ export function prepareStatements(db: Database.Database) {
       'UPDATE extraction_checkpoints SET previous_coverage_pct = ? WHERE snapshot_id = ?',
     ),
     upsertSystem: sql(upsertSystemSql(pending)),
-    pendingRange: sql(moves.range),
-    movePending: sql(moves.move),
-    clearPending: sql(moves.clear),
+    pendingMove:
+      moves === null ? null : { range: sql(moves.range), move: sql(moves.move), clear: sql(moves.clear) },
     deleteSystem: sql(`DELETE FROM ${pending} WHERE snapshot_id = ? AND resource_id = ?`),
     rawPartsOfPage: sql(
       'SELECT part, raw_size, data FROM system_raw_parts WHERE snapshot_id = ? AND page_num = ?',
