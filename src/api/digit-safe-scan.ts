@@ -1,10 +1,11 @@
 /**
- * One pass over a page's JSON text before `JSON.parse` (D73). Outside strings, every integer that
- * lossless-json would keep as a LosslessNumber (above 2^53) becomes a string starting with UNSAFE_MARKER
- * (U+0000: never raw in JSON, and a `\u0000` escape makes the scan fall back), so `JSON.parse` keeps all
- * its digits. It also records where each element of each array under `message_response` starts and ends,
- * so a record's `raw_json` is the exact slice received. Anything it cannot handle with certainty is a
- * fallback reason: the caller then uses the lossless path, whose output is the reference.
+ * One pass over a page's JSON text before `JSON.parse` (D73). Outside strings, it notes every integer
+ * that lossless-json would keep as a LosslessNumber (above 2^53): quoteUnsafe turns each into a string
+ * starting with UNSAFE_MARKER (U+0000: never raw in JSON, and a `\u0000` escape makes the scan fall
+ * back), so `JSON.parse` keeps all its digits. It also records where each element of each array under
+ * `message_response` starts and ends, so a record's `raw_json` is the exact slice received, and each
+ * record can be parsed on its own (D136). Anything it cannot handle with certainty is a fallback reason:
+ * the caller then uses the lossless path, whose output is the reference.
  */
 export const UNSAFE_MARKER = '\u0000';
 
@@ -23,8 +24,8 @@ export type FallbackReason =
 export type ScanResult =
   | {
       kind: 'scanned';
-      /** The text to hand to JSON.parse (the input itself when nothing needed quoting). */
-      jsonText: string;
+      /** [start, end) offsets of each integer to quote before JSON.parse, in input order. */
+      unsafe: readonly number[];
       /** Object members seen; JSON.parse keeps fewer only when a key repeats. */
       memberCount: number;
       /** Array key under message_response → [start, end) offsets of each element in the input. */
@@ -81,8 +82,7 @@ export function scanDigitSafe(text: string): ScanResult {
   const kinds: number[] = [];
   const roles: number[] = [];
   const spans = new Map<string, number[]>();
-  const pieces: string[] = [];
-  let copiedUpTo = 0;
+  const unsafe: number[] = [];
   let memberCount = 0;
   let expectKey = false;
   let memberKey: string | null = null;
@@ -180,10 +180,7 @@ export function scanDigitSafe(text: string): ScanResult {
       if (text.charCodeAt(digitsStart) === 0x30 && (digits > 1 || code === 0x2d)) return fail('number-form');
       if (digits > ALWAYS_SAFE_DIGITS) {
         const token = text.slice(start, end);
-        if (digits >= NEVER_SAFE_DIGITS || !Number.isSafeInteger(Number(token))) {
-          pieces.push(text.slice(copiedUpTo, start), '"\\u0000', token, '"');
-          copiedUpTo = end;
-        }
+        if (digits >= NEVER_SAFE_DIGITS || !Number.isSafeInteger(Number(token))) unsafe.push(start, end);
       }
       i = end;
     } else if (code >= 0x61 && code <= 0x7a) {
@@ -194,7 +191,39 @@ export function scanDigitSafe(text: string): ScanResult {
     lastEnd = i;
   }
   if (kinds.length !== 0) return fail('syntax');
-  if (pieces.length > 0) pieces.push(text.slice(copiedUpTo));
-  const jsonText = pieces.length > 0 ? pieces.join('') : text;
-  return { kind: 'scanned', jsonText, memberCount, spans };
+  return { kind: 'scanned', unsafe, memberCount, spans };
+}
+
+/** Index of the first token in `unsafe` (start, end pairs) that starts at or after `from`. */
+function firstTokenFrom(unsafe: readonly number[], from: number): number {
+  let low = 0;
+  let high = unsafe.length / 2;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((unsafe[middle * 2] ?? 0) < from) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * `text.slice(from, to)` ready for JSON.parse: each unsafe integer inside it quoted behind UNSAFE_MARKER
+ * (as the escape `\u0000`, which JSON.parse decodes to the marker). Tokens never straddle `from` or `to`:
+ * they are whole numbers, and slices end between values.
+ */
+export function quoteUnsafe(text: string, from: number, to: number, unsafe: readonly number[]): string {
+  let token = firstTokenFrom(unsafe, from);
+  let start = unsafe[token * 2];
+  if (start === undefined || start >= to) return text.slice(from, to);
+  const pieces: string[] = [];
+  let copied = from;
+  while (start !== undefined && start < to) {
+    const end = unsafe[token * 2 + 1] ?? start;
+    pieces.push(text.slice(copied, start), '"\\u0000', text.slice(start, end), '"');
+    copied = end;
+    token += 1;
+    start = unsafe[token * 2];
+  }
+  pieces.push(text.slice(copied, to));
+  return pieces.join('');
 }

@@ -167,6 +167,19 @@ describe('unusual input: falls back to the lossless path or gives its output', (
       'an unsafe integer between arrays',
       '{"message_response":{"a":[],"total":1,"b":12345678901234567890,"scandetails":[{"resource_id":52549000000186013}]}}',
     ],
+    // Each record is parsed on its own (D136): whatever else the page says, a bad one still counts.
+    [
+      'an error envelope with a malformed record',
+      '{"status":"error","error_code":"1","message_response":{"scandetails":[{"resource_id":}]}}',
+    ],
+    [
+      'unsafe integers in the envelope, in records and in a second array',
+      '{"message_response":{"n":12345678901234567890,"total":2,"scandetails":[{"resource_id":52549000000186013,"x":[99999999999999999999]},{"resource_id":52549000000186014}],"other":[12345678901234567891,{"y":12345678901234567892}],"m":-98765432109876543210}}',
+    ],
+    [
+      'an empty records array beside a full one',
+      '{"message_response":{"total":1,"a":[],"scandetails":[{"resource_id":1}]}}',
+    ],
     ['HTML', '<html>Please wait</html>'],
     ['empty', '  '],
   ])('%s', (_label, text) => {

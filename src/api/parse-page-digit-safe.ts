@@ -7,8 +7,8 @@
 import { LosslessNumber } from 'lossless-json';
 import type { BodyOutcome } from './attempt-result.ts';
 import { detectBodyShape } from './detect-body-shape.ts';
-import { scanDigitSafe, UNSAFE_MARKER } from './digit-safe-scan.ts';
-import type { FallbackReason } from './digit-safe-scan.ts';
+import { quoteUnsafe, scanDigitSafe, UNSAFE_MARKER } from './digit-safe-scan.ts';
+import type { FallbackReason, ScanResult } from './digit-safe-scan.ts';
 import { readCount, readEnvelope } from './envelope.ts';
 import type { JsonObject, JsonValue } from './lossless.ts';
 import { createPlannedNormalizer } from './normalize-record-plan.ts';
@@ -58,7 +58,92 @@ function shallowView(root: unknown): JsonValue {
 /** Shared by default: plans are pure functions of a key list, so they never go stale. */
 const SHARED_NORMALIZER = createPlannedNormalizer();
 
-/** Parses one scandetails body; says which parser produced the outcome and why it fell back. */
+/** JSON whitespace (RFC 8259): what may stand beside the comma between two elements. */
+const JSON_SPACE = /^[ \t\n\r]*,[ \t\n\r]*$/;
+
+type Scanned = Extract<ScanResult, { kind: 'scanned' }>;
+
+/**
+ * The body with the elements of every array under message_response cut out (each array left empty), ready
+ * for JSON.parse; null when the text between two elements is not a single comma (JSON.parse of the whole
+ * body would have refused it, and the pieces alone cannot tell).
+ */
+function envelopeText(text: string, scan: Scanned): string | null {
+  const pieces: string[] = [];
+  let copied = 0;
+  for (const spans of scan.spans.values()) {
+    const first = spans[0];
+    const last = spans[spans.length - 1];
+    if (first === undefined || last === undefined) continue;
+    for (let index = 1; index + 1 < spans.length; index += 2) {
+      if (!JSON_SPACE.test(text.slice(spans[index], spans[index + 1]))) return null;
+    }
+    pieces.push(quoteUnsafe(text, copied, first, scan.unsafe));
+    copied = last;
+  }
+  pieces.push(quoteUnsafe(text, copied, text.length, scan.unsafe));
+  return pieces.join('');
+}
+
+interface Elements {
+  /** Object members inside the elements, counted as countMembers does. */
+  members: number;
+  records: SystemRecord[];
+  rejects: RejectedRecord[];
+  /** Elements of the records array. */
+  receivedCount: number;
+}
+
+/** Elements per JSON.parse call: one call for a page of 25, and a page of 1000 never as one tree. */
+const ELEMENTS_PER_PARSE = 25;
+
+/**
+ * Parses every element of every array under message_response (JSON.parse of the whole body would have
+ * checked them all), ELEMENTS_PER_PARSE at a time as one array, and normalises those of `recordsKey` at
+ * once, while each tree is young. Null when a group does not parse as exactly its elements.
+ */
+function parseElements(
+  text: string,
+  scan: Scanned,
+  recordsKey: string | undefined,
+  normalizer: RecordNormalizer,
+): Elements | null {
+  const elements: Elements = { members: 0, records: [], rejects: [], receivedCount: 0 };
+  for (const [key, spans] of scan.spans) {
+    const count = spans.length / 2;
+    const isRecords = key === recordsKey;
+    if (isRecords) elements.receivedCount = count;
+    for (let first = 0; first < count; first += ELEMENTS_PER_PARSE) {
+      const last = Math.min(first + ELEMENTS_PER_PARSE, count) - 1;
+      let group: unknown;
+      try {
+        group = JSON.parse(
+          `[${quoteUnsafe(text, spans[first * 2] ?? 0, spans[last * 2 + 1] ?? 0, scan.unsafe)}]`,
+        );
+      } catch {
+        return null;
+      }
+      // A group is whole elements with commas between them (scan), so anything else is a syntax error.
+      if (!Array.isArray(group) || group.length !== last - first + 1) return null;
+      group.forEach((element: unknown, offset) => {
+        elements.members += countMembers(element);
+        if (!isRecords) return;
+        const index = first + offset;
+        const rawJson = text.slice(spans[index * 2], spans[index * 2 + 1]);
+        const result = normalizer(element, index, rawJson);
+        if (result.kind === 'ok') elements.records.push(result.record);
+        else elements.rejects.push(result.reject);
+      });
+    }
+  }
+  return elements;
+}
+
+/**
+ * Parses one scandetails body; says which parser produced the outcome and why it fell back. The envelope
+ * and each record are parsed on their own (D136): a record's tree is garbage as soon as it is normalised,
+ * and no second copy of the whole body is built, which a page of 1000 records would otherwise hold twice.
+ */
 export function parseScanDetailsPageDetailed(
   text: string,
   request: PageRequest,
@@ -75,45 +160,44 @@ export function parseScanDetailsPageDetailed(
   if (trimmed.includes('\uFFFD')) return fallback('replacement-character');
   const scan = scanDigitSafe(trimmed);
   if (scan.kind === 'fallback') return fallback(scan.reason);
+  const envelopeJson = envelopeText(trimmed, scan);
+  if (envelopeJson === null) return fallback('syntax');
   let root: unknown;
   try {
-    root = JSON.parse(scan.jsonText);
+    root = JSON.parse(envelopeJson);
   } catch {
     return fallback('syntax');
   }
-  if (countMembers(root) !== scan.memberCount) return fallback('duplicate-keys');
-
   const envelope = readEnvelope(shallowView(root));
+  const response = envelope.kind === 'ok' ? envelope.response : null;
+  const rawRecords =
+    envelope.kind === 'ok' ? findRecordsArray(envelope.response, envelope.messageType) : null;
+  const recordsKey =
+    response === null || rawRecords === null
+      ? undefined
+      : Object.keys(response).find((key) => response[key] === rawRecords);
+  const elements = parseElements(trimmed, scan, recordsKey, normalizer);
+  if (elements === null) return fallback('syntax');
+  if (countMembers(root) + elements.members !== scan.memberCount) return fallback('duplicate-keys');
+  const { records, rejects, receivedCount } = elements;
+
   const done = (outcome: BodyOutcome<ParsedPage>): DigitSafeParse => ({ parser: 'digit-safe', outcome });
   if (envelope.kind === 'error') {
     return done({ kind: 'api_error', errorCode: envelope.errorCode, errorMessage: envelope.errorMessage });
   }
   if (envelope.kind === 'invalid') return done({ kind: 'invalid', reason: envelope.reason });
-  const { response, messageType } = envelope;
-  const total = readCount(response['total']);
+  const total = readCount(envelope.response['total']);
   if (total === null)
     return done({ kind: 'invalid', reason: 'message_response.total is missing or not a count' });
-  const limit = readCount(response['limit']) ?? request.pageSize;
-  const page = readCount(response['page']) ?? request.page;
+  const limit = readCount(envelope.response['limit']) ?? request.pageSize;
+  const page = readCount(envelope.response['page']) ?? request.page;
   if (limit === 0) return done({ kind: 'invalid', reason: 'message_response.limit is 0' });
-  const rawRecords = findRecordsArray(response, messageType);
   if (rawRecords === null) return done({ kind: 'invalid', reason: 'JSON without a records array' });
-  const recordsKey = Object.keys(response).find((key) => response[key] === rawRecords);
-  const spans = recordsKey === undefined ? undefined : scan.spans.get(recordsKey);
-  if (recordsKey === undefined || spans?.length !== rawRecords.length * 2) return fallback('records-span');
-
-  const records: SystemRecord[] = [];
-  const rejects: RejectedRecord[] = [];
-  rawRecords.forEach((raw, index) => {
-    const rawJson = trimmed.slice(spans[index * 2], spans[index * 2 + 1]);
-    const result = normalizer(raw, index, rawJson);
-    if (result.kind === 'ok') records.push(result.record);
-    else rejects.push(result.reject);
-  });
+  if (recordsKey === undefined || !scan.spans.has(recordsKey)) return fallback('records-span');
   const ids = records.map((record) => record.resource_id);
   return done({
     kind: 'parsed',
-    value: { page, limit, total, records, ids, rejects, receivedCount: rawRecords.length, recordsKey },
+    value: { page, limit, total, records, ids, rejects, receivedCount, recordsKey },
   });
 }
 
