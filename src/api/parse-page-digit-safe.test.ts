@@ -142,6 +142,17 @@ describe('unusual input: falls back to the lossless path or gives its output', (
     ['a trailing comma', '{"message_response":{"total":1,"scandetails":[{"resource_id":1},]}}'],
     ['a leading comma', '{"message_response":{"total":1,"scandetails":[,{"resource_id":1}]}}'],
     ['a lone comma', '{"message_response":{"total":0,"scandetails":[,]}}'],
+    // Records are parsed 25 at a time (D136): what lies between two groups is checked on its own.
+    [
+      'two commas between the 25th and the 26th record',
+      page(
+        `${Array.from({ length: 25 }, (_, i) => `{"resource_id":${i + 1}}`).join(',')},,{"resource_id":26}`,
+      ),
+    ],
+    [
+      '30 records across two groups',
+      page(Array.from({ length: 30 }, (_, i) => `{"resource_id":5254900000018${6000 + i}}`).join(' ,\n')),
+    ],
     [
       'a no-break space between records',
       '{"message_response":{"total":2,"scandetails":[{"resource_id":1},\u00a0{"resource_id":2}]}}',

@@ -63,21 +63,14 @@ const JSON_SPACE = /^[ \t\n\r]*,[ \t\n\r]*$/;
 
 type Scanned = Extract<ScanResult, { kind: 'scanned' }>;
 
-/**
- * The body with the elements of every array under message_response cut out (each array left empty), ready
- * for JSON.parse; null when the text between two elements is not a single comma (JSON.parse of the whole
- * body would have refused it, and the pieces alone cannot tell).
- */
-function envelopeText(text: string, scan: Scanned): string | null {
+/** The body with the elements of every array under message_response cut out (each array left empty). */
+function envelopeText(text: string, scan: Scanned): string {
   const pieces: string[] = [];
   let copied = 0;
   for (const spans of scan.spans.values()) {
     const first = spans[0];
     const last = spans[spans.length - 1];
     if (first === undefined || last === undefined) continue;
-    for (let index = 1; index + 1 < spans.length; index += 2) {
-      if (!JSON_SPACE.test(text.slice(spans[index], spans[index + 1]))) return null;
-    }
     pieces.push(quoteUnsafe(text, copied, first, scan.unsafe));
     copied = last;
   }
@@ -90,8 +83,6 @@ interface Elements {
   members: number;
   records: SystemRecord[];
   rejects: RejectedRecord[];
-  /** Elements of the records array. */
-  receivedCount: number;
 }
 
 /** Elements per JSON.parse call: one call for a page of 25, and a page of 1000 never as one tree. */
@@ -100,7 +91,8 @@ const ELEMENTS_PER_PARSE = 25;
 /**
  * Parses every element of every array under message_response (JSON.parse of the whole body would have
  * checked them all), ELEMENTS_PER_PARSE at a time as one array, and normalises those of `recordsKey` at
- * once, while each tree is young. Null when a group does not parse as exactly its elements.
+ * once, while each tree is young. JSON.parse checks what lies between the elements of a group; between
+ * two groups it must be a single comma. Null when either fails, or a group is not exactly its elements.
  */
 function parseElements(
   text: string,
@@ -108,13 +100,13 @@ function parseElements(
   recordsKey: string | undefined,
   normalizer: RecordNormalizer,
 ): Elements | null {
-  const elements: Elements = { members: 0, records: [], rejects: [], receivedCount: 0 };
+  const elements: Elements = { members: 0, records: [], rejects: [] };
   for (const [key, spans] of scan.spans) {
     const count = spans.length / 2;
     const isRecords = key === recordsKey;
-    if (isRecords) elements.receivedCount = count;
     for (let first = 0; first < count; first += ELEMENTS_PER_PARSE) {
       const last = Math.min(first + ELEMENTS_PER_PARSE, count) - 1;
+      if (first > 0 && !JSON_SPACE.test(text.slice(spans[first * 2 - 1], spans[first * 2]))) return null;
       let group: unknown;
       try {
         group = JSON.parse(
@@ -160,26 +152,23 @@ export function parseScanDetailsPageDetailed(
   if (trimmed.includes('\uFFFD')) return fallback('replacement-character');
   const scan = scanDigitSafe(trimmed);
   if (scan.kind === 'fallback') return fallback(scan.reason);
-  const envelopeJson = envelopeText(trimmed, scan);
-  if (envelopeJson === null) return fallback('syntax');
   let root: unknown;
   try {
-    root = JSON.parse(envelopeJson);
+    root = JSON.parse(envelopeText(trimmed, scan));
   } catch {
     return fallback('syntax');
   }
   const envelope = readEnvelope(shallowView(root));
-  const response = envelope.kind === 'ok' ? envelope.response : null;
   const rawRecords =
     envelope.kind === 'ok' ? findRecordsArray(envelope.response, envelope.messageType) : null;
   const recordsKey =
-    response === null || rawRecords === null
+    envelope.kind !== 'ok' || rawRecords === null
       ? undefined
-      : Object.keys(response).find((key) => response[key] === rawRecords);
+      : Object.keys(envelope.response).find((key) => envelope.response[key] === rawRecords);
   const elements = parseElements(trimmed, scan, recordsKey, normalizer);
   if (elements === null) return fallback('syntax');
   if (countMembers(root) + elements.members !== scan.memberCount) return fallback('duplicate-keys');
-  const { records, rejects, receivedCount } = elements;
+  const { records, rejects } = elements;
 
   const done = (outcome: BodyOutcome<ParsedPage>): DigitSafeParse => ({ parser: 'digit-safe', outcome });
   if (envelope.kind === 'error') {
@@ -193,7 +182,9 @@ export function parseScanDetailsPageDetailed(
   const page = readCount(envelope.response['page']) ?? request.page;
   if (limit === 0) return done({ kind: 'invalid', reason: 'message_response.limit is 0' });
   if (rawRecords === null) return done({ kind: 'invalid', reason: 'JSON without a records array' });
-  if (recordsKey === undefined || !scan.spans.has(recordsKey)) return fallback('records-span');
+  const recordSpans = recordsKey === undefined ? undefined : scan.spans.get(recordsKey);
+  if (recordsKey === undefined || recordSpans === undefined) return fallback('records-span');
+  const receivedCount = recordSpans.length / 2;
   const ids = records.map((record) => record.resource_id);
   return done({
     kind: 'parsed',
