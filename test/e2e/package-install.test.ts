@@ -52,11 +52,18 @@ function packedPaths(stdout: string): string[] {
   return (entry?.files ?? []).map((file) => file.path).sort();
 }
 
-/** A shipped file is the licence, the README, package.json, a systemd unit, or the build of a production source. */
+/** The files scripts/bundle-entry.sh writes beside dist/main.js: the shared chunk and one per dynamic import. */
+const BUNDLE_CHUNK = /^dist\/(chunk|pg-store|simulator)-[A-Z0-9]{8}\.js$/;
+
+/**
+ * A shipped file is the licence, the README, package.json, a systemd unit, a chunk of the bundled entry,
+ * or the build of a production source.
+ */
 function unexpectedFiles(paths: readonly string[]): string[] {
   const fixed = new Set(['LICENSE', 'README.md', 'package.json']);
   return paths.filter((path) => {
     if (fixed.has(path) || /^deploy\/systemd\/pmp-extractor@\.(service|timer)$/.test(path)) return false;
+    if (BUNDLE_CHUNK.test(path)) return false;
     const source = /^dist\/(.+)\.js$/.exec(path)?.[1];
     if (source === undefined || source.endsWith('.test') || source === 'simulator/test-kit') return true;
     return !existsSync(join(ROOT, 'src', `${source}.ts`));
