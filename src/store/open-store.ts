@@ -4,6 +4,7 @@ import { ensureParentDir, preparePrivateDbFile } from './file-modes.ts';
 import { assertCompatibleSystemsTable } from './compatibility.ts';
 import { migrate } from './migrate.ts';
 import { assertIntact, assertKnownSchemaVersion, isBusyError } from './open-checks.ts';
+import { PASS_SYNCHRONOUS } from './publish.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 import { hasSchemaObject } from './schema-tools.ts';
@@ -44,6 +45,9 @@ export function openStore(options: OpenStoreOptions): Store {
     // D72: checkpoint the WAL every 4000 pages (16 MB), not 1000: a page rewritten by several commits
     // between two checkpoints is copied into the database file once.
     db.pragma('wal_autocheckpoint = 4000');
+    // D138: no fsync at each commit of the pass (a power loss may roll back its last commits, rows and
+    // checkpoint together, and the next run reads those pages again); publishing syncs (publish.ts).
+    db.pragma(`synchronous = ${PASS_SYNCHRONOUS}`);
     db.pragma('foreign_keys = ON');
     migrate(db);
     return new SqliteStore(db);

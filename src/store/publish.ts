@@ -100,6 +100,14 @@ export interface Publisher {
 }
 
 /**
+ * PRAGMA synchronous of a connection that writes (D138): NORMAL while a pass commits its pages (in WAL
+ * mode the WAL is synced at each checkpoint, not at each commit), FULL for the transaction that
+ * publishes a pass (its commit syncs the WAL, and with it every earlier commit).
+ */
+export const PASS_SYNCHRONOUS = 'NORMAL';
+const PUBLISH_SYNCHRONOUS = 'FULL';
+
+/**
  * A read-only connection to a file from before migration 12 has no system_changes table: it counts
  * nothing, and could not publish anyway.
  */
@@ -121,7 +129,15 @@ export function createPublisher(
     publishSnapshot(sql, movePendingRows, snapshotId, nowMs, durationMs),
   );
   return {
-    publish: (snapshotId, nowMs, durationMs) => publishTx.immediate(snapshotId, nowMs, durationMs),
+    publish: (snapshotId, nowMs, durationMs) => {
+      // D138: the commit that publishes is on disk before the run reports it (exit 0, Slack, metrics).
+      db.pragma(`synchronous = ${PUBLISH_SYNCHRONOUS}`);
+      try {
+        return publishTx.immediate(snapshotId, nowMs, durationMs);
+      } finally {
+        db.pragma(`synchronous = ${PASS_SYNCHRONOUS}`);
+      }
+    },
     counts: (snapshotId) => countChanges(sql.counts, snapshotId),
   };
 }
