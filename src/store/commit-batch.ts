@@ -10,6 +10,7 @@ import { toSqlTime } from './sql-time.ts';
 import type { Statements } from './statements.ts';
 import type { Checkpoint, CommitBatch, CommitResult } from './store.ts';
 import { writePage } from './write-page.ts';
+import type { PendingEncoder } from './pending-encoding.ts';
 
 export type CheckpointFields = Omit<Checkpoint, 'snapshot_id' | 'updated_at_ms'>;
 
@@ -45,6 +46,7 @@ export function commitBatch(
   batch: CommitBatch,
   storedBefore: number,
   settle: (snapshotId: number, lookups: CommitBatch['lookups'] & object, nowSql: string) => void,
+  encoder: PendingEncoder | null,
 ): CommitResult {
   const { snapshot_id: snapshotId, nowMs } = batch;
   if (sql.snapshotExists.get(snapshotId) === undefined) throw unknownSnapshot(snapshotId);
@@ -53,7 +55,8 @@ export function commitBatch(
   let deleted = 0;
   for (const id of batch.staleIds ?? []) deleted += sql.deleteSystem.run(snapshotId, id).changes;
   const newSystems = countNewSystems(sql, batch);
-  for (const { page, systems } of batch.pages) writePage(sql, snapshotId, page, systems, now);
+  encoder?.begin(snapshotId);
+  for (const { page, systems } of batch.pages) writePage(sql, snapshotId, page, systems, now, encoder);
   if (batch.lookups !== undefined && batch.lookups.length > 0) settle(snapshotId, batch.lookups, now);
   for (const gap of batch.gaps) {
     // A page recorded again is open again; its retry_sweeps count is kept.

@@ -161,7 +161,7 @@ describe('a database the legacy tooling created', () => {
       version: number;
       description: string;
     }[];
-    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
     expect(versions[0]?.description).toBe('Initial schema - PMP configuration extractor v1.0');
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();

@@ -24,7 +24,7 @@ import {
 } from './schema-extractor.ts';
 import { migrateRawParts, RAW_PARTS_VERSION } from './migrate-raw.ts';
 import { migratePublishing, PUBLISH_VERSION } from './schema-changes.ts';
-import { migratePending } from './schema-pending.ts';
+import { migratePending, migratePendingEncoding } from './schema-pending.ts';
 import { LOOKUPS_VERSION, migrateLookups } from './schema-lookups.ts';
 import { DASHBOARD_VIEWS, DASHBOARD_VIEWS_VERSION } from './schema-views.ts';
 import { addMissingColumns, ensureUniqueKey } from './schema-tools.ts';
@@ -131,6 +131,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 13,
     description: 'pending_systems: the rows of the pass in progress, moved to systems at publish (D134)',
     up: migratePending,
+  },
+  {
+    version: 14,
+    description: 'pending_systems.encoded and pending_strings: pending rows stored smaller (D139)',
+    up: migratePendingEncoding,
   },
 ];
 

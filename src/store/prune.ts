@@ -48,11 +48,14 @@ function pruneSnapshots(db: Database.Database, keep: number): PruneResult {
   // A pass left unfinished (a --reset started another) keeps its rows in pending_systems (D134).
   const deletePending = db.prepare('DELETE FROM pending_systems WHERE snapshot_id = ?');
   const deleteParts = db.prepare('DELETE FROM system_raw_parts WHERE snapshot_id = ?');
+  // And the dictionary of its pending rows (D139).
+  const deleteStrings = db.prepare('DELETE FROM pending_strings WHERE snapshot_id = ?');
   let systems = 0;
   let parts = 0;
   for (const id of ids) {
     systems += deleteSystems.run(id).changes + deletePending.run(id).changes;
     parts += deleteParts.run(id).changes;
+    deleteStrings.run(id);
   }
   const pageBytes = db.pragma('page_size', { simple: true }) as number;
   const freeBefore = db.pragma('freelist_count', { simple: true }) as number;

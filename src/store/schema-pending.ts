@@ -5,13 +5,15 @@
  * (resource_name, ip_address and the time columns are in random order: at 100,000 systems a commit
  * rewrote about 1,100 index pages). At publish the rows move into `systems` in one statement, in the
  * order they were first stored, so each downstream index is written once per pass, and `systems`
- * never holds half a pass. Columns: those of `systems` that this tool writes.
+ * never holds half a pass. Columns: those of `systems` that this tool writes, plus `encoded` (migration 14,
+ * D139: copies and shared text stored smaller, decoded by the move).
  */
 import type Database from 'better-sqlite3';
-import { hasSchemaObject } from './schema-tools.ts';
+import { addMissingColumns, hasSchemaObject } from './schema-tools.ts';
 import { CHECKPOINT_WRITER, RAW_REF_COLUMNS } from './schema-extractor.ts';
 import { SYSTEM_COLUMN_DECLARATIONS } from './system-columns.ts';
 import { SYSTEM_ROW_COLUMNS } from './system-upsert.ts';
+import { CREATE_PENDING_STRINGS, decodedColumn } from './pending-encoding.ts';
 
 /** The declared type of each column `systems` has (the downstream list, D7, and our additions). */
 const COLUMN_TYPES: ReadonlyMap<string, string> = new Map([
@@ -46,6 +48,20 @@ export function pendingTableOf(db: Database.Database): PendingTable {
   return hasSchemaObject(db, 'table', 'pending_systems') ? 'pending_systems' : 'systems';
 }
 
+/** Whether pending rows carry D139's `encoded` mask (false on a read-only file from before migration 14). */
+export function pendingIsEncoded(db: Database.Database): boolean {
+  return (
+    db.prepare("SELECT 1 FROM pragma_table_info('pending_systems') WHERE name = 'encoded'").get() !==
+    undefined
+  );
+}
+
+/** Migration 14 (D139): the mask column and the snapshot's dictionary of strings. */
+export function migratePendingEncoding(db: Database.Database): void {
+  addMissingColumns(db, 'pending_systems', [['encoded', 'INTEGER']]);
+  db.exec(CREATE_PENDING_STRINGS);
+}
+
 /**
  * Rows moved per statement at publish (D135): the pages freed by deleting one chunk from
  * pending_systems are reused by the next chunk's inserts into systems, so the file never holds both
@@ -69,21 +85,26 @@ export interface PendingMoveSql {
   range: string;
   move: string;
   clear: string;
+  /** The snapshot's dictionary (D139), deleted once its rows have moved; null without one. */
+  clearStrings: string | null;
 }
 
 /**
  * Moving the rows of `@snapshot` into `systems` and clearing them (publish, inside its transaction);
  * null with the old layout, which has nothing to move (a read-only connection never publishes anyway).
  */
-export function pendingMoves(table: PendingTable): PendingMoveSql | null {
+export function pendingMoves(table: PendingTable, encoded: boolean): PendingMoveSql | null {
   if (table === 'systems') return null;
   const chunk = 'snapshot_id = @snapshot AND pending_id >= @from AND pending_id < @to';
+  // D139: each column as stored, or as decoded from the row's mask.
+  const selected = encoded ? SYSTEM_ROW_COLUMNS.map(decodedColumn).join(', ') : ROW_COLUMNS;
   return {
     range: `SELECT MIN(pending_id) AS first, MAX(pending_id) AS last FROM pending_systems
       WHERE snapshot_id = @snapshot`,
     move: `INSERT INTO systems (${ROW_COLUMNS})
-      SELECT ${ROW_COLUMNS} FROM pending_systems WHERE ${chunk} ORDER BY pending_id`,
+      SELECT ${selected} FROM pending_systems p WHERE ${chunk} ORDER BY pending_id`,
     clear: `DELETE FROM pending_systems WHERE ${chunk}`,
+    clearStrings: encoded ? 'DELETE FROM pending_strings WHERE snapshot_id = @snapshot' : null,
   };
 }
 

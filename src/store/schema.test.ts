@@ -160,11 +160,11 @@ describe('schema (downstream tables and checkpoint/gap tables, D7)', () => {
     expect([...columns(db, 'token_requests').keys()]).toEqual(['requested_at_ms']);
   });
 
-  it('records schema versions 1..12 and migrates idempotently', () => {
+  it('records schema versions 1..14 and migrates idempotently', () => {
     const db = freshDb();
     migrate(db);
     const versions = db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all();
-    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
   });
 
   it('creates system_changes with the D11 columns, its CHECK and indexes (D112)', () => {

@@ -4,6 +4,7 @@ import { guarded } from './db-error.ts';
 import { readLastRun, writeLastRun } from './last-run.ts';
 import { toCheckpoint, toGapRow, toPublished, toSnapshotInfo } from './rows.ts';
 import type { CheckpointRow, GapDbRow, PublishedRow, SnapshotRow } from './rows.ts';
+import { createPendingEncoder } from './pending-encoding.ts';
 import { pruneInTransaction } from './prune.ts';
 import { createPublisher, type Publisher } from './publish.ts';
 import type { ChangeCounts, PublishResult } from './publish-types.ts';
@@ -48,6 +49,7 @@ export class SqliteStore extends RemovalCandidateStore implements Store {
     registerRawFunctions(db);
     const sql = guarded('Cannot prepare the store statements', () => prepareStatements(db));
     this.#sql = sql;
+    const encoder = sql.pendingEncoded ? createPendingEncoder(db) : null;
     this.#createSnapshotTx = db.transaction((nowMs: number) => {
       const id = Number(sql.insertSnapshot.run(toSqlTime(nowMs)).lastInsertRowid);
       writeCheckpoint(sql, id, nowMs, emptyCheckpoint(0, 0));
@@ -65,6 +67,7 @@ export class SqliteStore extends RemovalCandidateStore implements Store {
         (id, lookups, now) => {
           this.settleLookups(id, lookups, now);
         },
+        encoder,
       ),
     );
     this.#publisher = createPublisher(db, movePendingRows.bind(null, sql));

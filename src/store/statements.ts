@@ -1,6 +1,6 @@
 /** Every statement the store runs, prepared once per connection (better-sqlite3 caches the plan). */
 import type Database from 'better-sqlite3';
-import { pendingMoves, pendingTableOf } from './schema-pending.ts';
+import { pendingIsEncoded, pendingMoves, pendingTableOf } from './schema-pending.ts';
 import { upsertSystemSql } from './system-upsert.ts';
 
 /** Token requests older than this are pruned: the Zoho window is 10 minutes, a day is plenty. */
@@ -27,7 +27,9 @@ export function prepareStatements(db: Database.Database) {
   const completedAt = hasColumn(db, 'snapshots', 'completed_at') ? 's.completed_at' : 'NULL';
   // The pass in progress (D134); a read-only file from before migration 13 kept it in systems.
   const pending = pendingTableOf(db);
-  const moves = pendingMoves(pending);
+  // D139: pending rows carry a mask, except on a read-only file from before migration 14.
+  const encoded = pending === 'pending_systems' && pendingIsEncoded(db);
+  const moves = pendingMoves(pending, encoded);
   const order = pending === 'systems' ? 'system_id' : 'pending_id';
   return {
     currentSnapshot: sql(
@@ -59,9 +61,17 @@ export function prepareStatements(db: Database.Database) {
     setPreviousCoverage: sql(
       'UPDATE extraction_checkpoints SET previous_coverage_pct = ? WHERE snapshot_id = ?',
     ),
-    upsertSystem: sql(upsertSystemSql(pending)),
+    upsertSystem: sql(upsertSystemSql(pending, encoded)),
+    pendingEncoded: encoded,
     pendingMove:
-      moves === null ? null : { range: sql(moves.range), move: sql(moves.move), clear: sql(moves.clear) },
+      moves === null
+        ? null
+        : {
+            range: sql(moves.range),
+            move: sql(moves.move),
+            clear: sql(moves.clear),
+            clearStrings: moves.clearStrings === null ? null : sql(moves.clearStrings),
+          },
     deleteSystem: sql(`DELETE FROM ${pending} WHERE snapshot_id = ? AND resource_id = ?`),
     rawPartsOfPage: sql(
       'SELECT part, raw_size, data FROM system_raw_parts WHERE snapshot_id = ? AND page_num = ?',

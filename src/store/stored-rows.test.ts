@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { coveragePct } from './rows.ts';
 import { openStore } from './open-store.ts';
 import { registerRawFunctions } from './raw-parts.ts';
+import { decodedPendingRows } from './pending-encoding.ts';
 import type { Store, SystemColumnValues, SystemRecord } from './store.ts';
 import { pageCommit } from '../../test/support/commit-batch.ts';
 import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
@@ -40,9 +41,15 @@ function system(id: string, columns: SystemColumnValues = {}): SystemRecord {
   };
 }
 
-/** The row of the pass in progress (D134: pending_systems until the pass is published). */
+/**
+ * The row of the pass in progress (D134: pending_systems until the pass is published), its columns
+ * decoded (D139).
+ */
 const row = (id: string) =>
-  reader.prepare('SELECT * FROM pending_systems WHERE resource_id = ?').get(id) as Record<string, unknown>;
+  reader.prepare(`SELECT * FROM (${decodedPendingRows()}) WHERE resource_id = ?`).get(id) as Record<
+    string,
+    unknown
+  >;
 
 describe('stored systems rows', () => {
   it('keeps system_id and created_at on upsert; refreshes data, updated_at and source_page', async () => {

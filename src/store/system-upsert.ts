@@ -36,13 +36,18 @@ const UPDATED_COLUMNS = SYSTEM_ROW_COLUMNS.filter(
   (name) => !['snapshot_id', 'resource_id', 'created_at'].includes(name),
 );
 
-/** Into the pass's own table (pending_systems, D134); its rows reach `systems` at publish. */
-export function upsertSystemSql(table: string): string {
+/**
+ * Into the pass's own table (pending_systems, D134); its rows reach `systems` at publish. `encoded`: the
+ * row ends with D139's mask, one more parameter.
+ */
+export function upsertSystemSql(table: string, encoded: boolean): string {
+  const columns = encoded ? [...SYSTEM_ROW_COLUMNS, 'encoded'] : SYSTEM_ROW_COLUMNS;
+  const updated = encoded ? [...UPDATED_COLUMNS, 'encoded'] : UPDATED_COLUMNS;
   return (
-    `INSERT INTO ${table} (${SYSTEM_ROW_COLUMNS.join(', ')}) ` +
-    `VALUES (${SYSTEM_ROW_COLUMNS.map(() => '?').join(', ')}) ` +
+    `INSERT INTO ${table} (${columns.join(', ')}) ` +
+    `VALUES (${columns.map(() => '?').join(', ')}) ` +
     'ON CONFLICT(snapshot_id, resource_id) DO UPDATE SET ' +
-    UPDATED_COLUMNS.map((name) => `${name} = excluded.${name}`).join(', ')
+    updated.map((name) => `${name} = excluded.${name}`).join(', ')
   );
 }
 

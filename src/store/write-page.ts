@@ -8,6 +8,7 @@ import { packRawRecords, unpackRawPart } from './raw-parts.ts';
 import type { Statements } from './statements.ts';
 import type { SystemRecord } from './store.ts';
 import { systemParams } from './system-upsert.ts';
+import type { PendingEncoder } from './pending-encoding.ts';
 
 interface StoredRef {
   resource_id: string;
@@ -28,6 +29,7 @@ export function writePage(
   page: number,
   systems: readonly SystemRecord[],
   nowSql: string,
+  encoder: PendingEncoder | null,
 ): void {
   const carried = carryOver(sql, snapshotId, page, systems);
   const records = systems.map((system) => Buffer.from(system.raw_json, 'utf8'));
@@ -35,7 +37,11 @@ export function writePage(
   for (const part of parts) sql.insertRawPart.run(snapshotId, page, part.part, part.rawSize, part.data);
   for (const [index, system] of systems.entries()) {
     const ref = refs[index];
-    if (ref !== undefined) sql.upsertSystem.run(systemParams(snapshotId, page, system, ref, nowSql));
+    if (ref === undefined) continue;
+    const params: (string | number | bigint | null)[] = systemParams(snapshotId, page, system, ref, nowSql);
+    // D139: the pending row stored smaller, its mask as the last parameter.
+    if (encoder !== null) params.push(encoder.encode(params));
+    sql.upsertSystem.run(params);
   }
   for (const [index, entry] of carried.entries()) {
     const ref = refs[systems.length + index];

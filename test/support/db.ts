@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import { rawJsonFrom } from '../../src/store/schema-extractor.ts';
+import { decodedPendingRows } from '../../src/store/pending-encoding.ts';
 
 /**
  * The sqlite3 shell's sqlar_uncompress, as any other SQLite client registers it to read the view
@@ -22,7 +23,7 @@ function registerSqlarUncompress(db: Database.Database): void {
 export function storedSystems(columns: string, where = 'TRUE'): string {
   // Each row also carries stored_stage and stored_n, its place in that order.
   return `SELECT * FROM (
-      SELECT ${columns}, 0 AS stored_stage, pending_id AS stored_n FROM pending_systems WHERE ${where}
+      SELECT ${columns}, 0 AS stored_stage, pending_id AS stored_n FROM (${decodedPendingRows()}) WHERE ${where}
       UNION ALL SELECT ${columns}, 1, system_id FROM systems WHERE ${where})
     ORDER BY stored_stage, stored_n`;
 }
