@@ -75,6 +75,14 @@ const DICTIONARY: readonly Encoded[] = DICTIONARY_COLUMNS.map((column, index) =>
   bit: 1 << (COPY_COLUMNS.length + index),
 }));
 
+// A name above that is not a column of the row would encode nothing and decode nothing: fail at load.
+for (const index of [
+  ...COPIES.flatMap((copy) => [copy.at, copy.source]),
+  ...DICTIONARY.map((entry) => entry.at),
+]) {
+  if (index < 0) throw new Error('pending-encoding: a listed column is not in SYSTEM_ROW_COLUMNS');
+}
+
 /** The SELECT expression that gives column `name` of the pending row `p` back. */
 export function decodedColumn(name: string): string {
   const copy = COPY_COLUMNS.findIndex(([column]) => column === name);
