@@ -48,14 +48,6 @@ export function pendingTableOf(db: Database.Database): PendingTable {
   return hasSchemaObject(db, 'table', 'pending_systems') ? 'pending_systems' : 'systems';
 }
 
-/** Whether pending rows carry D139's `encoded` mask (false on a read-only file from before migration 14). */
-export function pendingIsEncoded(db: Database.Database): boolean {
-  return (
-    db.prepare("SELECT 1 FROM pragma_table_info('pending_systems') WHERE name = 'encoded'").get() !==
-    undefined
-  );
-}
-
 /** Migration 14 (D139): the mask column and the snapshot's dictionary of strings. */
 export function migratePendingEncoding(db: Database.Database): void {
   addMissingColumns(db, 'pending_systems', [['encoded', 'INTEGER']]);

@@ -24,16 +24,15 @@ export function movePendingRows(sql: Statements, snapshotId: number, chunkOverri
   const moves = sql.pendingMove;
   if (moves === null) return;
   const { first, last } = moves.range.get({ snapshot: snapshotId }) as PendingRange;
-  if (first === null || last === null) {
-    moves.clearStrings?.run({ snapshot: snapshotId });
-    return;
+  if (first !== null && last !== null) {
+    const chunkRows = chunkOverride ?? moveChunkRows(last - first + 1);
+    for (let from = first; from <= last; from += chunkRows) {
+      const chunk = { snapshot: snapshotId, from, to: from + chunkRows };
+      moves.move.run(chunk);
+      moves.clear.run(chunk);
+    }
   }
-  const chunkRows = chunkOverride ?? moveChunkRows(last - first + 1);
-  for (let from = first; from <= last; from += chunkRows) {
-    const chunk = { snapshot: snapshotId, from, to: from + chunkRows };
-    moves.move.run(chunk);
-    moves.clear.run(chunk);
-  }
+  // D139: the dictionary goes with the rows it decoded (also when none were left).
   moves.clearStrings?.run({ snapshot: snapshotId });
 }
 

@@ -1,6 +1,6 @@
 /** Every statement the store runs, prepared once per connection (better-sqlite3 caches the plan). */
 import type Database from 'better-sqlite3';
-import { pendingIsEncoded, pendingMoves, pendingTableOf } from './schema-pending.ts';
+import { pendingMoves, pendingTableOf } from './schema-pending.ts';
 import { upsertSystemSql } from './system-upsert.ts';
 
 /** Token requests older than this are pruned: the Zoho window is 10 minutes, a day is plenty. */
@@ -28,7 +28,7 @@ export function prepareStatements(db: Database.Database) {
   // The pass in progress (D134); a read-only file from before migration 13 kept it in systems.
   const pending = pendingTableOf(db);
   // D139: pending rows carry a mask, except on a read-only file from before migration 14.
-  const encoded = pending === 'pending_systems' && pendingIsEncoded(db);
+  const encoded = pending === 'pending_systems' && hasColumn(db, 'pending_systems', 'encoded');
   const moves = pendingMoves(pending, encoded);
   const order = pending === 'systems' ? 'system_id' : 'pending_id';
   return {

@@ -28,10 +28,6 @@ function importsOf(name: string, pattern: RegExp): string[] {
   return [...readFileSync(join(DIST, name), 'utf8').matchAll(pattern)].map((match) => match[1] ?? '');
 }
 
-function pgStoreHash(): string {
-  return (outputFiles().find((name) => name.startsWith('pg-store-')) ?? '').slice('pg-store-'.length);
-}
-
 describe('the bundled entry', () => {
   it('is main.js, one shared chunk and one file per dynamic import (pg-store, simulator)', () => {
     const names = outputFiles().map((name) => name.replace(/-[A-Z0-9]{8}\.js$/, '-*.js'));
@@ -54,7 +50,8 @@ describe('the bundled entry', () => {
     // Where they are used, they are still loaded: by a dynamic import in the entry.
     const dynamic = importsOf('main.js', ANY_IMPORT);
     for (const lazy of ['prom-client', 'cli-progress']) expect(dynamic).toContain(lazy);
-    expect(importsOf('pg-store-' + pgStoreHash(), STATIC_IMPORT)).toContain('pg');
+    const pgStore = outputFiles().find((name) => name.startsWith('pg-store-')) ?? 'pg-store-*.js';
+    expect(importsOf(pgStore, STATIC_IMPORT)).toContain('pg');
   });
 
   it('reaches no module of tsc’s per-module output but heap-tuning.js', () => {
