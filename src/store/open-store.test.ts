@@ -3,7 +3,7 @@ import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isExtractorError } from '../platform/index.ts';
-import { openStore, openStoreReadOnly } from './open-store.ts';
+import { NEW_FILE_PAGE_BYTES, openStore, openStoreReadOnly } from './open-store.ts';
 import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
 
 let dir: string;
@@ -48,6 +48,38 @@ describe('openStore', () => {
     expect(mode(path)).toBe(0o600);
     // A clean close removes the WAL; if it survived, it must be private too.
     if (existsSync(`${path}-wal`)) expect(mode(`${path}-wal`)).toBe(0o600);
+  });
+
+  it('gives a new file 2 KiB pages and leaves an existing file its page size (D140)', async () => {
+    const fresh = join(dir, 'fresh.db');
+    await openStore({ path: fresh }).close();
+    const older = join(dir, 'older.db');
+    const legacy = new Database(older);
+    legacy.exec('CREATE TABLE other_tool (x)');
+    legacy.close();
+    await openStore({ path: older }).close();
+    const pageBytes = (path: string): unknown => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return db.pragma('page_size', { simple: true });
+      } finally {
+        db.close();
+      }
+    };
+    expect(NEW_FILE_PAGE_BYTES).toBe(2048);
+    expect(pageBytes(fresh)).toBe(NEW_FILE_PAGE_BYTES);
+    expect(pageBytes(older)).toBe(4096);
+    // The README's recipe for an older file (no extractor running): WAL mode keeps the page size, so
+    // the file leaves it for the VACUUM and the next open switches back.
+    const convert = new Database(older);
+    convert.exec(
+      'PRAGMA journal_mode = DELETE; PRAGMA page_size = 2048; PRAGMA auto_vacuum = INCREMENTAL; VACUUM;',
+    );
+    convert.close();
+    const store = openStore({ path: older });
+    await store.createSnapshot(Date.UTC(2026, 0, 1));
+    await store.close();
+    expect(pageBytes(older)).toBe(2048);
   });
 
   it('turns on WAL and the busy timeout', async () => {

@@ -58,14 +58,17 @@ function pruneSnapshots(db: Database.Database, keep: number): PruneResult {
     deleteStrings.run(id);
   }
   const pageBytes = db.pragma('page_size', { simple: true }) as number;
-  const freeBefore = db.pragma('freelist_count', { simple: true }) as number;
+  // Given back = the pages the file loses, free pages and the pointer-map pages that tracked them
+  // (one per page_size / 5 pages: at 2 KiB pages, D140, one per 409).
+  const pagesBefore = db.pragma('page_count', { simple: true }) as number;
   if (db.pragma('auto_vacuum', { simple: true }) === AUTO_VACUUM_INCREMENTAL) db.pragma('incremental_vacuum');
+  const pagesAfter = db.pragma('page_count', { simple: true }) as number;
   const freeAfter = db.pragma('freelist_count', { simple: true }) as number;
   return {
     snapshots_pruned: ids.length,
     systems_deleted: systems,
     raw_parts_deleted: parts,
-    reclaimed_bytes: (freeBefore - freeAfter) * pageBytes,
+    reclaimed_bytes: (pagesBefore - pagesAfter) * pageBytes,
     free_bytes: freeAfter * pageBytes,
   };
 }

@@ -28,6 +28,8 @@ const LIMIT_KB = Math.floor(100e6 / 1024);
 const BLOCK_BYTES = 512;
 /** statfs f_type of a tmpfs (linux/magic.h TMPFS_MAGIC). */
 const TMPFS_MAGIC = 0x01021994;
+/** The database after the pass, at most this many bytes per system (the goal, 1.3 KB). */
+const DB_GOAL_BYTES_PER_SYSTEM = 1300;
 /** Disk writes of the pass, at most this many times the database's final size. */
 const WRITES_LIMIT_RATIO = 3;
 
@@ -49,7 +51,7 @@ afterAll(async () => {
 describe('memory guard', () => {
   // auto: pages of 1000 records, the biggest bodies a pass holds (D74), against a simulator that honours 1000.
   it.each(['25', 'auto'])(
-    `extracts ${SYSTEMS.toLocaleString('en-US')} systems unpaced, PMP_PAGE_SIZE=%s, within 100 MB peak RSS and 3x writes`,
+    `extracts ${SYSTEMS.toLocaleString('en-US')} systems unpaced, PMP_PAGE_SIZE=%s, within 100 MB peak RSS, 3x writes and 1.3 KB per system`,
     async (pageSize) => {
       sim ??= await createSimulator({ profile: 'clean', settings: { systems: SYSTEMS, latencyMs: [0, 0] } });
       const rssFile = join(dir, `maxrss-${pageSize}.txt`);
@@ -76,6 +78,8 @@ describe('memory guard', () => {
       expect(peakKb, `peak RSS ${(peakKb / 1024).toFixed(1)} MiB`).toBeLessThan(LIMIT_KB);
       const dbBytes = sqliteFileBytes(dbPath);
       expect(dbBytes).toBeGreaterThan(SYSTEMS * 1000); // the pass's rows are there
+      // The disk goal, 1.3 KB per system (about 1,272 B here with 2 KiB pages, D140).
+      expect(dbBytes / SYSTEMS, 'bytes per system').toBeLessThanOrEqual(DB_GOAL_BYTES_PER_SYSTEM);
       // Writes to a tmpfs are no block I/O, so ru_oublock stays 0 there and says nothing.
       if (statfsSync(dir).type !== TMPFS_MAGIC) {
         expect(blocks).toBeGreaterThan(0);
