@@ -5,7 +5,7 @@
  */
 import { loggedOutcome, type RunSummary } from '../extract/index.ts';
 import { isExtractorError } from '../platform/index.ts';
-import type { Store } from '../store/index.ts';
+import { DamagedDatabaseError, type Store } from '../store/index.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 import type { ProcessIO } from './io.ts';
 import type { RunDatabase } from './open-store-for.ts';
@@ -31,6 +31,8 @@ export async function recordLastRun(
   const outcome = outcomeOf(end);
   // Deferred by the lock, this run did nothing: the run holding the lock records its own end.
   if (store === null && (outcome === 'deferred' || NO_OPEN_REASONS.has(reason ?? ''))) return;
+  // D142: a file that failed its check is left exactly as it was, this row included.
+  if (end.error instanceof DamagedDatabaseError) return;
   let opened: Store | null = null;
   try {
     opened = store ?? (await database.open(null));

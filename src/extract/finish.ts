@@ -18,6 +18,9 @@ import { deferred, fromPage, summarize } from './run-end.ts';
  */
 export async function finish(ctx: RunContext, failure: PassFailure | null = null): Promise<RunSummary> {
   const { deps, options, log } = ctx;
+  // D142: closing a pass reads the published history (removal candidates, the shrink guard) and then
+  // writes it: check it first, so damage is reported as such and nothing is published into it.
+  if (ctx.position.pass_complete) await deps.store.checkHistory();
   const confirmation = failure === null ? await confirmBeforeClosing(ctx) : CLEAR;
   // A deferred lookup stops the run as a deferred page does: no batch_complete, run_deferred.
   if (confirmation.kind === 'defer') return await deferred(ctx, fromPage(confirmation.result));

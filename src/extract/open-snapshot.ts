@@ -4,6 +4,7 @@
  *   published snapshot is older than the refresh interval (D110): then a new pass starts at page 1;
  * - newest snapshot `partial`: continue it;
  * - none, `failed`, or --reset: start a new pass at page 1 (history is kept).
+ * The complete and the new-pass cases check the published history first (D142).
  */
 import type { EventLogger } from '../platform/index.ts';
 import type { Checkpoint, SnapshotInfo, Store } from '../store/index.ts';
@@ -25,6 +26,8 @@ export async function openSnapshot(args: {
   const current = await store.currentSnapshot();
   const refresh = current?.status === 'success' && (await refreshDue(store, args.refreshAfterMs, nowMs));
   if (current !== null && !args.reset && current.status === 'success' && !refresh) {
+    // D142: a run that reports the published pass complete has read nothing else to find damage in.
+    await store.checkHistory();
     return {
       kind: 'complete',
       snapshot: current,
@@ -32,6 +35,9 @@ export async function openSnapshot(args: {
     };
   }
   if (current === null || args.reset || refresh || current.status === 'failed') {
+    // D142: a new pass is compared with (and published beside) the history: check it once, before
+    // anything is written.
+    await store.checkHistory();
     // An unfinished pass abandoned by --reset is closed, so no reader mistakes it for a pass in progress.
     if (args.reset && current?.status === 'partial') {
       await store.setSnapshotStatus(current.snapshot_id, 'failed', 'superseded by --reset', null);

@@ -95,6 +95,11 @@ export class PgStore implements Store {
     );
   }
 
+  /** D142: nothing to check here; the server keeps its own pages (checksums, WAL). */
+  checkHistory(): Promise<void> {
+    return Promise.resolve();
+  }
+
   publishSnapshot(snapshotId: number, nowMs: number, durationMs: number): Promise<PublishResult> {
     return this.#write(`Cannot publish snapshot ${snapshotId}`, () =>
       living.publishSnapshot(this.#db, this.#s, snapshotId, nowMs, durationMs),

@@ -4,6 +4,7 @@
  */
 export { emptyCheckpoint, unknownSnapshot, type CheckpointFields } from './commit-batch.ts';
 export { openStore, openStoreReadOnly } from './open-store.ts';
+export { DamagedDatabaseError } from './open-checks.ts';
 export { coveragePct } from './rows.ts';
 export { CHECKPOINT_WRITER } from './schema-extractor.ts';
 export { SYSTEM_DATA_COLUMNS, systemColumnValues } from './system-upsert.ts';

@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExtractorError } from '../platform/index.ts';
+import { damageTable } from '../../test/support/db.ts';
 import { databaseError } from './db-error.ts';
-import { LATEST_SCHEMA_VERSION } from './open-checks.ts';
+import { DamagedDatabaseError, LATEST_SCHEMA_VERSION } from './open-checks.ts';
 import { openStore, openStoreReadOnly } from './open-store.ts';
 import type { SystemRecord } from './store.ts';
 
@@ -143,6 +144,74 @@ describe('a damaged database file (D29)', () => {
     await makeDatabase(200);
     await openStore({ path }).close();
     await openStoreReadOnly(path)?.close();
+    expect(countSystems()).toBe(200);
+  });
+});
+
+describe('where the check looks (D142)', () => {
+  /** makeDatabase, then the pass published, so `systems` holds its rows. */
+  async function makePublished(count: number): Promise<void> {
+    await makeDatabase(count);
+    const store = openStore({ path });
+    await store.publishSnapshot(1, T0 + 1000, 1000);
+    await store.close();
+  }
+
+  async function rejection(promise: Promise<unknown>): Promise<DamagedDatabaseError> {
+    const error: unknown = await promise.then(
+      () => null,
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(DamagedDatabaseError);
+    return error as DamagedDatabaseError;
+  }
+
+  it('an open checks the run-state tables; the history is checked by checkHistory and before publishing', async () => {
+    await makePublished(200);
+    damageTable(path, 'systems');
+    const before = sha(path);
+    const store = openStore({ path });
+    try {
+      const error = await rejection(store.checkHistory());
+      expect(error.code).toBe('database_error');
+      expect(error.message).toContain(path);
+      expect(error.message).toContain('quick_check');
+      // Three lines at most, whatever the damage.
+      expect(error.message.split('; ').length).toBeLessThanOrEqual(3);
+      const id = await store.createSnapshot(T0 + 2000);
+      await rejection(store.publishSnapshot(id, T0 + 3000, 1000));
+    } finally {
+      await store.close();
+    }
+    // --status reads everything, so it checks the whole file.
+    expect(errorOf(() => openStoreReadOnly(path)).message).toContain('quick_check');
+    expect(before).not.toBe(sha(path)); // the snapshot row above was written: the open did not refuse
+  });
+
+  it('a damaged run-state table is refused at the open, the file unchanged', async () => {
+    await makePublished(200);
+    damageTable(path, 'extraction_checkpoints');
+    const before = sha(path);
+    expect(errorOf(() => openStore({ path }))).toBeInstanceOf(DamagedDatabaseError);
+    expect(sha(path)).toBe(before);
+  });
+
+  it('a file that is about to migrate gets the whole-file check', async () => {
+    await makePublished(200);
+    damageTable(path, 'systems');
+    const db = new Database(path);
+    db.prepare('DELETE FROM schema_version WHERE version = ?').run(LATEST_SCHEMA_VERSION);
+    db.close();
+    const before = sha(path);
+    expect(errorOf(() => openStore({ path })).message).toContain('quick_check');
+    expect(sha(path)).toBe(before);
+  });
+
+  it('a healthy published file passes every scope', async () => {
+    await makePublished(200);
+    const store = openStore({ path });
+    await expect(store.checkHistory()).resolves.toBeUndefined();
+    await store.close();
     expect(countSystems()).toBe(200);
   });
 });

@@ -3,7 +3,7 @@ import { ExtractorError } from '../platform/index.ts';
 import { ensureParentDir, preparePrivateDbFile } from './file-modes.ts';
 import { assertCompatibleSystemsTable } from './compatibility.ts';
 import { migrate } from './migrate.ts';
-import { assertIntact, assertKnownSchemaVersion, isBusyError } from './open-checks.ts';
+import { assertIntact, assertKnownSchemaVersion, isBusyError, openCheckScope } from './open-checks.ts';
 import { PASS_SYNCHRONOUS } from './publish.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
@@ -42,7 +42,8 @@ export function openStore(options: OpenStoreOptions): Store {
     db = new Database(path, { timeout: busyTimeoutMs });
     db.pragma('cache_size = -2048'); // 2 MiB (negative: KiB); better-sqlite3's default is 16 MB (D66)
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
-    assertIntact(db, path);
+    // D142: the tables a batch reads and writes; the history is checked where the run uses it.
+    assertIntact(db, path, openCheckScope(db));
     assertKnownSchemaVersion(db, path);
     assertCompatibleSystemsTable(db, path);
     // D84, D140: only an empty file can still take these (before its first table); an older file keeps

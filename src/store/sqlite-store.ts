@@ -10,6 +10,7 @@ import { createPublisher, type Publisher } from './publish.ts';
 import type { ChangeCounts, PublishResult } from './publish-types.ts';
 import { readRawRecord, registerRawFunctions } from './raw-parts.ts';
 import { RemovalCandidateStore } from './removal-candidates.ts';
+import { assertIntact } from './open-checks.ts';
 import { CHECKPOINT_WRITER } from './schema-extractor.ts';
 import { toSqlTime } from './sql-time.ts';
 import { prepareStatements, type Statements, TOKEN_LOG_RETENTION_MS } from './statements.ts';
@@ -106,7 +107,13 @@ export class SqliteStore extends RemovalCandidateStore implements Store {
     if (changes === 0) throw unknownSnapshot(snapshotId);
   }
 
+  async checkHistory(): Promise<void> {
+    assertIntact(this.#db, this.#db.name, 'history');
+  }
+
   async publishSnapshot(snapshotId: number, nowMs: number, durationMs: number): Promise<PublishResult> {
+    // D142: never publish into damaged history tables (the open checked only the run's own).
+    assertIntact(this.#db, this.#db.name, 'history');
     return guarded(`Cannot publish snapshot ${snapshotId}`, () =>
       this.#publisher.publish(snapshotId, nowMs, durationMs),
     );

@@ -155,8 +155,13 @@ export interface Store {
     durationMs: number | null,
   ): Promise<void>;
   /**
+   * D142: the published history (systems, system_changes) is intact, else a `database_error` naming the
+   * file and the fix. SQLite only: a PostgreSQL server keeps its own pages.
+   */
+  checkHistory(): Promise<void>;
+  /**
    * One transaction (D111): `success`, completed_at = nowMs, the duration, and the system_changes
-   * rows against the previous published pass (D112).
+   * rows against the previous published pass (D112); refused, like checkHistory, when they are damaged.
    */
   publishSnapshot(snapshotId: number, nowMs: number, durationMs: number): Promise<PublishResult>;
   /** system_changes rows of a snapshot by type; null when the file has no such table (read-only). */

@@ -10,7 +10,7 @@ import { closeSync, copyFileSync, openSync, readFileSync, writeFileSync, writeSy
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
-import { withDb } from '../support/db.ts';
+import { damageTable, withDb } from '../support/db.ts';
 import { eventsOf, runCli, type CliResult } from '../support/run-cli.ts';
 import { clientEnv, pageRequests, removeTempDirs, runDirs, withoutTrio } from '../support/recording-proxy.ts';
 
@@ -107,6 +107,42 @@ describe('a damaged database file (D29)', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(eventsOf(result, 'run_complete')[0]).toMatchObject({ outcome: 'already_complete' });
     expect(systemCount(dirs.dbPath)).toBe(SYSTEMS);
+  });
+});
+
+describe('damaged published history (D142)', () => {
+  it('a batch of the pass in progress goes on; the batch that would publish refuses, nothing published', async () => {
+    const dirs = copyOfMadeDb();
+    // A new pass over the healthy file: 8 pages of 25, 3 per run.
+    const env = clientEnv(sim, dirs, { PMP_BATCH_PAGES: '3' });
+    const started = await runCli(['--reset'], env);
+    expect(started.code, started.stderr).toBe(0);
+    damageTable(dirs.dbPath, 'systems');
+    // The next batch checks only the tables it uses: it reads pages 4 to 6.
+    const middle = await runCli([], env);
+    expect(middle.code, middle.stderr).toBe(0);
+    expect(eventsOf(middle, 'batch_complete')[0]).toMatchObject({ last_page: 6 });
+    // The batch that would publish checks systems first and stops.
+    const before = sha(dirs.dbPath);
+    const last = await runCli([], env);
+    expectFatal(last, dirs.dbPath, 'quick_check', 'restore it from a backup or move the file aside');
+    expect(eventsOf(last, 'inventory_changes')).toHaveLength(0);
+    expect(sha(dirs.dbPath)).not.toBe(before); // its pages were committed before the check
+    // What was published before stays what readers see: the pass in progress is not published.
+    const statuses = withDb(dirs.dbPath, (db) =>
+      db.prepare('SELECT status FROM snapshots ORDER BY snapshot_id').pluck().all(),
+    );
+    expect(statuses).toEqual(['success', 'partial']);
+  });
+
+  it('a run that finds the pass complete checks the history and refuses, the file unchanged', async () => {
+    const dirs = copyOfMadeDb();
+    damageTable(dirs.dbPath, 'systems');
+    const before = sha(dirs.dbPath);
+    const result = await runCli([], clientEnv(sim, dirs));
+    expectFatal(result, dirs.dbPath, 'quick_check');
+    expect(eventsOf(result, 'target_met')).toHaveLength(0);
+    expect(sha(dirs.dbPath)).toBe(before);
   });
 });
 

@@ -1,6 +1,6 @@
 /** Read-only views of a database the CLI child wrote, for end-to-end assertions. */
 import Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import { rawJsonFrom } from '../../src/store/schema-extractor.ts';
 import { decodedPendingRows } from '../../src/store/pending-encoding.ts';
@@ -120,4 +120,25 @@ export function textCells(dbPath: string): TextCell[] {
 export function sqliteFileBytes(dbPath: string): number {
   const bytes = (path: string): number => (existsSync(path) ? statSync(path).size : 0);
   return bytes(dbPath) + bytes(`${dbPath}-wal`) + bytes(`${dbPath}-shm`);
+}
+
+/**
+ * Overwrites the root page of `table` with garbage (its first 8 bytes, the page header's start, kept
+ * intact), so a quick_check of that table fails and the other tables stay readable (D142). The file
+ * must have no -wal (a closed store folds it in).
+ */
+export function damageTable(dbPath: string, table: string): void {
+  const { rootPage, pageBytes } = withDb(dbPath, (db) => ({
+    rootPage: db
+      .prepare("SELECT rootpage FROM sqlite_schema WHERE type = 'table' AND name = ?")
+      .pluck()
+      .get(table) as number,
+    pageBytes: db.pragma('page_size', { simple: true }) as number,
+  }));
+  const fd = openSync(dbPath, 'r+');
+  try {
+    writeSync(fd, Buffer.alloc(pageBytes - 16, 0xa5), 0, pageBytes - 16, (rootPage - 1) * pageBytes + 8);
+  } finally {
+    closeSync(fd);
+  }
 }
