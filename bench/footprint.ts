@@ -5,8 +5,10 @@
  * that honours 1000 (D74), each as `node dist/main.js` and as the bin through a symlink; and the
  * 100k pass into PostgreSQL (D109), when a server is configured.
  * Run alone with `node --import tsx bench/footprint.ts` (`--postgres`: that row only; `auto`: the
- * PMP_PAGE_SIZE=auto rows only); `npm run bench` runs it too.
+ * PMP_PAGE_SIZE=auto rows only; `batched`: the two passes in default batches, D142); `npm run bench`
+ * runs it too.
  */
+import { batchedPasses, type BatchedResult } from './batched-pass.ts';
 import { runPass, type PassConfig, type PassResult } from './cli-pass.ts';
 import { benchDatabaseUrl, postgresDatabase } from './postgres-target.ts';
 
@@ -81,7 +83,33 @@ export async function footprintRows(configs: readonly PassConfig[] = FOOTPRINT_C
     rows.push(footprintRow(pass.name, await runPasses(pass)));
     if (pass === SQLITE_100K) rows.push(await postgresRow());
   }
+  if (configs === FOOTPRINT_CONFIGS) rows.push(...(await batchedRows()));
   return rows;
+}
+
+/**
+ * D142: 100,000 systems as cron runs them, one run per default batch of 50 pages (one run each: a pass
+ * is 80 runs, and the 8th pass needs the first one's file). RSS is the largest of the runs' peaks.
+ */
+async function batchedRows(): Promise<string[][]> {
+  process.stderr.write('footprint: 100,000 systems in default batches (2 passes of 80 runs) ...\n');
+  return (await batchedPasses(100_000)).map((pass: BatchedResult) => {
+    const mib = (bytes: number): string => (bytes / 1024 ** 2).toFixed(1);
+    const peak = pass.peakRssKb === null ? 'n/a' : (pass.peakRssKb / 1024).toFixed(1);
+    return [
+      `100,000 systems, d=0, PMP_BATCH_PAGES default (${pass.runs} runs), ${pass.name}, node dist/main.js`,
+      String(pass.systems),
+      String(pass.requests),
+      (pass.wallMs / 1000).toFixed(2),
+      'n/a',
+      peak,
+      `largest of ${pass.runs}: ${peak}`,
+      pass.cpuMs === null ? 'n/a' : (pass.cpuMs / (pass.systems / 1000)).toFixed(1),
+      (pass.dbBytes / 1024 / pass.systems).toFixed(2),
+      pass.writeBytes === null ? 'n/a' : mib(pass.writeBytes),
+      pass.writeBytes === null ? 'n/a' : (pass.writeBytes / pass.dbBytes).toFixed(1),
+    ];
+  });
 }
 
 /**
@@ -154,6 +182,8 @@ async function postgresRow(): Promise<string[]> {
 if (process.argv[1]?.endsWith('footprint.ts') === true) {
   const rows = process.argv.includes('--postgres')
     ? [await postgresRow()]
-    : await footprintRows(process.argv.includes('auto') ? AUTO_CONFIGS : FOOTPRINT_CONFIGS);
+    : process.argv.includes('batched')
+      ? await batchedRows()
+      : await footprintRows(process.argv.includes('auto') ? AUTO_CONFIGS : FOOTPRINT_CONFIGS);
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 }
