@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isExtractorError } from '../platform/index.ts';
 import { NEW_FILE_PAGE_BYTES, openStore, openStoreReadOnly } from './open-store.ts';
 import { tempDir, removeTempDir } from '../../test/support/temp-dir.ts';
+import { withDb } from '../../test/support/db.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -58,14 +59,8 @@ describe('openStore', () => {
     legacy.exec('CREATE TABLE other_tool (x)');
     legacy.close();
     await openStore({ path: older }).close();
-    const pageBytes = (path: string): unknown => {
-      const db = new Database(path, { readonly: true });
-      try {
-        return db.pragma('page_size', { simple: true });
-      } finally {
-        db.close();
-      }
-    };
+    const pageBytes = (path: string): unknown =>
+      withDb(path, (db) => db.pragma('page_size', { simple: true }));
     expect(NEW_FILE_PAGE_BYTES).toBe(2048);
     expect(pageBytes(fresh)).toBe(NEW_FILE_PAGE_BYTES);
     expect(pageBytes(older)).toBe(4096);

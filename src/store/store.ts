@@ -161,7 +161,7 @@ export interface Store {
   checkHistory(): Promise<void>;
   /**
    * One transaction (D111): `success`, completed_at = nowMs, the duration, and the system_changes
-   * rows against the previous published pass (D112); refused, like checkHistory, when they are damaged.
+   * rows against the previous published pass (D112). The extraction checks the history first (D142).
    */
   publishSnapshot(snapshotId: number, nowMs: number, durationMs: number): Promise<PublishResult>;
   /** system_changes rows of a snapshot by type; null when the file has no such table (read-only). */
