@@ -12,7 +12,7 @@ import {
   secretValues,
 } from '../config/index.ts';
 import { type ExtractDeps, runExtract, type RunSummary } from '../extract/index.ts';
-import type { Store } from '../store/index.ts';
+import { storeFailure, type Store } from '../store/index.ts';
 import {
   composeRun,
   databaseFor,
@@ -126,8 +126,8 @@ export async function runExtractCommand(
       );
       code = exitCodeForOutcome(lastOf(summaries).outcome);
     } catch (error) {
-      failure = error;
-      code = reportRunFailure(logger, io, secrets, error);
+      failure = storeFailure(error, database.label);
+      code = reportRunFailure(logger, io, secrets, failure);
     } finally {
       parts.observer.stop();
     }
@@ -148,7 +148,8 @@ export async function runExtractCommand(
     });
     return finalCode;
   } catch (error) {
-    return await endEarly(reportRunFailure(logger, io, secrets, error), 'failed', error);
+    const failure = storeFailure(error, database.label);
+    return await endEarly(reportRunFailure(logger, io, secrets, failure), 'failed', failure);
   } finally {
     await store?.close();
     if (heldLock !== null) await releaseLock(heldLock, io, secrets);

@@ -1,5 +1,5 @@
 import { ExtractorError, isExtractorError } from '../platform/index.ts';
-import { isBusyError } from './open-checks.ts';
+import { damaged, isBusyError, isCorruptionError } from './open-checks.ts';
 
 /**
  * Wraps a SQLite failure into the boundary error the CLI maps to exit 1 (exit 3 when busy, D30). `what`
@@ -25,4 +25,18 @@ export function guarded<T>(what: string, fn: () => T): T {
   } catch (error) {
     throw databaseError(what, error);
   }
+}
+
+/**
+ * What a run reports for an error that escaped the store. Reads are not `guarded` like writes, so a
+ * SQLite error can reach the run's end as it was thrown: SQLITE_CORRUPT there is a damaged file (D142:
+ * nothing more is written to it), any other SQLite error a `database_error` naming the database (`label`,
+ * its path); every other error is returned as it is.
+ */
+export function storeFailure(error: unknown, label: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (isExtractorError(error) || typeof code !== 'string' || !code.startsWith('SQLITE_')) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  if (isCorruptionError(error)) return damaged(label, `${code}: ${detail}`);
+  return databaseError(`The database ${label} failed`, error);
 }

@@ -5,6 +5,7 @@
 export { emptyCheckpoint, unknownSnapshot, type CheckpointFields } from './commit-batch.ts';
 export { openStore, openStoreReadOnly } from './open-store.ts';
 export { DamagedDatabaseError } from './open-checks.ts';
+export { storeFailure } from './db-error.ts';
 export { coveragePct } from './rows.ts';
 export { CHECKPOINT_WRITER } from './schema-extractor.ts';
 export { SYSTEM_DATA_COLUMNS, systemColumnValues } from './system-upsert.ts';

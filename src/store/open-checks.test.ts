@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExtractorError } from '../platform/index.ts';
 import { damageTable } from '../../test/support/db.ts';
-import { databaseError } from './db-error.ts';
+import { databaseError, storeFailure } from './db-error.ts';
 import { DamagedDatabaseError, LATEST_SCHEMA_VERSION } from './open-checks.ts';
 import { openStore, openStoreReadOnly } from './open-store.ts';
 import type { SystemRecord } from './store.ts';
@@ -227,6 +227,27 @@ describe('a database busy past the busy timeout (D30)', () => {
       dashboard.close();
     }
     expect(countSystems()).toBe(1);
+  });
+
+  it('a SQLite error that escaped a store read is reported as a database error (D142)', () => {
+    const corrupt = Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
+    const damaged = storeFailure(corrupt, '/data/pmp.db');
+    expect(damaged).toBeInstanceOf(DamagedDatabaseError);
+    expect((damaged as DamagedDatabaseError).message).toBe(
+      'The database /data/pmp.db is damaged (SQLITE_CORRUPT: database disk image is malformed). Nothing ' +
+        'was changed: restore it from a backup or move the file aside (the next run then starts a new database).',
+    );
+    const ioError = Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_READ' });
+    const failed = storeFailure(ioError, '/data/pmp.db');
+    expect(failed).toBeInstanceOf(ExtractorError);
+    expect(failed).not.toBeInstanceOf(DamagedDatabaseError);
+    expect((failed as ExtractorError).code).toBe('database_error');
+    expect((failed as ExtractorError).message).toBe('The database /data/pmp.db failed: disk I/O error');
+    // Anything else is left as it is.
+    const other = new TypeError('x is undefined');
+    expect(storeFailure(other, '/data/pmp.db')).toBe(other);
+    const known = new ExtractorError('token_unavailable', 'no token');
+    expect(storeFailure(known, '/data/pmp.db')).toBe(known);
   });
 
   it('a busy error during a write is database_busy too', () => {

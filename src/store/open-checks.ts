@@ -74,10 +74,14 @@ export function assertIntact(db: Database.Database, path: string, scope: Integri
     problems = [error instanceof Error ? error.message : String(error)];
   }
   if (problems.length === 0) return;
-  throw new DamagedDatabaseError(
-    `The database ${path} is damaged (PRAGMA quick_check: ${problems.slice(0, QUICK_CHECK_LINES).join('; ')}). ` +
-      'Nothing was changed: restore it from a backup or move the file aside (the next run then starts ' +
-      'a new database).',
+  throw damaged(path, `PRAGMA quick_check: ${problems.slice(0, QUICK_CHECK_LINES).join('; ')}`);
+}
+
+/** The refusal of a damaged file, `found` saying what showed it (D29). */
+export function damaged(path: string, found: string): DamagedDatabaseError {
+  return new DamagedDatabaseError(
+    `The database ${path} is damaged (${found}). Nothing was changed: restore it from a backup or move ` +
+      'the file aside (the next run then starts a new database).',
   );
 }
 
@@ -119,7 +123,7 @@ export class DamagedDatabaseError extends ExtractorError {
   }
 }
 
-function isCorruptionError(error: unknown): boolean {
+export function isCorruptionError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^SQLITE_CORRUPT/.test(code);
 }
