@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSimulator, type Simulator } from '../src/simulator/index.ts';
 import { sqliteFileBytes } from '../test/support/db.ts';
+import { getToken } from '../test/support/simulator-kit.ts';
 import { measureChild } from './measure-child.ts';
 
 const CLI_PATH = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist/main.js');
@@ -51,17 +52,7 @@ export async function batchedPasses(systems: number): Promise<BatchedResult[]> {
 }
 
 async function batchEnv(sim: Simulator, home: string, dbPath: string): Promise<Record<string, string>> {
-  const response = await fetch(`${sim.url}/oauth/v2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      client_id: sim.credentials.clientId,
-      client_secret: sim.credentials.clientSecret,
-      refresh_token: sim.credentials.refreshToken,
-    }),
-  });
-  const { access_token: token } = (await response.json()) as { access_token: string };
+  const token = await getToken(sim);
   return {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     HOME: home,

@@ -14,6 +14,9 @@ import { benchDatabaseUrl, postgresDatabase } from './postgres-target.ts';
 
 const PAGE_SIZE = 25;
 
+/** Bytes as MiB with one decimal, as the table shows them. */
+const mb = (bytes: number): string => (bytes / 1024 ** 2).toFixed(1);
+
 function config(
   systems: number,
   delayMs: number,
@@ -94,7 +97,6 @@ export async function footprintRows(configs: readonly PassConfig[] = FOOTPRINT_C
 async function batchedRows(): Promise<string[][]> {
   process.stderr.write('footprint: 100,000 systems in default batches (2 passes of 80 runs) ...\n');
   return (await batchedPasses(100_000)).map((pass: BatchedResult) => {
-    const mib = (bytes: number): string => (bytes / 1024 ** 2).toFixed(1);
     const peak = pass.peakRssKb === null ? 'n/a' : (pass.peakRssKb / 1024).toFixed(1);
     return [
       `100,000 systems, d=0, PMP_BATCH_PAGES default (${pass.runs} runs), ${pass.name}, node dist/main.js`,
@@ -106,7 +108,7 @@ async function batchedRows(): Promise<string[][]> {
       `largest of ${pass.runs}: ${peak}`,
       pass.cpuMs === null ? 'n/a' : (pass.cpuMs / (pass.systems / 1000)).toFixed(1),
       (pass.dbBytes / 1024 / pass.systems).toFixed(2),
-      pass.writeBytes === null ? 'n/a' : mib(pass.writeBytes),
+      pass.writeBytes === null ? 'n/a' : mb(pass.writeBytes),
       pass.writeBytes === null ? 'n/a' : (pass.writeBytes / pass.dbBytes).toFixed(1),
     ];
   });
@@ -131,7 +133,6 @@ function median(values: readonly number[]): number | null {
 }
 
 function footprintRow(name: string, runs: readonly PassResult[], serverWrites = false): string[] {
-  const mb = (bytes: number): string => (bytes / 1024 ** 2).toFixed(1);
   const r = runs[0];
   if (r === undefined) throw new Error(`${name}: no run`);
   // The server writes a PostgreSQL pass's data: the extractor's own writes say nothing about it.

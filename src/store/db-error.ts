@@ -1,4 +1,4 @@
-import { ExtractorError, isExtractorError } from '../platform/index.ts';
+import { errorCodeOf, ExtractorError, isExtractorError } from '../platform/index.ts';
 import { damaged, isBusyError, isCorruptionError } from './open-checks.ts';
 
 /**
@@ -34,8 +34,8 @@ export function guarded<T>(what: string, fn: () => T): T {
  * its path); every other error is returned as it is.
  */
 export function storeFailure(error: unknown, label: string): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (isExtractorError(error) || typeof code !== 'string' || !code.startsWith('SQLITE_')) return error;
+  const code = errorCodeOf(error);
+  if (isExtractorError(error) || code === null || !code.startsWith('SQLITE_')) return error;
   const detail = error instanceof Error ? error.message : String(error);
   if (isCorruptionError(error)) return damaged(label, `${code}: ${detail}`);
   return databaseError(`The database ${label} failed`, error);
